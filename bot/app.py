@@ -1,0 +1,45 @@
+"""Build the python-telegram-bot Application: services, handlers, jobs, no updater (see inbox)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+import handlers
+import scheduler
+from bot.config import Settings
+from bot.context import BotContext, BotData, Clock, Services
+from bot.errors import on_error
+
+NhacviecApp = Application[Any, BotContext, Any, Any, BotData, Any]
+
+
+def build_application(
+    settings: Settings, *, db: async_sessionmaker[AsyncSession], clock: Clock
+) -> NhacviecApp:
+    """The Application with every service wired; the caller runs it (bot.runner)."""
+    token = settings.token
+    if token is None:
+        raise ValueError("build_application needs TELEGRAM_BOT_TOKEN (the sandbox provides one)")
+    base = settings.telegram_api_base_url
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        # Updates come through our inbox (bot.inbox): PTB's updater acknowledges too early.
+        .updater(None)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(Defaults(tzinfo=settings.tz))
+        # A safety net only: the outbox sender paces itself; handler replies are rare.
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .build()
+    )
+    app.bot_data.services = Services(settings=settings, db=db, clock=clock)
+    handlers.register(app)
+    app.add_error_handler(on_error)
+    scheduler.schedule_jobs(app)
+    return app

@@ -1,0 +1,91 @@
+"""The `nhacviec` command: run the bot, the sandbox, and database chores."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nhacviec", description="Nhắc việc — Telegram bot.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (the sandbox when no TELEGRAM_BOT_TOKEN is set)")
+    sandbox = commands.add_parser("sandbox", help="emulator + bot + a console chat, no Telegram")
+    sandbox.add_argument(
+        "--no-console",
+        action="store_true",
+        help="keep the emulator and bot running without the console chat",
+    )
+    sandbox.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply every migration (the bot also does at start-up)")
+    down = db_commands.add_parser("downgrade", help="undo migrations down to a revision")
+    down.add_argument("revision", help='a revision id, "-1", or "base"')
+    db_commands.add_parser("current", help="print the revision the database is at")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, secrets=[settings.token or ""])
+    if args.command == "db":
+        return asyncio.run(_db(settings, args))
+    if args.command == "sandbox" or settings.token is None:
+        from bot.sandbox import run_sandbox
+
+        return asyncio.run(
+            run_sandbox(
+                settings,
+                console=not getattr(args, "no_console", False),
+                port=getattr(args, "port", 0),
+            )
+        )
+    return asyncio.run(_run(settings))
+
+
+async def _run(settings: Settings) -> int:
+    from bot.runner import serve
+
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    await serve(settings, stop=stop)
+    return 0
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+
+
+async def _db(settings: Settings, args: argparse.Namespace) -> int:
+    from storage import migrate
+    from storage.db import create_engine
+
+    engine = create_engine(settings.database_url)
+    try:
+        if args.db_command == "upgrade":
+            await migrate.upgrade(engine)
+            print(f"database at revision {await migrate.current_revision(engine)}")
+        elif args.db_command == "downgrade":
+            await migrate.downgrade(engine, args.revision)
+            print(f"database at revision {await migrate.current_revision(engine)}")
+        else:
+            print(await migrate.current_revision(engine) or "empty (no migration applied)")
+    finally:
+        await engine.dispose()
+    return 0

@@ -1,0 +1,241 @@
+"""The sandbox: the emulator, the bot against it on SQLite, and a console chat in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import SecretStr
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.runner import serve
+from domain.statuses import Role, UnitKind
+from domain.vntext import accent_free_key
+from emulator import Emulator
+from storage import migrate
+from storage.db import create_engine, session_factory
+from storage.models import Official, Unit
+
+logger = logging.getLogger(__name__)
+
+SANDBOX_TOKEN = "1000000001:SANDBOX_sandbox_sandbox_sandbox"
+
+
+@dataclass(frozen=True)
+class Persona:
+    telegram_id: int
+    first_name: str
+    label: str
+
+
+PERSONAS = (
+    Persona(9001, "Lan", "Người lạ (chưa được mời)"),
+    Persona(9002, "Hùng", "Nguyễn Văn Hùng — cán bộ xã Long Hiệp"),
+    Persona(9003, "Minh", "Trần Văn Minh — lãnh đạo (Thường trực)"),
+    Persona(9004, "Thảo", "Lê Thị Thảo — Văn phòng (quản trị)"),
+)
+
+CONSOLE_HELP = """\
+Gõ tin nhắn như trong Telegram (ví dụ /start, /help). Lệnh của bảng điều khiển:
+  :ds          danh sách nhân vật          :chon N   đóng vai nhân vật N
+  :bam N       bấm nút thứ N của tin gần nhất
+  :anh FILE    gửi ảnh từ tệp              :thoat    thoát (hoặc Ctrl-D)"""
+
+
+async def seed_demo(settings: Settings) -> None:
+    """A small demo organisation so that the sandbox personas are real officials."""
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        async with session_factory(engine).begin() as session:
+            if (await session.exec(select(Unit).limit(1))).first() is not None:
+                return
+            province = Unit(
+                name="Tỉnh Demo", key=accent_free_key("Tỉnh Demo"), kind=UnitKind.PROVINCE
+            )
+            session.add(province)
+            await session.flush()
+            office = Unit(
+                name="Văn phòng Tỉnh ủy",
+                key=accent_free_key("Văn phòng Tỉnh ủy"),
+                kind=UnitKind.AGENCY,
+                parent_id=province.id,
+            )
+            commune = Unit(
+                name="Xã Long Hiệp",
+                key=accent_free_key("Xã Long Hiệp"),
+                kind=UnitKind.COMMUNE,
+                parent_id=province.id,
+            )
+            session.add_all([office, commune])
+            await session.flush()
+            for persona, unit, role, title in (
+                (PERSONAS[1], commune, Role.OFFICIAL, "Phó Chủ tịch UBND xã"),
+                (PERSONAS[2], province, Role.LEADER, "Phó Bí thư Thường trực"),
+                (PERSONAS[3], office, Role.ADMIN, "Chuyên viên Văn phòng"),
+            ):
+                full_name = persona.label.split(" — ")[0]
+                session.add(
+                    Official(
+                        full_name=full_name,
+                        name_key=accent_free_key(full_name),
+                        title=title,
+                        unit_id=unit.id,
+                        role=role,
+                        telegram_user_id=persona.telegram_id,
+                    )
+                )
+    finally:
+        await engine.dispose()
+
+
+async def run_sandbox(
+    settings: Settings,
+    *,
+    console: bool = True,
+    port: int = 0,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Start everything; the console chat ends the sandbox when it ends."""
+    out = stdout or sys.stdout
+    if console:  # keep the chat readable: only warnings and errors reach the terminal
+        logging.getLogger().setLevel(logging.WARNING)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    async with Emulator(token=SANDBOX_TOKEN, port=port) as emulator:
+        sandbox_settings = settings.model_copy(
+            update={
+                "telegram_bot_token": SecretStr(SANDBOX_TOKEN),
+                "telegram_api_base_url": emulator.base_url,
+                "database_url": f"sqlite+aiosqlite:///{settings.data_dir / 'sandbox.db'}",
+                "poll_timeout": 10,
+            }
+        )
+        await seed_demo(sandbox_settings)
+        for persona in PERSONAS:
+            emulator.state.add_user({"id": persona.telegram_id, "first_name": persona.first_name})
+        print(
+            f"SANDBOX: không có TELEGRAM_BOT_TOKEN — chạy với Telegram giả lập tại "
+            f"{emulator.base_url} (no token: running against the local Bot API emulator).\n"
+            f"Cơ sở dữ liệu: {settings.data_dir / 'sandbox.db'}",
+            file=out,
+            flush=True,
+        )
+        stop, ready = asyncio.Event(), asyncio.Event()
+        bot_task = asyncio.create_task(serve(sandbox_settings, stop=stop, ready=ready))
+        ready_wait = asyncio.create_task(ready.wait())
+        await asyncio.wait({bot_task, ready_wait}, return_when=asyncio.FIRST_COMPLETED)
+        if bot_task.done():
+            ready_wait.cancel()
+            bot_task.result()  # raises what stopped the bot
+            return 1
+        try:
+            if console:
+                await Console(emulator, stdin or sys.stdin, out).run()
+            else:
+                print("Bot đang chạy; nhấn Ctrl-C để dừng.", file=out, flush=True)
+                await _until_interrupted()
+        finally:
+            stop.set()
+            await bot_task
+    return 0
+
+
+async def _until_interrupted() -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.Event().wait()
+
+
+class Console:
+    """A chat in the terminal: what you type goes to the bot as the chosen persona."""
+
+    def __init__(self, emulator: Emulator, stdin: TextIO, stdout: TextIO) -> None:
+        self.emulator, self.stdin, self.out = emulator, stdin, stdout
+        self.persona = PERSONAS[1]
+        self.seen = 0
+        self.last_buttons: list[tuple[int, int, str]] = []  # (chat, message_id, callback_data)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    async def run(self) -> None:
+        self.say(CONSOLE_HELP)
+        self.say(f"Đang đóng vai: {self.persona.label}")
+        loop = asyncio.get_running_loop()
+        while True:
+            self.say(f"[{self.persona.first_name}] >")
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:
+                return
+            line = line.strip()
+            if not line:
+                continue
+            if line in (":thoat", ":quit", ":q"):
+                return
+            await self.handle(line)
+
+    async def handle(self, line: str) -> None:
+        emu, user = self.emulator, self.persona.telegram_id
+        try:
+            if line == ":ds":
+                for number, persona in enumerate(PERSONAS, 1):
+                    self.say(f"  {number}. {persona.label}")
+                return
+            if line.startswith(":chon"):
+                self.persona = PERSONAS[int(line.split()[1]) - 1]
+                self.say(f"Đang đóng vai: {self.persona.label}")
+                return
+            if line.startswith(":bam"):
+                _chat_id, message_id, data = self.last_buttons[int(line.split()[1]) - 1]
+                await emu.control(
+                    "press", {"user_id": user, "message_id": message_id, "data": data}
+                )
+            elif line.startswith(":anh"):
+                path = Path(line.split(maxsplit=1)[1])
+                data = await asyncio.to_thread(path.read_bytes)
+                await emu.users.photo({"user_id": user}, data)
+            else:
+                await emu.control("message", {"user_id": user, "text": line})
+        except (IndexError, ValueError, OSError) as exc:
+            self.say(f"Không thực hiện được: {exc}")
+            return
+        except Exception as exc:  # the emulator refused (e.g. a button that is gone)
+            self.say(f"Telegram giả lập từ chối: {exc}")
+            return
+        await self.show_replies(user)
+
+    async def show_replies(self, chat_id: int) -> None:
+        found = await self.emulator.wait_for(chat_id=chat_id, after=self.seen, count=1, timeout=10)
+        if not found:
+            self.say("(bot không trả lời)")
+            return
+        await asyncio.sleep(0.3)  # let a multi-message answer finish before printing it
+        for record in self.emulator.records(
+            chat_id=chat_id, after=self.seen, kinds=("send", "edit", "delete")
+        ):
+            self.show(record)
+        self.seen = self.emulator.state.records[-1].seq
+
+    def show(self, record: dict[str, Any]) -> None:
+        message = record["message"]
+        verb = {"send": "", "edit": " (sửa tin)", "delete": " (xóa tin)"}[record["kind"]]
+        body = (
+            message.get("text") or message.get("caption") or ("[ảnh]" if "photo" in message else "")
+        )
+        self.say(f"🤖 Nhắc việc{verb}:\n{body}")
+        markup = record.get("markup") or {}
+        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+        if buttons:
+            self.last_buttons = [
+                (record["chat_id"], message["message_id"], b.get("callback_data", ""))
+                for b in buttons
+            ]
+            self.say("   " + "  ".join(f"[{i}] {b['text']}" for i, b in enumerate(buttons, 1)))
+        for row in markup.get("keyboard", []):
+            self.say("   " + "  ".join(f"⌨ {b['text'] if isinstance(b, dict) else b}" for b in row))

@@ -1,0 +1,1 @@
+"""The pure core of nhacviec: no I/O, no clock, no Telegram, no database."""

@@ -1,0 +1,77 @@
+"""Every sentence the bot says, in Vietnamese, rendered as Telegram HTML with user text escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+# Telegram's documented limits; the sender and the renderers keep to them.
+MAX_MESSAGE_CHARS = 4096
+MAX_CAPTION_CHARS = 1024
+MAX_CALLBACK_DATA_BYTES = 64
+
+BOT_NAME = "Nhắc việc"
+
+# (command, description) pairs for setMyCommands; only commands that exist are listed.
+COMMANDS: Sequence[tuple[str, str]] = (
+    ("start", "Bắt đầu, kích hoạt tài khoản bằng mã mời"),
+    ("help", "Hướng dẫn sử dụng"),
+)
+
+
+def welcome_stranger(first_name: str | None) -> str:
+    """/start from someone who is not (yet) a registered official."""
+    greeting = f"Xin chào {escape(first_name)}!" if first_name else "Xin chào!"
+    return (
+        f"{greeting}\n\n"
+        f"<b>{BOT_NAME}</b> là trợ lý nhắc việc của cấp ủy và chính quyền: "
+        "theo dõi các nhiệm vụ được giao trong văn bản chỉ đạo, nhắc hạn, "
+        "nhận báo cáo tiến độ và tổng hợp cho cuộc giao ban chiều thứ Hai.\n\n"
+        "Bot chỉ phục vụ cán bộ đã được mời. Để sử dụng, vui lòng liên hệ "
+        "<b>Văn phòng</b> đơn vị để nhận <b>đường link mời</b> của riêng đồng chí, "
+        "rồi bấm vào link đó (hoặc gõ <code>/start mã-mời</code>)."
+    )
+
+
+def welcome_official(full_name: str, unit_name: str | None) -> str:
+    """/start from a registered official."""
+    unit = f" ({escape(unit_name)})" if unit_name else ""
+    return (
+        f"Xin chào đồng chí <b>{escape(full_name)}</b>{unit}!\n\n"
+        f"{BOT_NAME} sẽ nhắc đồng chí các nhiệm vụ được giao và hạn hoàn thành. "
+        "Gõ /help để xem các lệnh."
+    )
+
+
+def help_text(commands: Sequence[tuple[str, str]] = COMMANDS) -> str:
+    """/help: the commands the caller can use, one per line."""
+    lines = [f"/{name} — {escape(description)}" for name, description in commands]
+    return (
+        f"<b>Hướng dẫn sử dụng {BOT_NAME}</b>\n\n"
+        + "\n".join(lines)
+        + "\n\nNgày tháng ghi theo dạng ngày/tháng/năm, ví dụ 30/09/2026. "
+        "Có thể gõ không dấu, ví dụ <code>long hiep</code>."
+    )
+
+
+def unknown_command(command: str) -> str:
+    """A command the bot does not have."""
+    return (
+        f"Bot không có lệnh <code>{escape(command)}</code>. Gõ /help để xem các lệnh có thể dùng."
+    )
+
+
+def free_text_hint() -> str:
+    """Plain text outside any conversation: say what the bot can understand."""
+    return (
+        "Bot chưa hiểu tin nhắn này. Để báo cáo tiến độ, hãy bấm nút dưới nhiệm vụ "
+        "hoặc trả lời (reply) vào tin nhắn nhiệm vụ. Gõ /help để xem các lệnh."
+    )
+
+
+def internal_error() -> str:
+    """The apology sent when something unexpected failed; nothing the user sent is lost."""
+    return (
+        "Xin lỗi, bot gặp sự cố khi xử lý yêu cầu này. Sự cố đã được ghi lại để "
+        "khắc phục; đồng chí vui lòng thử lại sau ít phút."
+    )

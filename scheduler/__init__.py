@@ -1,0 +1,44 @@
+"""Fixed recurring jobs (APScheduler via PTB's JobQueue); their state lives in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.context import BotContext
+from storage import inbox
+
+logger = logging.getLogger(__name__)
+
+INBOX_KEEP = dt.timedelta(days=30)
+# APScheduler's default grace of 1 second silently drops a job due while the loop was busy.
+MISFIRE_GRACE_SECONDS = 3600
+
+
+def schedule_jobs(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Add the recurring jobs. Job names are stable: they show up in logs."""
+    if app.job_queue is None:
+        raise RuntimeError("python-telegram-bot[job-queue] is required")
+    app.job_queue.run_daily(
+        purge_inbox_job,
+        time=dt.time(3, 15),
+        name="housekeeping:purge-inbox",
+        job_kwargs={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True},
+    )
+
+
+async def purge_inbox_job(context: BotContext) -> None:
+    """Nightly: forget processed updates older than INBOX_KEEP."""
+    await purge_inbox(context.services.db, now=context.services.clock.now())
+
+
+async def purge_inbox(db: Any, *, now: dt.datetime) -> int:
+    """Delete processed inbox rows older than INBOX_KEEP; return how many went."""
+    async with db.begin() as session:
+        removed = await inbox.purge_processed(session, before=now - INBOX_KEEP)
+    if removed:
+        logger.info("purged %d processed updates", removed)
+    return removed

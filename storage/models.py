@@ -1,0 +1,289 @@
+"""All tables of nhacviec in one module: UTC-aware timestamps, 64-bit Telegram ids."""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, MetaData, UniqueConstraint, func
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+# Stable constraint names, so that Alembic migrations can refer to them on every backend.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def _created() -> Any:
+    return Field(
+        default=None,
+        sa_type=UTCDateTime,
+        sa_column_kwargs={"server_default": func.now(), "nullable": False},
+    )
+
+
+def _fk(target: str, *, nullable: bool = True, ondelete: str | None = None) -> Any:
+    if ondelete is None:
+        return Field(default=None, foreign_key=target, nullable=nullable, index=True)
+    return Field(default=None, foreign_key=target, nullable=nullable, index=True, ondelete=ondelete)
+
+
+class Unit(SQLModel, table=True):
+    """A node of the unit tree: province, (legacy) district, commune or ward, or an agency."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    key: str = Field(max_length=200, index=True)  # accent-free, for "long hiep" lookups
+    kind: str = Field(max_length=20)
+    code: str | None = Field(default=None, max_length=20, unique=True)  # official admin code
+    parent_id: int | None = _fk("unit.id")
+    active: bool = True
+    merged_into_id: int | None = _fk("unit.id")
+    created_at: dt.datetime | None = _created()
+
+
+class UnitAlias(SQLModel, table=True):
+    """A former name of a unit: people keep typing the commune names from before a merger."""
+
+    __tablename__ = "unit_alias"
+
+    __table_args__ = (UniqueConstraint("unit_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = _fk("unit.id", nullable=False, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    key: str = Field(max_length=200, index=True)
+
+
+class Official(SQLModel, table=True):
+    """A person the bot serves: cán bộ, lãnh đạo or the office (admin)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, index=True)
+    title: str | None = Field(default=None, max_length=200)  # chức vụ
+    unit_id: int | None = _fk("unit.id")
+    role: str = Field(default="official", max_length=20)
+    is_unit_head: bool = False
+    phone: str | None = Field(default=None, max_length=20, index=True)
+    telegram_user_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
+    active: bool = True
+    reachable: bool = True
+    created_at: dt.datetime | None = _created()
+
+
+class Invitation(SQLModel, table=True):
+    """A single-use, expiring invitation code; only its hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    official_id: int = _fk("official.id", nullable=False, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64, unique=True)
+    expires_at: dt.datetime = Field(sa_type=UTCDateTime)
+    used_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by_telegram_id: int | None = Field(default=None, sa_type=BigInteger)
+    revoked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: dt.datetime | None = _created()
+
+
+class Chat(SQLModel, table=True):
+    """A group chat an admin registered, and what it receives."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_chat_id: int = Field(sa_type=BigInteger, unique=True)
+    title: str = Field(max_length=255)
+    receives_digest: bool = False
+    digest_detail: str = Field(default="full", max_length=20)  # full | counts
+    receives_handovers: bool = False
+    registered_by_id: int | None = _fk("official.id")
+    created_at: dt.datetime | None = _created()
+
+
+class Directive(SQLModel, table=True):
+    """A document that hands out tasks: công văn, thông báo kết luận, chương trình công tác."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=50, index=True)  # as written, e.g. 3022-CV/TU
+    issued_on: dt.date | None = None
+    issuer: str | None = Field(default=None, max_length=200)
+    summary: str = Field(max_length=1000)
+    source_text: str | None = None
+    created_at: dt.datetime | None = _created()
+
+
+class Task(SQLModel, table=True):
+    """One task of a directive, led by one unit, with a deadline."""
+
+    __table_args__ = (Index("ix_task_lead_status_due", "lead_unit_id", "status", "due_on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    directive_id: int | None = _fk("directive.id")
+    title: str = Field(max_length=500)
+    body: str | None = None
+    lead_unit_id: int = _fk("unit.id", nullable=False)
+    due_on: dt.date | None = None  # current deadline (after approved extensions)
+    original_due_on: dt.date | None = None  # never changed: late work is never hidden
+    due_wording: str | None = Field(default=None, max_length=200)  # "trong tháng 9/2023"
+    recurrence: str | None = Field(default=None, max_length=50)
+    target_quantity: float | None = None
+    target_measure: str | None = Field(default=None, max_length=50)
+    progress_quantity: float | None = None
+    progress_percent: int | None = None
+    status: str = Field(default="new", max_length=30, index=True)
+    needs_confirmation: bool = True
+    created_by_id: int | None = _fk("official.id")
+    completed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 1  # bumped on every change, so a stale edit is noticed
+    created_at: dt.datetime | None = _created()
+
+
+class TaskUnit(SQLModel, table=True):
+    """A unit cooperating (phối hợp) on a task; the lead unit is on the task itself."""
+
+    __tablename__ = "task_unit"
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class TaskOfficial(SQLModel, table=True):
+    """An official named on a task."""
+
+    __tablename__ = "task_official"
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    official_id: int = Field(foreign_key="official.id", primary_key=True)
+
+
+class TaskUpdate(SQLModel, table=True):
+    """One report on a task; the Telegram update id makes it exactly-once."""
+
+    __tablename__ = "task_update"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = _fk("task.id", nullable=False, ondelete="CASCADE")
+    official_id: int | None = _fk("official.id")
+    at: dt.datetime = Field(sa_type=UTCDateTime)  # when the official sent it (message.date)
+    new_status: str | None = Field(default=None, max_length=30)
+    progress_quantity: float | None = None
+    progress_percent: int | None = None
+    note: str | None = None
+    telegram_update_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime | None = _created()
+
+
+class Household(SQLModel, table=True):
+    """A case of a housing-style programme (xóa nhà tạm first); extra fields are config."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme: str = Field(default="xoa_nha_tam", max_length=50, index=True)
+    unit_id: int = _fk("unit.id", nullable=False)
+    hamlet: str | None = Field(default=None, max_length=200)
+    head_name: str = Field(max_length=200)
+    head_key: str = Field(max_length=200, index=True)
+    track: str | None = Field(default=None, max_length=50)
+    work_kind: str | None = Field(default=None, max_length=30)  # xây mới | sửa chữa
+    funds: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    registered_month: str | None = Field(default=None, max_length=7)  # YYYY-MM
+    stage: str = Field(default="not_started", max_length=30)
+    stage_on: dt.date | None = None
+    official_id: int | None = _fk("official.id")
+    notes: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: dt.datetime | None = _created()
+
+
+class Photo(SQLModel, table=True):
+    """Photo evidence for a task or a household, stored under its content hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int | None = _fk("task.id", ondelete="CASCADE")
+    household_id: int | None = _fk("household.id", ondelete="CASCADE")
+    official_id: int | None = _fk("official.id")
+    file_id: str = Field(max_length=255)
+    file_unique_id: str = Field(max_length=100, unique=True)
+    sha256: str = Field(max_length=64, index=True)
+    phash: str | None = Field(default=None, max_length=32, index=True)
+    path: str = Field(max_length=500)
+    size_bytes: int
+    taken_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    gps_lat: float | None = None
+    gps_lon: float | None = None
+    caption: str | None = Field(default=None, max_length=1024)
+    created_at: dt.datetime | None = _created()
+
+
+class Meeting(SQLModel, table=True):
+    """A meeting: the weekly giao ban (recurring) or a one-off conference."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    starts_at: dt.datetime = Field(sa_type=UTCDateTime)
+    recurrence: str | None = Field(default=None, max_length=50)  # e.g. weekly:MON
+    location: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="planned", max_length=20)
+    created_at: dt.datetime | None = _created()
+
+
+class MeetingItem(SQLModel, table=True):
+    """An agenda item and the unit that prepares it ("Văn phòng ... chuẩn bị")."""
+
+    __tablename__ = "meeting_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = _fk("meeting.id", nullable=False, ondelete="CASCADE")
+    position: int = 0
+    title: str = Field(max_length=500)
+    preparing_unit_id: int | None = _fk("unit.id")
+
+
+class Notification(SQLModel, table=True):
+    """The outbox: one message to send, inserted idempotently under its dedupe key."""
+
+    __table_args__ = (Index("ix_notification_due", "sent_at", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger, index=True)
+    official_id: int | None = _fk("official.id")
+    kind: str = Field(max_length=50)
+    dedupe_key: str = Field(max_length=200, unique=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    due_at: dt.datetime = Field(sa_type=UTCDateTime)
+    claimed_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cancelled_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=500)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: dt.datetime | None = _created()
+
+
+class InboxUpdate(SQLModel, table=True):
+    """A raw Telegram update, stored before it is acknowledged and processed from here."""
+
+    __tablename__ = "inbox_update"
+    update_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    payload: dict[str, Any] = Field(sa_type=JSON)
+    received_at: dt.datetime = Field(sa_type=UTCDateTime)
+    status: str = Field(default="pending", max_length=20, index=True)
+    attempts: int = 0
+    processed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what to which record, and when."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+    official_id: int | None = _fk("official.id")
+    telegram_user_id: int | None = Field(default=None, sa_type=BigInteger)
+    action: str = Field(max_length=100)
+    entity: str | None = Field(default=None, max_length=50)
+    entity_id: int | None = None
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

@@ -1,0 +1,87 @@
+"""Builders for records and conversations, shared by the tests (never copied into each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.statuses import Role, UnitKind
+from domain.vntext import accent_free_key
+from emulator.client import EmulatorClient
+from storage.models import Chat, Official, Unit
+
+TEST_TOKEN = "123456789:TEST_token_for_the_emulator_only"
+
+
+class FixedClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self.current = start or dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hanoi
+
+    def now(self) -> dt.datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += dt.timedelta(**delta)
+
+
+async def add_unit(
+    db: async_sessionmaker[AsyncSession],
+    name: str,
+    kind: str = UnitKind.COMMUNE,
+    parent_id: int | None = None,
+) -> Unit:
+    async with db.begin() as session:
+        unit = Unit(name=name, key=accent_free_key(name), kind=kind, parent_id=parent_id)
+        session.add(unit)
+    return unit
+
+
+async def add_official(
+    db: async_sessionmaker[AsyncSession],
+    full_name: str,
+    *,
+    unit: Unit | None = None,
+    role: str = Role.OFFICIAL,
+    telegram_user_id: int | None = None,
+    **extra: Any,
+) -> Official:
+    async with db.begin() as session:
+        official = Official(
+            full_name=full_name,
+            name_key=accent_free_key(full_name),
+            unit_id=unit.id if unit else None,
+            role=role,
+            telegram_user_id=telegram_user_id,
+            **extra,
+        )
+        session.add(official)
+    return official
+
+
+async def register_group(
+    db: async_sessionmaker[AsyncSession], telegram_chat_id: int, title: str
+) -> Chat:
+    async with db.begin() as session:
+        chat = Chat(telegram_chat_id=telegram_chat_id, title=title)
+        session.add(chat)
+    return chat
+
+
+async def say(
+    client: EmulatorClient,
+    user_id: int,
+    text: str,
+    *,
+    chat_id: int | None = None,
+    replies: int = 1,
+    timeout: float = 10.0,
+) -> list[dict[str, Any]]:
+    """Send a message as a user and return what the bot did in that chat in answer."""
+    sent = await client.send(user_id, text, chat_id=chat_id)
+    target = chat_id if chat_id is not None else user_id
+    return await client.wait(target, after=sent["seq"], count=replies, timeout=timeout)
