@@ -192,7 +192,11 @@ class Console:
                 self.say(f"Đang đóng vai: {self.persona.label}")
                 return
             if line.startswith(":bam"):
-                _chat_id, message_id, data = self.last_buttons[int(line.split()[1]) - 1]
+                number = int(line.split()[1])
+                if not 1 <= number <= len(self.last_buttons):
+                    self.say(f"Không có nút số {number} ở tin nhắn gần nhất.")
+                    return
+                _chat_id, message_id, data = self.last_buttons[number - 1]
                 await emu.control(
                     "press", {"user_id": user, "message_id": message_id, "data": data}
                 )
@@ -202,8 +206,11 @@ class Console:
                 await emu.users.photo({"user_id": user}, data)
             else:
                 await emu.control("message", {"user_id": user, "text": line})
-        except (IndexError, ValueError, OSError) as exc:
-            self.say(f"Không thực hiện được: {exc}")
+        except (IndexError, ValueError):
+            self.say("Không hiểu lệnh bảng điều khiển; gõ :ds, :chon N, :bam N, :anh FILE, :thoat.")
+            return
+        except OSError as exc:
+            self.say(f"Không đọc được tệp: {exc.strerror}")
             return
         except Exception as exc:  # the emulator refused (e.g. a button that is gone)
             self.say(f"Telegram giả lập từ chối: {exc}")

@@ -35,6 +35,8 @@ class BotApi:
     def _target_chat(self, params: Params) -> dict[str, Any]:
         chat_id = params.require_int("chat_id")
         chat = self.state.chats.get(chat_id)
+        if chat is None and chat_id in self.state.users:
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         if chat is None:
             raise bad_request("chat not found")
         if chat["type"] == "private":
@@ -150,6 +152,7 @@ class BotApi:
             )
         self._poll_generation += 1
         generation = self._poll_generation
+        await self.state.notify()  # wake an older poller so that it answers 409 at once
         offset = params.int("offset")
         limit = max(1, min(100, params.int("limit", 100) or 100))
         deadline = time.monotonic() + max(0, min(50, params.int("timeout", 0) or 0))
@@ -166,7 +169,7 @@ class BotApi:
                 ]
                 batch = batch[:limit]
             remaining = deadline - time.monotonic()
-            if batch or remaining <= 0:
+            if batch or remaining <= 0 or self.state.closing:
                 return batch
             async with self.state.changed:
                 with contextlib.suppress(TimeoutError):

@@ -64,6 +64,12 @@ class EmulatorClient:
             date=date,
         )
 
+    async def send_batch(self, user_id: int, texts: list[str]) -> list[dict[str, Any]]:
+        """Several messages that reach the bot together, in one getUpdates batch."""
+        return await self.call(
+            "messages", messages=[{"user_id": user_id, "text": t} for t in texts]
+        )
+
     async def photo(
         self,
         user_id: int,

@@ -57,6 +57,7 @@ class Emulator:
         self.faults: list[Fault] = []
         self.calls: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
+        self._stopping = asyncio.Event()  # ends injected delays, so that stop() is prompt
         self.base_url = ""
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -66,7 +67,7 @@ class Emulator:
         app.router.add_route("*", "/bot{token}/{method}", self._bot_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_route("*", "/control/{action}", self._control)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -76,6 +77,10 @@ class Emulator:
         return self.base_url
 
     async def stop(self) -> None:
+        self._stopping.set()
+        self.state.closing = True
+        async with self.state.changed:  # long polls end now rather than at their timeout
+            self.state.changed.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -123,7 +128,8 @@ class Emulator:
             if fault.times > 0 and fault.method in ("*", method):
                 fault.times -= 1
                 if fault.delay:
-                    await asyncio.sleep(fault.delay)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopping.wait(), fault.delay)
                 if fault.retry_after:
                     raise ApiError(
                         429,
@@ -178,6 +184,8 @@ class Emulator:
                 return state.add_group(spec)
             case "message":
                 return await users.text(spec)
+            case "messages":  # several at once: Telegram then delivers them in one batch
+                return [await users.text(item) for item in spec["messages"]]
             case "photo":
                 return await users.photo(spec, base64.b64decode(spec["data_b64"]))
             case "document":

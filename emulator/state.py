@@ -75,6 +75,7 @@ class State:
     callback_answers: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     commands: list[dict[str, Any]] = field(default_factory=list)
     webhook_url: str = ""
+    closing: bool = False  # set when the server stops: long polls answer at once
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(700_000_001))
     _message_ids: dict[int, itertools.count[int]] = field(default_factory=dict)
     _user_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5_000_001))

@@ -1,0 +1,100 @@
+"""The package map of DESIGN.md, kept true by an import scan (ast), plus the clock rule."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = {"bot", "handlers", "scheduler", "storage", "domain", "emulator"}
+
+# package -> imports it must never make (project packages, or modules of one, and libraries)
+FORBIDDEN = {
+    "domain": {
+        "bot",
+        "handlers",
+        "scheduler",
+        "storage",
+        "emulator",
+        "telegram",
+        "sqlmodel",
+        "sqlalchemy",
+        "alembic",
+        "httpx",
+        "aiohttp",
+        "asyncpg",
+        "aiosqlite",
+    },
+    "storage": {"bot", "handlers", "scheduler", "emulator", "telegram"},
+    "handlers": {"scheduler", "bot.app", "bot.runner", "bot.cli", "bot.sandbox", "emulator"},
+    "scheduler": {"handlers", "bot.app", "bot.runner", "bot.cli", "bot.sandbox", "emulator"},
+    "emulator": {"bot", "handlers", "scheduler", "storage", "domain", "telegram"},
+}
+# Only the sandbox entry point of bot/ may start the emulator.
+EMULATOR_ALLOWED_IN_BOT = {"bot/sandbox.py"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _sources(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def _violates(name: str, rule: str) -> bool:
+    return name == rule or name.startswith(rule + ".")
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_imports_follow_the_design(package: str) -> None:
+    problems = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in _sources(package)
+        for name in _imports(path)
+        for rule in FORBIDDEN[package]
+        if _violates(name, rule)
+    ]
+    assert problems == []
+
+
+def test_only_the_sandbox_imports_the_emulator_from_bot() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _sources("bot")
+        if any(_violates(n, "emulator") for n in _imports(path))
+        and str(path.relative_to(ROOT)) not in EMULATOR_ALLOWED_IN_BOT
+    ]
+    assert offenders == []
+
+
+def test_time_comes_from_the_injected_clock() -> None:
+    """No datetime.now()/utcnow()/date.today() outside the clock itself."""
+    offenders = []
+    for package in PROJECT - {"emulator"}:
+        for path in _sources(package):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr in {"now", "utcnow", "today"}
+                    and isinstance(node.value, ast.Attribute | ast.Name)
+                    and getattr(node.value, "attr", getattr(node.value, "id", ""))
+                    in {"datetime", "date"}
+                ):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == ["bot/context.py:" + str(_system_clock_line())]
+
+
+def _system_clock_line() -> int:
+    source = (ROOT / "bot/context.py").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(source, 1) if "dt.datetime.now(dt.UTC)" in line)

@@ -1,0 +1,246 @@
+"""The Bot API emulator answers python-telegram-bot as Telegram does, limits included."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
+
+from emulator import Emulator
+from emulator.client import ControlError, EmulatorClient
+from tests.factories import TEST_TOKEN
+
+
+@pytest.fixture
+async def bot(emulator: Emulator) -> AsyncIterator[Bot]:
+    """The unmodified PTB Bot, talking HTTP to the emulator."""
+    async with Bot(
+        TEST_TOKEN,
+        base_url=f"{emulator.base_url}/bot",
+        base_file_url=f"{emulator.base_url}/file/bot",
+    ) as telegram_bot:
+        yield telegram_bot
+
+
+async def test_get_me_and_bad_token(emulator: Emulator, bot: Bot) -> None:
+    assert bot.username == "nhacviec_bot"
+    with pytest.raises(InvalidToken):
+        async with Bot(
+            "987654321:WRONG_token_wrong_token_wrong", base_url=f"{emulator.base_url}/bot"
+        ):
+            pass
+
+
+async def test_over_limit_to_one_chat_gets_429_with_retry_after(
+    bot: Bot, client: EmulatorClient
+) -> None:
+    await client.send(501, "/start")  # the user starts the bot, so it may write to them
+    sent, refused = 0, None
+    for n in range(10):
+        try:
+            await bot.send_message(501, f"tin {n}")
+            sent += 1
+        except RetryAfter as exc:
+            refused = exc
+            break
+    assert refused is not None, "ten messages in a burst to one chat must be refused"
+    assert 1 <= sent <= 3
+    assert refused.retry_after >= dt.timedelta(seconds=1)
+    stats = await client.stats()
+    assert stats["too_many_requests"] == 1
+
+
+async def test_raw_429_body_is_telegrams_shape(emulator: Emulator, client: EmulatorClient) -> None:
+    await client.limits(chat_burst=1, chat_per_second=1)
+    await client.send(502, "/start")
+    url = f"{emulator.base_url}/bot{TEST_TOKEN}/sendMessage"
+    async with httpx.AsyncClient() as http:
+        first = await http.post(url, data={"chat_id": "502", "text": "một"})
+        second = await http.post(url, data={"chat_id": "502", "text": "hai"})
+    assert first.json()["ok"] is True
+    assert second.status_code == 429
+    assert second.json() == {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 1",
+        "parameters": {"retry_after": 1},
+    }
+
+
+async def test_group_limit_is_twenty_a_minute(bot: Bot, client: EmulatorClient) -> None:
+    group = await client.group("Lãnh đạo tỉnh")
+    for n in range(20):
+        await bot.send_message(group["id"], f"tin {n}")
+        await asyncio.sleep(0.034)  # stay under the global 30/s
+    with pytest.raises(RetryAfter) as caught:
+        await bot.send_message(group["id"], "tin 21")
+    assert caught.value.retry_after >= dt.timedelta(seconds=1)
+
+
+async def test_global_limit_is_thirty_a_second(
+    emulator: Emulator, bot: Bot, client: EmulatorClient
+) -> None:
+    limiter_time = [1000.0]
+    emulator.limiter.clock = lambda: limiter_time[0]  # the emulator's own clock, held still
+    for user_id in range(1000, 1061):
+        await client.send(user_id, "/start")
+
+    async def burst(users: range) -> list[object]:
+        return await asyncio.gather(
+            *(bot.send_message(user_id, "nhắc việc") for user_id in users), return_exceptions=True
+        )
+
+    first = await burst(range(1000, 1031))
+    assert sum(isinstance(r, RetryAfter) for r in first) == 1
+    assert sum(not isinstance(r, Exception) for r in first) == 30
+    limiter_time[0] += 0.5  # half a second later: 15 more may go
+    second = await burst(range(1031, 1051))
+    assert sum(not isinstance(r, Exception) for r in second) == 15
+
+
+async def test_waiting_retry_after_lets_the_message_through(
+    bot: Bot, client: EmulatorClient
+) -> None:
+    await client.limits(chat_burst=1, chat_per_second=1)
+    await client.send(503, "/start")
+    await bot.send_message(503, "một")
+    with pytest.raises(RetryAfter) as caught:
+        await bot.send_message(503, "hai")
+    await asyncio.sleep(caught.value.retry_after.total_seconds())
+    assert (await bot.send_message(503, "hai")).text == "hai"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"text": "x" * 4097}, "Message is too long"),
+        ({"text": "<b>đậm", "parse_mode": "HTML"}, "Can't parse entities"),
+        ({"text": "a < b", "parse_mode": "HTML"}, "Can't parse entities"),
+        (
+            {
+                "text": "x",
+                "reply_markup": InlineKeyboardMarkup(
+                    [[InlineKeyboardButton("Nút", callback_data="v1:" + "x" * 62)]]
+                ),
+            },
+            "Button_data_invalid",
+        ),
+    ],
+)
+async def test_telegram_refusals(
+    bot: Bot, client: EmulatorClient, kwargs: dict, error: str
+) -> None:
+    await client.send(504, "/start")
+    with pytest.raises(BadRequest, match=error):
+        await bot.send_message(504, **kwargs)
+
+
+async def test_limits_count_characters_not_markup(bot: Bot, client: EmulatorClient) -> None:
+    await client.send(505, "/start")
+    message = await bot.send_message(505, "<b>" + "ệ" * 4096 + "</b>", parse_mode="HTML")
+    assert len(message.text) == 4096
+
+
+async def test_caption_limit(bot: Bot, client: EmulatorClient) -> None:
+    await client.send(506, "/start")
+    with pytest.raises(BadRequest, match="caption is too long"):
+        await bot.send_photo(506, photo=b"\xff\xd8\xff" + b"0" * 100, caption="c" * 1025)
+
+
+async def test_cannot_write_first_or_to_a_blocker(bot: Bot, client: EmulatorClient) -> None:
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await bot.send_message(506_999, "chào")
+    await client.user(507, "Hùng")
+    with pytest.raises(Forbidden, match="can't initiate conversation"):
+        await bot.send_message(507, "chào")
+    await client.send(507, "/start")
+    await client.block(507)
+    with pytest.raises(Forbidden, match="blocked by the user"):
+        await bot.send_message(507, "chào")
+
+
+async def test_updates_offset_and_long_poll(bot: Bot, client: EmulatorClient) -> None:
+    first = await client.send(508, "một")
+    second = await client.send(508, "hai")
+    updates = await bot.get_updates(timeout=0)
+    assert [u.update_id for u in updates] == [first["update_id"], second["update_id"]]
+    assert updates[0].message.text == "một" and updates[0].message.from_user.id == 508
+    # Confirming with offset drops them; a long poll then waits for the next update.
+    poll = asyncio.create_task(bot.get_updates(offset=second["update_id"] + 1, timeout=5))
+    await asyncio.sleep(0.2)
+    assert not poll.done()
+    third = await client.send(508, "ba")
+    assert [u.update_id for u in await poll] == [third["update_id"]]
+
+
+async def test_second_poller_gets_conflict(emulator: Emulator, bot: Bot) -> None:
+    first = asyncio.create_task(bot.get_updates(timeout=3))
+    await asyncio.sleep(0.2)
+    async with Bot(TEST_TOKEN, base_url=f"{emulator.base_url}/bot") as other:
+        second = asyncio.create_task(other.get_updates(timeout=1))
+        with pytest.raises(Conflict, match="terminated by other getUpdates"):
+            await first
+        assert await second == ()
+
+
+async def test_webhook_excludes_polling(bot: Bot) -> None:
+    await bot.set_webhook("https://example.invalid/hook")
+    assert (await bot.get_webhook_info()).url == "https://example.invalid/hook"
+    with pytest.raises(Conflict, match="webhook is active"):
+        await bot.get_updates()
+    await bot.delete_webhook()
+    assert await bot.get_updates(timeout=0) == ()
+
+
+async def test_buttons_edits_and_callback_answers(bot: Bot, client: EmulatorClient) -> None:
+    await client.send(509, "/start")
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Hoàn thành", callback_data="v1:t:42:done")]]
+    )
+    message = await bot.send_message(509, "Nhiệm vụ 42", reply_markup=keyboard)
+    pressed = await client.press(509, message.message_id, text="Hoàn thành")
+    update = (await bot.get_updates(timeout=0))[-1]
+    assert update.callback_query.data == "v1:t:42:done"
+    await update.callback_query.answer("Đã ghi nhận")
+    assert await client.answer(pressed["callback_query_id"]) == {
+        "text": "Đã ghi nhận",
+        "show_alert": False,
+    }
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await update.callback_query.answer("lần hai")
+    with pytest.raises(ControlError, match="no such button"):
+        await client.press(509, message.message_id, data="v1:t:42:forged")
+    await bot.edit_message_text("Nhiệm vụ 42 — xong", chat_id=509, message_id=message.message_id)
+    with pytest.raises(BadRequest, match="not modified"):
+        await bot.edit_message_text(
+            "Nhiệm vụ 42 — xong", chat_id=509, message_id=message.message_id
+        )
+    assert await bot.delete_message(509, message.message_id) is True
+
+
+async def test_photo_upload_and_download_roundtrip(bot: Bot, client: EmulatorClient) -> None:
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
+    sent = await client.photo(510, jpeg, caption="bàn giao nhà hộ Nguyễn Văn A")
+    update = (await bot.get_updates(timeout=0))[-1]
+    assert update.update_id == sent["update_id"]
+    photo = update.message.photo[-1]
+    file = await photo.get_file()
+    assert bytes(await file.download_as_bytearray()) == jpeg
+    assert update.message.caption == "bàn giao nhà hộ Nguyễn Văn A"
+
+
+async def test_injected_faults(bot: Bot, client: EmulatorClient) -> None:
+    await client.send(511, "/start")
+    await client.fault("sendMessage", status=502, times=1)
+    with pytest.raises(Exception, match="Bad Gateway"):
+        await bot.send_message(511, "x")
+    await client.fault("sendMessage", retry_after=7, times=1)
+    with pytest.raises(RetryAfter) as caught:
+        await bot.send_message(511, "x")
+    assert caught.value.retry_after == dt.timedelta(seconds=7)
+    assert (await bot.send_message(511, "x")).text == "x"
