@@ -51,10 +51,19 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(f"REQUIRE_POSTGRES=1 but {_postgres_error}") from exc
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def _postgres_line() -> str:
     if _postgres_error:
         return f"PostgreSQL tests: SKIPPED ({_postgres_error})"
-    return f"PostgreSQL tests: running against {POSTGRES_URL}"
+    return f"PostgreSQL tests: ran against {POSTGRES_URL}"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return _postgres_line()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly, even under -q, whether the PostgreSQL half of the suite ran."""
+    terminalreporter.write_line(_postgres_line(), yellow=bool(_postgres_error), bold=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
