@@ -23,9 +23,7 @@ class ConfigError(Exception):
 class Settings(BaseSettings):
     """Every setting of nhacviec; .env.example mirrors this class line by line."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True)
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"

@@ -109,9 +109,7 @@ class InboxPoller:
         if row.attempts > MAX_ATTEMPTS:
             logger.error("update %s set aside after %d attempts", update_id, row.attempts - 1)
             async with self.services.db.begin() as session:
-                await inbox.mark_processed(
-                    session, update_id=update_id, now=now(), error="too many attempts"
-                )
+                await inbox.mark_processed(session, update_id=update_id, now=now(), error="too many attempts")
             return
         error = None
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import sys
 from dataclasses import dataclass
@@ -14,13 +15,13 @@ from pydantic import SecretStr
 from sqlmodel import select
 
 from bot.config import Settings
+from bot.context import SystemClock
 from bot.runner import serve
 from domain.statuses import Role, UnitKind
-from domain.vntext import accent_free_key
 from emulator import Emulator
-from storage import migrate
+from storage import migrate, officials, units
 from storage.db import create_engine, session_factory
-from storage.models import Official, Unit
+from storage.models import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -39,16 +40,18 @@ PERSONAS = (
     Persona(9002, "Hùng", "Nguyễn Văn Hùng — cán bộ xã Long Hiệp"),
     Persona(9003, "Minh", "Trần Văn Minh — lãnh đạo (Thường trực)"),
     Persona(9004, "Thảo", "Lê Thị Thảo — Văn phòng (quản trị)"),
+    Persona(9005, "Tâm", "Phạm Văn Tâm — cán bộ xã Long Hựu, chưa kích hoạt"),
 )
 
 CONSOLE_HELP = """\
 Gõ tin nhắn như trong Telegram (ví dụ /start, /help). Lệnh của bảng điều khiển:
   :ds          danh sách nhân vật          :chon N   đóng vai nhân vật N
   :bam N       bấm nút thứ N của tin gần nhất
-  :anh FILE    gửi ảnh từ tệp              :thoat    thoát (hoặc Ctrl-D)"""
+  :anh FILE    gửi ảnh từ tệp              :sdt SỐ   chia sẻ số điện thoại của mình
+  :thoat       thoát (hoặc Ctrl-D)"""
 
 
-async def seed_demo(settings: Settings) -> None:
+async def seed_demo(settings: Settings, now: dt.datetime) -> None:
     """A small demo organisation so that the sandbox personas are real officials."""
     engine = create_engine(settings.database_url)
     try:
@@ -56,41 +59,37 @@ async def seed_demo(settings: Settings) -> None:
         async with session_factory(engine).begin() as session:
             if (await session.exec(select(Unit).limit(1))).first() is not None:
                 return
-            province = Unit(
-                name="Tỉnh Demo", key=accent_free_key("Tỉnh Demo"), kind=UnitKind.PROVINCE
+            province = await units.add_unit(session, name="Tỉnh Demo", kind=UnitKind.PROVINCE)
+            office = await units.add_unit(
+                session, name="Văn phòng Tỉnh ủy", kind=UnitKind.OFFICE, parent_id=province.id
             )
-            session.add(province)
-            await session.flush()
-            office = Unit(
-                name="Văn phòng Tỉnh ủy",
-                key=accent_free_key("Văn phòng Tỉnh ủy"),
-                kind=UnitKind.AGENCY,
-                parent_id=province.id,
-            )
-            commune = Unit(
+            long_hiep = await units.add_unit(
+                session,
                 name="Xã Long Hiệp",
-                key=accent_free_key("Xã Long Hiệp"),
                 kind=UnitKind.COMMUNE,
                 parent_id=province.id,
+                aliases=["Xã Long Thạnh"],
             )
-            session.add_all([office, commune])
-            await session.flush()
-            for persona, unit, role, title in (
-                (PERSONAS[1], commune, Role.OFFICIAL, "Phó Chủ tịch UBND xã"),
-                (PERSONAS[2], province, Role.LEADER, "Phó Bí thư Thường trực"),
-                (PERSONAS[3], office, Role.ADMIN, "Chuyên viên Văn phòng"),
+            long_huu = await units.add_unit(
+                session, name="Xã Long Hựu", kind=UnitKind.COMMUNE, parent_id=province.id
+            )
+            for persona, unit, role, title, phone in (
+                (PERSONAS[1], long_hiep, Role.OFFICIAL, "Phó Chủ tịch UBND xã", "0912000002"),
+                (PERSONAS[2], province, Role.LEADER, "Phó Bí thư Thường trực", "0912000003"),
+                (PERSONAS[3], office, Role.ADMIN, "Chuyên viên Văn phòng", "0912000004"),
+                (PERSONAS[4], long_huu, Role.OFFICIAL, "Công chức Văn phòng - Thống kê", "0912000005"),
             ):
-                full_name = persona.label.split(" — ")[0]
-                session.add(
-                    Official(
-                        full_name=full_name,
-                        name_key=accent_free_key(full_name),
-                        title=title,
-                        unit_id=unit.id,
-                        role=role,
-                        telegram_user_id=persona.telegram_id,
-                    )
+                official = await officials.add_official(
+                    session,
+                    full_name=persona.label.split(" — ")[0],
+                    unit_id=unit.id,
+                    role=role,
+                    title=title,
+                    phone=phone,
+                    now=now,
                 )
+                if persona is not PERSONAS[4]:  # Tâm has not activated yet: try ":sdt 0912000005"
+                    official.telegram_user_id = persona.telegram_id
     finally:
         await engine.dispose()
 
@@ -117,7 +116,7 @@ async def run_sandbox(
                 "poll_timeout": 10,
             }
         )
-        await seed_demo(sandbox_settings)
+        await seed_demo(sandbox_settings, SystemClock().now())
         for persona in PERSONAS:
             emulator.state.add_user({"id": persona.telegram_id, "first_name": persona.first_name})
         print(
@@ -197,9 +196,9 @@ class Console:
                     self.say(f"Không có nút số {number} ở tin nhắn gần nhất.")
                     return
                 _chat_id, message_id, data = self.last_buttons[number - 1]
-                await emu.control(
-                    "press", {"user_id": user, "message_id": message_id, "data": data}
-                )
+                await emu.control("press", {"user_id": user, "message_id": message_id, "data": data})
+            elif line.startswith(":sdt"):
+                await emu.users.contact({"user_id": user, "phone_number": line.split()[1]})
             elif line.startswith(":anh"):
                 path = Path(line.split(maxsplit=1)[1])
                 data = await asyncio.to_thread(path.read_bytes)
@@ -232,16 +231,13 @@ class Console:
     def show(self, record: dict[str, Any]) -> None:
         message = record["message"]
         verb = {"send": "", "edit": " (sửa tin)", "delete": " (xóa tin)"}[record["kind"]]
-        body = (
-            message.get("text") or message.get("caption") or ("[ảnh]" if "photo" in message else "")
-        )
+        body = message.get("text") or message.get("caption") or ("[ảnh]" if "photo" in message else "")
         self.say(f"🤖 Nhắc việc{verb}:\n{body}")
         markup = record.get("markup") or {}
         buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
         if buttons:
             self.last_buttons = [
-                (record["chat_id"], message["message_id"], b.get("callback_data", ""))
-                for b in buttons
+                (record["chat_id"], message["message_id"], b.get("callback_data", "")) for b in buttons
             ]
             self.say("   " + "  ".join(f"[{i}] {b['text']}" for i, b in enumerate(buttons, 1)))
         for row in markup.get("keyboard", []):

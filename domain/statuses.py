@@ -24,9 +24,19 @@ class UnitKind(StrEnum):
     DISTRICT = "huyen"  # legacy set-ups only: districts were abolished on 1 July 2025
     COMMUNE = "xa"
     WARD = "phuong"
-    TOWNSHIP = "thi_tran"
+    TOWNSHIP = "thi_tran"  # legacy: townships became communes in 2025
     SPECIAL_ZONE = "dac_khu"
-    AGENCY = "co_quan"
+    BOARD = "ban"  # Ban Tổ chức, Ban Tuyên giáo, UBKT...
+    OFFICE = "van_phong"
+    PEOPLES_COMMITTEE = "ubnd"
+    PEOPLES_COUNCIL = "hdnd"
+    FATHERLAND_FRONT = "mttq"
+    ORGANISATION = "doan_the"  # political-social organisations
+    AGENCY = "co_quan"  # any other agency
+
+
+# Communes and wards: the units a commune official belongs to and /status is asked about.
+LOCAL_UNIT_KINDS = frozenset({UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP, UnitKind.SPECIAL_ZONE})
 
 
 class InboxStatus(StrEnum):

@@ -12,11 +12,36 @@ MAX_CALLBACK_DATA_BYTES = 64
 
 BOT_NAME = "Nhắc việc"
 
-# (command, description) pairs for setMyCommands; only commands that exist are listed.
-COMMANDS: Sequence[tuple[str, str]] = (
+# (command, description) for setMyCommands and /help; only commands that exist are listed.
+# Strangers see the first group; each role sees its own list once its account is linked.
+STRANGER_COMMANDS: Sequence[tuple[str, str]] = (
     ("start", "Bắt đầu, kích hoạt tài khoản bằng mã mời"),
     ("help", "Hướng dẫn sử dụng"),
 )
+OFFICIAL_COMMANDS: Sequence[tuple[str, str]] = (
+    *STRANGER_COMMANDS,
+    ("officials", "Danh sách cán bộ của đơn vị"),
+)
+LEADER_COMMANDS: Sequence[tuple[str, str]] = OFFICIAL_COMMANDS
+ADMIN_COMMANDS: Sequence[tuple[str, str]] = (
+    *OFFICIAL_COMMANDS,
+    ("invite", "Cấp đường link mời cho cán bộ: /invite số"),
+    ("addofficial", "Thêm cán bộ: họ tên; đơn vị; vai trò; SĐT; chức vụ"),
+    ("editofficial", "Sửa cán bộ: /editofficial số donvi=...; sdt=..."),
+    ("deactivate", "Khóa tài khoản cán bộ"),
+    ("reactivate", "Mở lại tài khoản cán bộ"),
+    ("unlink", "Gỡ tài khoản Telegram (mất/đổi điện thoại)"),
+    ("registergroup", "Đăng ký nhóm chat này (gõ trong nhóm)"),
+    ("unregistergroup", "Hủy đăng ký nhóm chat này"),
+)
+COMMANDS = STRANGER_COMMANDS
+
+
+def commands_for(role: str | None) -> Sequence[tuple[str, str]]:
+    """The command menu of a role (None: a stranger)."""
+    return {"admin": ADMIN_COMMANDS, "leader": LEADER_COMMANDS, "official": OFFICIAL_COMMANDS}.get(
+        role or "", STRANGER_COMMANDS
+    )
 
 
 def welcome_stranger(first_name: str | None) -> str:
@@ -56,9 +81,7 @@ def help_text(commands: Sequence[tuple[str, str]] = COMMANDS) -> str:
 
 def unknown_command(command: str) -> str:
     """A command the bot does not have."""
-    return (
-        f"Bot không có lệnh <code>{escape(command)}</code>. Gõ /help để xem các lệnh có thể dùng."
-    )
+    return f"Bot không có lệnh <code>{escape(command)}</code>. Gõ /help để xem các lệnh có thể dùng."
 
 
 def free_text_hint() -> str:
@@ -75,3 +98,8 @@ def internal_error() -> str:
         "Xin lỗi, bot gặp sự cố khi xử lý yêu cầu này. Sự cố đã được ghi lại để "
         "khắc phục; đồng chí vui lòng thử lại sau ít phút."
     )
+
+
+def stale_button() -> str:
+    """A button whose action no longer exists (an old message)."""
+    return "Nút này đã cũ và không còn dùng được. Gõ /help để xem các lệnh."

@@ -32,11 +32,7 @@ _NON_KEY_RE = re.compile(r"[^a-z0-9 ]+")
 def _move_tone(match: re.Match[str]) -> str:
     found = match.group(0)
     new = _TONE_MOVES[found.lower()]
-    return (
-        new.upper()
-        if found.isupper()
-        else (new[0].upper() + new[1:] if found[0].isupper() else new)
-    )
+    return new.upper() if found.isupper() else (new[0].upper() + new[1:] if found[0].isupper() else new)
 
 
 def normalize_name(text: str) -> str:

@@ -17,8 +17,7 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_DOWNLOAD = 20 * 1024 * 1024
 CONFLICT_POLL = (
-    "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running"
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
 
 
@@ -92,11 +91,7 @@ class BotApi:
 
     def _reply_to(self, params: Params, chat_id: int) -> dict[str, Any] | None:
         reply = params.json("reply_parameters")
-        message_id = (
-            reply.get("message_id")
-            if isinstance(reply, dict)
-            else params.int("reply_to_message_id")
-        )
+        message_id = reply.get("message_id") if isinstance(reply, dict) else params.int("reply_to_message_id")
         if message_id is None:
             return None
         original = self.state.messages.get((chat_id, int(message_id)))
@@ -164,9 +159,7 @@ class BotApi:
             if offset is not None and offset < 0:
                 batch = self.state.updates[offset:][:limit]
             else:
-                batch = [
-                    u for u in self.state.updates if offset is None or u["update_id"] >= offset
-                ]
+                batch = [u for u in self.state.updates if offset is None or u["update_id"] >= offset]
                 batch = batch[:limit]
             remaining = deadline - time.monotonic()
             if batch or remaining <= 0 or self.state.closing:
@@ -205,14 +198,14 @@ class BotApi:
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-        self.state.commands = list(commands)
+        self.state.commands[_scope_key(params)] = list(commands)
         return True
 
     async def getMyCommands(self, params: Params) -> Any:  # noqa: N802
-        return self.state.commands
+        return self.state.commands.get(_scope_key(params), [])
 
     async def deleteMyCommands(self, params: Params) -> Any:  # noqa: N802
-        self.state.commands = []
+        self.state.commands.pop(_scope_key(params), None)
         return True
 
     async def getChat(self, params: Params) -> Any:  # noqa: N802
@@ -239,9 +232,7 @@ class BotApi:
 
     async def _send_media(self, params: Params, kind: str) -> dict[str, Any]:
         chat = self._target_chat(params)
-        caption, html = self._formatted(
-            params, "caption", MAX_CAPTION, "message caption is too long"
-        )
+        caption, html = self._formatted(params, "caption", MAX_CAPTION, "message caption is too long")
         markup = self._markup(params)
         reply_to = self._reply_to(params, chat["id"])
         stored = self._file(
@@ -313,9 +304,7 @@ class BotApi:
 
     async def editMessageCaption(self, params: Params) -> Any:  # noqa: N802
         message = self._own_message(params, "edit")
-        caption, html = self._formatted(
-            params, "caption", MAX_CAPTION, "message caption is too long"
-        )
+        caption, html = self._formatted(params, "caption", MAX_CAPTION, "message caption is too long")
         return await self._edit(message, html, caption=caption, reply_markup=self._markup(params))
 
     async def _edit(self, message: dict[str, Any], html: str | None, **changes: Any) -> Any:
@@ -325,9 +314,9 @@ class BotApi:
         if merged.get("reply_markup") is None:
             merged.pop("reply_markup", None)
         comparable = ("text", "caption", "reply_markup")
-        if all(
-            merged.get(k) == message.get(k) for k in comparable
-        ) and html == self.state.html_of.get(_key(message)):
+        if all(merged.get(k) == message.get(k) for k in comparable) and html == self.state.html_of.get(
+            _key(message)
+        ):
             raise bad_request(
                 "message is not modified: specified new message content and reply "
                 "markup are exactly the same as a current content and reply markup "
@@ -351,9 +340,7 @@ class BotApi:
     async def answerCallbackQuery(self, params: Params) -> Any:  # noqa: N802
         query_id = params.require_str("callback_query_id")
         if query_id not in self.state.callback_answers or self.state.callback_answers[query_id]:
-            raise bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
         text = params.str("text") or ""
         if len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
@@ -387,6 +374,14 @@ class BotApi:
         return True
 
 
+def _scope_key(params: Params) -> str:
+    scope = params.json("scope") or {"type": "default"}
+    key = str(scope.get("type", "default"))
+    if "chat_id" in scope:
+        key += f":{scope['chat_id']}"
+    return key
+
+
 def _key(message: dict[str, Any]) -> tuple[int, int]:
     return message["chat"]["id"], message["message_id"]
 
@@ -408,6 +403,4 @@ def media_json(stored: StoredFile, kind: str, width: int = 1280, height: int = 9
     return document
 
 
-METHODS = {
-    name.lower(): name for name in dir(BotApi) if name[:1].islower() and not name.startswith("_")
-}
+METHODS = {name.lower(): name for name in dir(BotApi) if name[:1].islower() and not name.startswith("_")}

@@ -28,9 +28,7 @@ class EmulatorClient:
         await self.aclose()
 
     async def call(self, action: str, **spec: Any) -> Any:
-        response = await self._http.post(
-            f"/{action}", json={k: v for k, v in spec.items() if v is not None}
-        )
+        response = await self._http.post(f"/{action}", json={k: v for k, v in spec.items() if v is not None})
         body = response.json()
         if not body.get("ok"):
             raise ControlError(body.get("description", response.text))
@@ -41,9 +39,7 @@ class EmulatorClient:
     ) -> dict[str, Any]:
         return await self.call("user", id=user_id, first_name=first_name, **extra)
 
-    async def group(
-        self, title: str, chat_id: int | None = None, kind: str = "supergroup"
-    ) -> dict[str, Any]:
+    async def group(self, title: str, chat_id: int | None = None, kind: str = "supergroup") -> dict[str, Any]:
         return await self.call("group", id=chat_id, title=title, type=kind)
 
     async def send(
@@ -66,9 +62,7 @@ class EmulatorClient:
 
     async def send_batch(self, user_id: int, texts: list[str]) -> list[dict[str, Any]]:
         """Several messages that reach the bot together, in one getUpdates batch."""
-        return await self.call(
-            "messages", messages=[{"user_id": user_id, "text": t} for t in texts]
-        )
+        return await self.call("messages", messages=[{"user_id": user_id, "text": t} for t in texts])
 
     async def photo(
         self,
@@ -166,5 +160,6 @@ class EmulatorClient:
     async def stats(self) -> dict[str, Any]:
         return await self.call("stats")
 
-    async def commands(self) -> list[dict[str, Any]]:
-        return await self.call("commands")
+    async def commands(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """The command menu the chat sees (its own scope if set, else the default)."""
+        return await self.call("commands", chat_id=chat_id)

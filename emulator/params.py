@@ -34,9 +34,7 @@ class Params:
     def require_str(self, name: str) -> str:
         value = self.str(name)
         if value is None or value == "":
-            raise bad_request(
-                f"{name} is empty" if name == "text" else f"parameter {name} is required"
-            )
+            raise bad_request(f"{name} is empty" if name == "text" else f"parameter {name} is required")
         return value
 
     def int(self, name: str, default: int | None = None) -> int | None:

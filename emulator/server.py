@@ -139,9 +139,7 @@ class Emulator:
                 if fault.status:
                     raise ApiError(
                         fault.status,
-                        {500: "Internal Server Error", 502: "Bad Gateway"}.get(
-                            fault.status, "Server Error"
-                        ),
+                        {500: "Internal Server Error", 502: "Bad Gateway"}.get(fault.status, "Server Error"),
                     )
                 return
 
@@ -153,9 +151,7 @@ class Emulator:
         stored = self.state.file_by_path(request.match_info["path"])
         if stored is None:
             return web.Response(status=404, text="Not Found")
-        return web.Response(
-            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-        )
+        return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")
 
     # --- control API ------------------------------------------------------------------------
 
@@ -169,9 +165,7 @@ class Emulator:
         except ApiError as exc:
             return web.json_response({"ok": False, "description": exc.description}, status=exc.code)
         except (KeyError, ValueError, TypeError) as exc:
-            return web.json_response(
-                {"ok": False, "description": f"bad control call: {exc}"}, status=400
-            )
+            return web.json_response({"ok": False, "description": f"bad control call: {exc}"}, status=400)
         return web.json_response({"ok": True, "result": result})
 
     async def control(self, action: str, spec: dict[str, Any]) -> Any:
@@ -201,9 +195,7 @@ class Emulator:
                 (state.blocked.add if spec.get("blocked", True) else state.blocked.discard)(user_id)
                 return True
             case "records":
-                return self.records(
-                    chat_id=_opt_int(spec.get("chat_id")), after=int(spec.get("after", 0))
-                )
+                return self.records(chat_id=_opt_int(spec.get("chat_id")), after=int(spec.get("after", 0)))
             case "wait":
                 return await self.wait_for(
                     chat_id=_opt_int(spec.get("chat_id")),
@@ -221,11 +213,7 @@ class Emulator:
                 }
             case "fault":
                 fault = Fault(
-                    **{
-                        k: spec[k]
-                        for k in ("method", "status", "retry_after", "delay", "times")
-                        if k in spec
-                    }
+                    **{k: spec[k] for k in ("method", "status", "retry_after", "delay", "times") if k in spec}
                 )
                 self.faults.append(fault)
                 return asdict(fault)
@@ -237,8 +225,10 @@ class Emulator:
                 return asdict(self.limiter.config)
             case "stats":
                 return self.stats()
-            case "commands":
-                return state.commands
+            case "commands":  # the menu a chat sees: its own scope, else the default
+                chat_id = spec.get("chat_id")
+                scoped = state.commands.get(f"chat:{chat_id}") if chat_id else None
+                return scoped if scoped is not None else state.commands.get("default", [])
         raise ApiError(404, f"unknown control action {action!r}")
 
     def records(
@@ -296,9 +286,7 @@ async def _read_params(request: web.Request) -> Params:
             form = await request.post()
             for name, value in form.items():
                 if isinstance(value, web.FileField):
-                    uploads[name] = Upload(
-                        name, value.file.read(), value.filename, value.content_type
-                    )
+                    uploads[name] = Upload(name, value.file.read(), value.filename, value.content_type)
                 else:
                     values[name] = value
         else:

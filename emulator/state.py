@@ -73,7 +73,8 @@ class State:
     files: dict[str, StoredFile] = field(default_factory=dict)
     updates: list[dict[str, Any]] = field(default_factory=list)
     callback_answers: dict[str, dict[str, Any] | None] = field(default_factory=dict)
-    commands: list[dict[str, Any]] = field(default_factory=list)
+    # command menus by scope key: "default", "chat:<id>", "all_private_chats", ...
+    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     webhook_url: str = ""
     closing: bool = False  # set when the server stops: long polls answer at once
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(700_000_001))
@@ -127,9 +128,7 @@ class State:
 
     def add_group(self, spec: dict[str, Any]) -> dict[str, Any]:
         kind = spec.get("type", "supergroup")
-        default_id = (
-            -1_000_000_000_000 - len(self.chats) if kind == "supergroup" else -len(self.chats) - 100
-        )
+        default_id = -1_000_000_000_000 - len(self.chats) if kind == "supergroup" else -len(self.chats) - 100
         chat = {
             "id": int(spec.get("id") or default_id),
             "type": kind,

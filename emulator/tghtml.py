@@ -66,9 +66,7 @@ def html_to_text(markup: str) -> str:
     parser.feed(markup)
     parser.close()
     if parser.stack:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"')
     return "".join(parser.text)
 
 

@@ -35,9 +35,7 @@ class UserActions:
             original = self.state.messages.get((chat["id"], int(reply_id)))
             if original is None:
                 raise bad_request("message to be replied not found")
-            content["reply_to_message"] = {
-                k: v for k, v in original.items() if k != "reply_to_message"
-            }
+            content["reply_to_message"] = {k: v for k, v in original.items() if k != "reply_to_message"}
         message = self.state.new_message(chat["id"], user, date=spec.get("date"), **content)
         record = self.state.record("user", chat["id"], message)
         update = self.state.push_update(message=message)
@@ -55,12 +53,8 @@ class UserActions:
         return await self._post(spec, text=text, entities=entities)
 
     async def photo(self, spec: dict[str, Any], data: bytes) -> dict[str, Any]:
-        stored = self.state.store_file(
-            data, folder="photos", extension="jpg", mime_type="image/jpeg"
-        )
-        photo = media_json(
-            stored, "photo", int(spec.get("width", 1280)), int(spec.get("height", 960))
-        )
+        stored = self.state.store_file(data, folder="photos", extension="jpg", mime_type="image/jpeg")
+        photo = media_json(stored, "photo", int(spec.get("width", 1280)), int(spec.get("height", 960)))
         return await self._post(
             spec,
             photo=photo,
@@ -78,9 +72,7 @@ class UserActions:
             mime_type=spec.get("mime_type"),
             file_name=name,
         )
-        return await self._post(
-            spec, document=media_json(stored, "document"), caption=spec.get("caption")
-        )
+        return await self._post(spec, document=media_json(stored, "document"), caption=spec.get("caption"))
 
     async def contact(self, spec: dict[str, Any]) -> dict[str, Any]:
         user = self.state.user(int(spec["user_id"]))
@@ -103,14 +95,10 @@ class UserActions:
         message = self.state.messages.get((chat["id"], int(spec["message_id"])))
         if message is None:
             raise bad_request("message with the button not found")
-        buttons = [
-            b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row
-        ]
+        buttons = [b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
         wanted = spec.get("data")
         if wanted is None and spec.get("text") is not None:
-            wanted = next(
-                (b.get("callback_data") for b in buttons if b["text"] == spec["text"]), None
-            )
+            wanted = next((b.get("callback_data") for b in buttons if b["text"] == spec["text"]), None)
         if wanted is None or not any(b.get("callback_data") == wanted for b in buttons):
             raise bad_request("no such button on the message")
         query_id = self.state.next_callback_id()

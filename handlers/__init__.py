@@ -1,28 +1,53 @@
-"""The routing table: the only place where handlers are added, in order."""
+"""The routing table: the only place where handlers are added, in order, with who may use them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
-from handlers import access, fallback, start
+from domain.callbacks import pattern
+from domain.statuses import Role
+from handlers import access, fallback, groups, people, start
+from handlers.access import requires
+
+ADMIN = requires(Role.ADMIN)
+MEMBERS = requires(Role.ADMIN, Role.LEADER, Role.OFFICIAL)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register every handler. Order matters: access control runs first, in group -1."""
-    # Group -1: resolve the caller (official or stranger) and drop unregistered group chats.
+    # Group -1: resolve the caller; strangers, locked accounts and unregistered groups stop here.
     app.add_handler(TypeHandler(Update, access.load_caller), group=-1)
 
-    # Group 0: features, first match wins.
+    # Group 0: features, first match wins. Public: /start (with an invitation code), /help, contact.
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.show_help))
+    app.add_handler(MessageHandler(filters.CONTACT & filters.ChatType.PRIVATE, start.contact_shared))
+
+    # Everyone linked: the unit's officials (an official sees only their own unit).
+    app.add_handler(CommandHandler("officials", MEMBERS(people.list_officials)))
+    app.add_handler(CallbackQueryHandler(MEMBERS(people.pick_unit), pattern=pattern(people.UNIT_PICK)))
+
+    # The office (admin) only: people and group chats. Every one of these is audited.
+    app.add_handler(CommandHandler("invite", ADMIN(people.invite)))
+    app.add_handler(CommandHandler("addofficial", ADMIN(people.add_official)))
+    app.add_handler(CommandHandler("editofficial", ADMIN(people.edit_official)))
+    app.add_handler(CommandHandler("deactivate", ADMIN(people.deactivate)))
+    app.add_handler(CommandHandler("reactivate", ADMIN(people.reactivate)))
+    app.add_handler(CommandHandler("unlink", ADMIN(people.unlink)))
+    app.add_handler(CommandHandler("registergroup", ADMIN(groups.register_group)))
+    app.add_handler(CommandHandler("unregistergroup", ADMIN(groups.unregister_group)))
 
     # Last in group 0: anything no feature claimed gets a helpful answer, never silence.
-    app.add_handler(
-        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command)
-    )
-    app.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.unrecognised)
-    )
+    app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.unrecognised))
+    app.add_handler(CallbackQueryHandler(fallback.stale_button))

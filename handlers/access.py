@@ -1,31 +1,99 @@
-"""Access control: who is calling, resolved once per update before any feature handler."""
+"""Access control, the one place it is decided: who is calling, and what their role allows."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
-from storage import people
+from domain import people_texts
+from domain.statuses import Role
+from storage import chats, officials
+from storage.models import Official
 
 logger = logging.getLogger(__name__)
 
+Handler = Callable[[Update, BotContext], Awaitable[None]]
+
+# What a stranger may do in a private chat: learn what the bot is, and get linked.
+PUBLIC_COMMANDS = frozenset({"start", "help"})
+# The only command heard in a group that is not registered yet.
+GROUP_SETUP_COMMAND = "registergroup"
+
+
+def command_of(update: Update) -> str | None:
+    """'/start@nhacviec_bot abc' → 'start'; None when the update is not a command."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return None
+    return message.text.split()[0][1:].split("@")[0].lower()
+
 
 async def load_caller(update: Update, context: BotContext) -> None:
-    """Attach the caller's official record; ignore group chats no admin has registered."""
+    """Group -1: resolve the caller, and stop here whatever the caller may not reach."""
     chat, user = update.effective_chat, update.effective_user
+    if user is None or chat is None:
+        raise ApplicationHandlerStop  # channel posts and the like: not for this bot
+    private = chat.type == ChatType.PRIVATE
     async with context.services.db() as session:
-        if chat is not None and chat.type != ChatType.PRIVATE:
-            registered = await people.get_registered_chat(session, telegram_chat_id=chat.id)
-            if registered is None:
-                logger.info(
-                    "ignoring update %s from unregistered chat %s", update.update_id, chat.id
-                )
-                raise ApplicationHandlerStop
-        if user is not None:
-            context.official = await people.get_official_by_telegram_id(
-                session, telegram_user_id=user.id
-            )
+        official = await officials.get_official_by_telegram_id(
+            session, telegram_user_id=user.id, include_inactive=True
+        )
+        registered = private or await chats.get_registered_chat(session, telegram_chat_id=chat.id)
+    if official is not None and not official.active:
+        if private:
+            await _refuse(update, people_texts.account_locked())
+        raise ApplicationHandlerStop
+    context.official = official
+    command = command_of(update)
+    if not private:
+        setup = command == GROUP_SETUP_COMMAND and official is not None and official.role == Role.ADMIN
+        if (not registered and not setup) or official is None:
+            logger.debug("ignoring update %s in group %s", update.update_id, chat.id)
+            raise ApplicationHandlerStop
+        return
+    if official is None:
+        message = update.effective_message
+        if command in PUBLIC_COMMANDS or (message is not None and message.contact is not None):
+            return
+        await _refuse(update, people_texts.stranger_refused())
+        raise ApplicationHandlerStop
+
+
+def requires(*roles: Role) -> Callable[[Handler], Handler]:
+    """Let the handler run only for officials of these roles; everyone else gets one clear no."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: BotContext) -> None:
+            official = context.official
+            if official is None or official.role not in roles:
+                text = people_texts.admins_only() if roles == (Role.ADMIN,) else people_texts.not_allowed()
+                await _refuse(update, text)
+                return
+            await handler(update, context)
+
+        return guarded
+
+    return decorate
+
+
+def sees_all_units(official: Official) -> bool:
+    """Leaders and the office see every unit; an official sees only their own."""
+    return official.role in (Role.ADMIN, Role.LEADER)
+
+
+def can_see_unit(official: Official, unit_id: int | None) -> bool:
+    return sees_all_units(official) or (unit_id is not None and unit_id == official.unit_id)
+
+
+async def _refuse(update: Update, text: str) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_html(text)

@@ -21,3 +21,9 @@ async def unrecognised(update: Update, context: BotContext) -> None:
     """Free text, stickers and the like outside any conversation: say what the bot understands."""
     if update.effective_message is not None:
         await update.effective_message.reply_html(texts.free_text_hint())
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A button from an older version or a removed feature: answer so the spinner stops."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.stale_button(), show_alert=True)

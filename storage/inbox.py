@@ -15,9 +15,7 @@ from storage.models import InboxUpdate
 from storage.upsert import insert_ignoring_duplicates
 
 
-async def add_updates(
-    session: AsyncSession, *, updates: Sequence[dict[str, Any]], now: dt.datetime
-) -> int:
+async def add_updates(session: AsyncSession, *, updates: Sequence[dict[str, Any]], now: dt.datetime) -> int:
     """Store raw updates; an update id seen before is ignored. Returns how many were new."""
     rows = [
         {
@@ -29,9 +27,7 @@ async def add_updates(
         }
         for raw in updates
     ]
-    return await insert_ignoring_duplicates(
-        session, InboxUpdate, rows, conflict_columns=["update_id"]
-    )
+    return await insert_ignoring_duplicates(session, InboxUpdate, rows, conflict_columns=["update_id"])
 
 
 async def next_offset(session: AsyncSession) -> int | None:
@@ -55,9 +51,7 @@ async def start_attempt(session: AsyncSession, *, update_id: int) -> InboxUpdate
     """Count one more processing attempt and return the row, or None if it is no longer pending."""
     result = await session.exec(
         update(InboxUpdate)
-        .where(
-            col(InboxUpdate.update_id) == update_id, col(InboxUpdate.status) == InboxStatus.PENDING
-        )
+        .where(col(InboxUpdate.update_id) == update_id, col(InboxUpdate.status) == InboxStatus.PENDING)
         .values(attempts=InboxUpdate.attempts + 1)
     )
     if not result.rowcount:
@@ -82,9 +76,7 @@ async def mark_processed(
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     """How many updates are pending, done and failed."""
-    result = await session.exec(
-        select(InboxUpdate.status, func.count()).group_by(col(InboxUpdate.status))
-    )
+    result = await session.exec(select(InboxUpdate.status, func.count()).group_by(col(InboxUpdate.status)))
     return {str(status): int(count) for status, count in result.all()}
 
 

@@ -264,9 +264,7 @@ class InboxUpdate(SQLModel, table=True):
     """A raw Telegram update, stored before it is acknowledged and processed from here."""
 
     __tablename__ = "inbox_update"
-    update_id: int = Field(
-        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
-    )
+    update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
     payload: dict[str, Any] = Field(sa_type=JSON)
     received_at: dt.datetime = Field(sa_type=UTCDateTime)
     status: str = Field(default="pending", max_length=20, index=True)

@@ -25,9 +25,7 @@ from storage import migrate
 from storage.db import create_engine, session_factory
 from tests.factories import TEST_TOKEN, FixedClock
 
-POSTGRES_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 _postgres_error: str | None = None
 
 
@@ -155,9 +153,7 @@ async def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def running_bot(
-    emulator: Emulator, sqlite_url: str, tmp_path: Path
-) -> AsyncIterator[RunningBot]:
+async def running_bot(emulator: Emulator, sqlite_url: str, tmp_path: Path) -> AsyncIterator[RunningBot]:
     """The bot running against the emulator on SQLite (storage tests cover PostgreSQL)."""
     running = await start_bot(bot_settings(emulator, sqlite_url, tmp_path), FixedClock())
     try:

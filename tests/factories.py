@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.statuses import Role, UnitKind
 from domain.vntext import accent_free_key
 from emulator.client import EmulatorClient
+from storage import units
 from storage.models import Chat, Official, Unit
 
 TEST_TOKEN = "123456789:TEST_token_for_the_emulator_only"
@@ -36,9 +37,7 @@ async def add_unit(
     parent_id: int | None = None,
 ) -> Unit:
     async with db.begin() as session:
-        unit = Unit(name=name, key=accent_free_key(name), kind=kind, parent_id=parent_id)
-        session.add(unit)
-    return unit
+        return await units.add_unit(session, name=name, kind=kind, parent_id=parent_id)
 
 
 async def add_official(
@@ -63,9 +62,7 @@ async def add_official(
     return official
 
 
-async def register_group(
-    db: async_sessionmaker[AsyncSession], telegram_chat_id: int, title: str
-) -> Chat:
+async def register_group(db: async_sessionmaker[AsyncSession], telegram_chat_id: int, title: str) -> Chat:
     async with db.begin() as session:
         chat = Chat(telegram_chat_id=telegram_chat_id, title=title)
         session.add(chat)

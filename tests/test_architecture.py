@@ -88,8 +88,7 @@ def test_time_comes_from_the_injected_clock() -> None:
                     isinstance(node, ast.Attribute)
                     and node.attr in {"now", "utcnow", "today"}
                     and isinstance(node.value, ast.Attribute | ast.Name)
-                    and getattr(node.value, "attr", getattr(node.value, "id", ""))
-                    in {"datetime", "date"}
+                    and getattr(node.value, "attr", getattr(node.value, "id", "")) in {"datetime", "date"}
                 ):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == ["bot/context.py:" + str(_system_clock_line())]

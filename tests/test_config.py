@@ -109,7 +109,5 @@ def test_env_example_lists_every_setting() -> None:
     from bot.config import Settings
 
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
-    documented = {
-        line.split("=")[0].lstrip("# ").strip() for line in example.splitlines() if "=" in line
-    }
+    documented = {line.split("=")[0].lstrip("# ").strip() for line in example.splitlines() if "=" in line}
     assert {name.upper() for name in Settings.model_fields} <= documented

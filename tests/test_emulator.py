@@ -30,15 +30,11 @@ async def bot(emulator: Emulator) -> AsyncIterator[Bot]:
 async def test_get_me_and_bad_token(emulator: Emulator, bot: Bot) -> None:
     assert bot.username == "nhacviec_bot"
     with pytest.raises(InvalidToken):
-        async with Bot(
-            "987654321:WRONG_token_wrong_token_wrong", base_url=f"{emulator.base_url}/bot"
-        ):
+        async with Bot("987654321:WRONG_token_wrong_token_wrong", base_url=f"{emulator.base_url}/bot"):
             pass
 
 
-async def test_over_limit_to_one_chat_gets_429_with_retry_after(
-    bot: Bot, client: EmulatorClient
-) -> None:
+async def test_over_limit_to_one_chat_gets_429_with_retry_after(bot: Bot, client: EmulatorClient) -> None:
     await client.send(501, "/start")  # the user starts the bot, so it may write to them
     sent, refused = 0, None
     for n in range(10):
@@ -82,9 +78,7 @@ async def test_group_limit_is_twenty_a_minute(bot: Bot, client: EmulatorClient) 
     assert caught.value.retry_after >= dt.timedelta(seconds=1)
 
 
-async def test_global_limit_is_thirty_a_second(
-    emulator: Emulator, bot: Bot, client: EmulatorClient
-) -> None:
+async def test_global_limit_is_thirty_a_second(emulator: Emulator, bot: Bot, client: EmulatorClient) -> None:
     limiter_time = [1000.0]
     emulator.limiter.clock = lambda: limiter_time[0]  # the emulator's own clock, held still
     for user_id in range(1000, 1061):
@@ -103,9 +97,7 @@ async def test_global_limit_is_thirty_a_second(
     assert sum(not isinstance(r, Exception) for r in second) == 15
 
 
-async def test_waiting_retry_after_lets_the_message_through(
-    bot: Bot, client: EmulatorClient
-) -> None:
+async def test_waiting_retry_after_lets_the_message_through(bot: Bot, client: EmulatorClient) -> None:
     await client.limits(chat_burst=1, chat_per_second=1)
     await client.send(503, "/start")
     await bot.send_message(503, "một")
@@ -132,9 +124,7 @@ async def test_waiting_retry_after_lets_the_message_through(
         ),
     ],
 )
-async def test_telegram_refusals(
-    bot: Bot, client: EmulatorClient, kwargs: dict, error: str
-) -> None:
+async def test_telegram_refusals(bot: Bot, client: EmulatorClient, kwargs: dict, error: str) -> None:
     await client.send(504, "/start")
     with pytest.raises(BadRequest, match=error):
         await bot.send_message(504, **kwargs)
@@ -199,9 +189,7 @@ async def test_webhook_excludes_polling(bot: Bot) -> None:
 
 async def test_buttons_edits_and_callback_answers(bot: Bot, client: EmulatorClient) -> None:
     await client.send(509, "/start")
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Hoàn thành", callback_data="v1:t:42:done")]]
-    )
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Hoàn thành", callback_data="v1:t:42:done")]])
     message = await bot.send_message(509, "Nhiệm vụ 42", reply_markup=keyboard)
     pressed = await client.press(509, message.message_id, text="Hoàn thành")
     update = (await bot.get_updates(timeout=0))[-1]
@@ -217,9 +205,7 @@ async def test_buttons_edits_and_callback_answers(bot: Bot, client: EmulatorClie
         await client.press(509, message.message_id, data="v1:t:42:forged")
     await bot.edit_message_text("Nhiệm vụ 42 — xong", chat_id=509, message_id=message.message_id)
     with pytest.raises(BadRequest, match="not modified"):
-        await bot.edit_message_text(
-            "Nhiệm vụ 42 — xong", chat_id=509, message_id=message.message_id
-        )
+        await bot.edit_message_text("Nhiệm vụ 42 — xong", chat_id=509, message_id=message.message_id)
     assert await bot.delete_message(509, message.message_id) is True
 
 

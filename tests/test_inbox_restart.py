@@ -20,7 +20,7 @@ from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import InboxUpdate
 from tests.conftest import bot_settings, start_bot
-from tests.factories import TEST_TOKEN, FixedClock
+from tests.factories import TEST_TOKEN, FixedClock, add_official
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], *, limit: float = 30.0) -> None:
@@ -45,9 +45,7 @@ async def inbox_rows(database_url: str) -> list[InboxUpdate]:
     engine = create_engine(database_url)
     try:
         async with session_factory(engine)() as session:
-            return list(
-                (await session.exec(select(InboxUpdate).order_by(InboxUpdate.update_id))).all()
-            )
+            return list((await session.exec(select(InboxUpdate).order_by(InboxUpdate.update_id))).all())
     finally:
         await engine.dispose()
 
@@ -63,15 +61,14 @@ async def test_batch_fetched_but_not_handled_is_handled_once_after_restart(
     # First life: fetch and store the batch, then die before handling any of it.
     engine = create_engine(url)
     await migrate.upgrade(engine)
+    await add_official(session_factory(engine), "Nguyễn Văn Hùng", telegram_user_id=700)
     first_life = build_application(settings, db=session_factory(engine), clock=FixedClock())
     async with first_life:
         poller = InboxPoller(first_life, poll_timeout=0)
         assert await poller.fetch_once() == 3
         await poller.aclose()
     await engine.dispose()
-    assert (
-        await client.records(700, after=0) and replies_by_command(await client.records(700)) == {}
-    )
+    assert await client.records(700, after=0) and replies_by_command(await client.records(700)) == {}
 
     await client.send(700, "/viec4")  # arrives while the bot is down
     running = await start_bot(settings, FixedClock())
@@ -126,6 +123,10 @@ async def test_hard_kill_mid_batch_then_restart(
         await eventually(polling)
         return process
 
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    await add_official(session_factory(engine), "Nguyễn Văn Hùng", telegram_user_id=701)
+    await engine.dispose()
     first = await launch()
     # The first reply hangs (and then fails): the process is stuck inside the batch.
     await client.fault("sendMessage", delay=60, status=502, times=1)

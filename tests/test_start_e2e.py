@@ -36,17 +36,16 @@ async def test_official_is_greeted_by_name_with_unit(
     assert "Xin chào đồng chí Nguyễn Văn Hùng (Xã Long Hiệp)!" in replies[0]["message"]["text"]
 
 
-async def test_user_text_is_escaped_in_replies(
-    running_bot: RunningBot, client: EmulatorClient
-) -> None:
+async def test_user_text_is_escaped_in_replies(running_bot: RunningBot, client: EmulatorClient) -> None:
     await client.user(4243, "<b>&Tí</b>")
     replies = await say(client, 4243, "/start")
     assert replies[0]["message"]["text"].startswith("Xin chào <b>&Tí</b>!")
 
 
 async def test_help_unknown_command_and_free_text(
-    running_bot: RunningBot, client: EmulatorClient
+    running_bot: RunningBot, bot_db, client: EmulatorClient
 ) -> None:
+    await add_official(bot_db, "Nguyễn Văn Hùng", telegram_user_id=77)
     help_text = (await say(client, 77, "/help"))[0]["message"]["text"]
     assert "/start" in help_text and "/help" in help_text and "30/09/2026" in help_text
     unknown = (await say(client, 77, "/baocao"))[0]["message"]["text"]
@@ -55,9 +54,7 @@ async def test_help_unknown_command_and_free_text(
     assert "Bot chưa hiểu tin nhắn này" in free
 
 
-async def test_command_menu_is_set_in_vietnamese(
-    running_bot: RunningBot, client: EmulatorClient
-) -> None:
+async def test_command_menu_is_set_in_vietnamese(running_bot: RunningBot, client: EmulatorClient) -> None:
     commands = {c["command"]: c["description"] for c in await client.commands()}
     assert commands["start"].startswith("Bắt đầu")
     assert commands["help"] == "Hướng dẫn sử dụng"
@@ -79,9 +76,7 @@ async def test_unregistered_group_is_ignored_and_registered_group_answered(
     running_bot: RunningBot, bot_db, client: EmulatorClient, emulator: Emulator
 ) -> None:
     leader_unit = await add_unit(bot_db, "Thường trực Tỉnh ủy", kind="co_quan")
-    await add_official(
-        bot_db, "Trần Văn Minh", unit=leader_unit, role=Role.LEADER, telegram_user_id=6001
-    )
+    await add_official(bot_db, "Trần Văn Minh", unit=leader_unit, role=Role.LEADER, telegram_user_id=6001)
     stranger_group = await client.group("Nhóm lạ", chat_id=-1001000000001)
     leaders_group = await client.group("Lãnh đạo tỉnh", chat_id=-1001000000002)
     await register_group(bot_db, leaders_group["id"], "Lãnh đạo tỉnh")

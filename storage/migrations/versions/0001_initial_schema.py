@@ -86,18 +86,14 @@ def upgrade() -> None:
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["merged_into_id"], ["unit.id"], name=op.f("fk_unit_merged_into_id_unit")
-        ),
+        sa.ForeignKeyConstraint(["merged_into_id"], ["unit.id"], name=op.f("fk_unit_merged_into_id_unit")),
         sa.ForeignKeyConstraint(["parent_id"], ["unit.id"], name=op.f("fk_unit_parent_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_unit")),
         sa.UniqueConstraint("code", name=op.f("uq_unit_code")),
     )
     with op.batch_alter_table("unit", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_unit_key"), ["key"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_unit_merged_into_id"), ["merged_into_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_unit_merged_into_id"), ["merged_into_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_unit_parent_id"), ["parent_id"], unique=False)
 
     op.create_table(
@@ -119,9 +115,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_item")),
     )
     with op.batch_alter_table("meeting_item", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_meeting_item_meeting_id"), ["meeting_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_meeting_item_meeting_id"), ["meeting_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_meeting_item_preparing_unit_id"), ["preparing_unit_id"], unique=False
         )
@@ -211,9 +205,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("telegram_chat_id", name=op.f("uq_chat_telegram_chat_id")),
     )
     with op.batch_alter_table("chat", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_chat_registered_by_id"), ["registered_by_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_chat_registered_by_id"), ["registered_by_id"], unique=False)
 
     op.create_table(
         "household",
@@ -275,9 +267,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("code_hash", name=op.f("uq_invitation_code_hash")),
     )
     with op.batch_alter_table("invitation", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_invitation_official_id"), ["official_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_invitation_official_id"), ["official_id"], unique=False)
 
     op.create_table(
         "notification",
@@ -309,9 +299,7 @@ def upgrade() -> None:
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_notification_chat_id"), ["chat_id"], unique=False)
         batch_op.create_index("ix_notification_due", ["sent_at", "due_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_notification_official_id"), ["official_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_notification_official_id"), ["official_id"], unique=False)
 
     op.create_table(
         "task",
@@ -345,17 +333,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["directive_id"], ["directive.id"], name=op.f("fk_task_directive_id_directive")
         ),
-        sa.ForeignKeyConstraint(
-            ["lead_unit_id"], ["unit.id"], name=op.f("fk_task_lead_unit_id_unit")
-        ),
+        sa.ForeignKeyConstraint(["lead_unit_id"], ["unit.id"], name=op.f("fk_task_lead_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_task")),
     )
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_task_created_by_id"), ["created_by_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_task_directive_id"), ["directive_id"], unique=False)
-        batch_op.create_index(
-            "ix_task_lead_status_due", ["lead_unit_id", "status", "due_on"], unique=False
-        )
+        batch_op.create_index("ix_task_lead_status_due", ["lead_unit_id", "status", "due_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_task_lead_unit_id"), ["lead_unit_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_task_status"), ["status"], unique=False)
 
@@ -387,9 +371,7 @@ def upgrade() -> None:
             name=op.f("fk_photo_household_id_household"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["official_id"], ["official.id"], name=op.f("fk_photo_official_id_official")
-        ),
+        sa.ForeignKeyConstraint(["official_id"], ["official.id"], name=op.f("fk_photo_official_id_official")),
         sa.ForeignKeyConstraint(
             ["task_id"], ["task.id"], name=op.f("fk_photo_task_id_task"), ondelete="CASCADE"
         ),
@@ -453,9 +435,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("telegram_update_id", name=op.f("uq_task_update_telegram_update_id")),
     )
     with op.batch_alter_table("task_update", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_task_update_official_id"), ["official_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_task_update_official_id"), ["official_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_task_update_task_id"), ["task_id"], unique=False)
 
     # ### end Alembic commands ###

@@ -1,0 +1,112 @@
+"""Spreadsheets the office keeps (XLSX or CSV) read into rows, and templates written as XLSX."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from domain.vntext import accent_free_key
+
+MAX_ROWS = 20_000
+
+
+class SheetError(ValueError):
+    """The file as a whole cannot be read; the message is Vietnamese, for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One data row: its row number as Excel shows it, and cells by accent-free header key."""
+
+    number: int
+    cells: dict[str, str]
+
+    def get(self, *keys: str) -> str:
+        for key in keys:
+            value = self.cells.get(key, "").strip()
+            if value:
+                return value
+        return ""
+
+
+def read_rows(data: bytes, filename: str) -> list[SheetRow]:
+    """Rows of the first sheet; headers matched without accents or case ('Họ và tên' = 'ho va ten')."""
+    lower = filename.lower()
+    if lower.endswith(".csv"):
+        grid = _csv_grid(data)
+    elif lower.endswith((".xlsx", ".xlsm")):
+        grid = _xlsx_grid(data)
+    else:
+        raise SheetError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+    header_index = next((i for i, row in enumerate(grid) if any(c.strip() for c in row)), None)
+    if header_index is None:
+        raise SheetError("Tệp không có dữ liệu.")
+    headers = [accent_free_key(cell) for cell in grid[header_index]]
+    rows = []
+    for offset, values in enumerate(grid[header_index + 1 :], start=header_index + 2):
+        if not any(v.strip() for v in values):
+            continue
+        cells = {h: values[i].strip() if i < len(values) else "" for i, h in enumerate(headers) if h}
+        rows.append(SheetRow(offset, cells))
+    if len(rows) > MAX_ROWS:
+        raise SheetError(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS:,}).".replace(",", "."))
+    return rows
+
+
+def _csv_grid(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1258", "latin-1"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    dialect = csv.excel
+    with contextlib.suppress(csv.Error):
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
+    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _xlsx_grid(data: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise SheetError("Không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx).") from exc
+    sheet = workbook.worksheets[0]
+    grid = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return grid
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # phone numbers typed as numbers: 912345678.0
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")  # type: ignore[union-attr]
+    return str(value)
+
+
+def template_xlsx(title: str, headers: Sequence[str], examples: Sequence[Sequence[str]]) -> bytes:
+    """A template workbook: bold headers, example rows the office overwrites."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in examples:
+        sheet.append(list(row))
+    for column, header in zip(sheet.columns, headers, strict=False):
+        width = max([len(header)] + [len(str(c.value or "")) for c in column]) + 2
+        sheet.column_dimensions[column[0].column_letter].width = min(width, 60)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,51 @@
+"""Registering group chats (e.g. the leaders' group that receives the Monday digest)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot.context import BotContext
+from domain import people_texts
+from storage import chats
+
+
+async def register_group(update: Update, context: BotContext) -> None:
+    """/registergroup in a group: the bot serves it from now on."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    if chat.type == ChatType.PRIVATE:
+        await message.reply_html(people_texts.group_only())
+        return
+    async with context.services.db.begin() as session:
+        record, was_new = await chats.register_chat(
+            session,
+            telegram_chat_id=chat.id,
+            title=chat.title or str(chat.id),
+            now=context.services.clock.now(),
+            actor_id=context.official.id if context.official else None,
+        )
+    await message.reply_html(people_texts.group_registered(record.title, was_new))
+
+
+async def unregister_group(update: Update, context: BotContext) -> None:
+    """/unregistergroup in a group: the bot ignores it from now on."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return
+    if chat.type == ChatType.PRIVATE:
+        await message.reply_html(people_texts.group_only())
+        return
+    async with context.services.db.begin() as session:
+        record = await chats.get_registered_chat(session, telegram_chat_id=chat.id)
+        if record is not None:
+            await chats.unregister_chat(
+                session,
+                chat=record,
+                now=context.services.clock.now(),
+                actor_id=context.official.id if context.official else None,
+            )
+    await message.reply_html(
+        people_texts.group_unregistered(record.title) if record else people_texts.not_registered_group()
+    )

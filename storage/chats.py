@@ -1,0 +1,56 @@
+"""Group chats an admin registered, and what each receives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.audit import add_audit
+from storage.models import Chat
+
+
+async def get_registered_chat(session: AsyncSession, *, telegram_chat_id: int) -> Chat | None:
+    """The registered group with this Telegram id, if it is one."""
+    return (await session.exec(select(Chat).where(Chat.telegram_chat_id == telegram_chat_id))).first()
+
+
+async def register_chat(
+    session: AsyncSession, *, telegram_chat_id: int, title: str, now: dt.datetime, actor_id: int | None
+) -> tuple[Chat, bool]:
+    """Register a group (leaders' group by default receives digests); returns (chat, was_new)."""
+    chat = await get_registered_chat(session, telegram_chat_id=telegram_chat_id)
+    if chat is not None:
+        return chat, False
+    chat = Chat(
+        telegram_chat_id=telegram_chat_id, title=title[:255], receives_digest=True, registered_by_id=actor_id
+    )
+    session.add(chat)
+    await session.flush()
+    await add_audit(
+        session,
+        at=now,
+        action="chats.register",
+        official_id=actor_id,
+        entity="chat",
+        entity_id=chat.id,
+        detail={"title": title},
+    )
+    return chat, True
+
+
+async def unregister_chat(
+    session: AsyncSession, *, chat: Chat, now: dt.datetime, actor_id: int | None
+) -> None:
+    """Stop serving a group; the bot ignores it from then on."""
+    await add_audit(
+        session,
+        at=now,
+        action="chats.unregister",
+        official_id=actor_id,
+        entity="chat",
+        entity_id=chat.id,
+        detail={"title": chat.title},
+    )
+    await session.delete(chat)

@@ -1,0 +1,232 @@
+"""Officials: import with row-by-row validation, add, edit, deactivate, find by account or phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.people import RowError, clean_name, normalize_phone, parse_role, parse_yes
+from domain.sheets import SheetRow
+from domain.statuses import Role
+from domain.vntext import accent_free_key
+from storage.audit import add_audit
+from storage.models import Official, Unit
+from storage.units import ImportResult, find_unit
+
+EDITABLE = ("full_name", "title", "unit_id", "role", "phone", "is_unit_head")
+
+
+class OfficialError(ValueError):
+    """A change that cannot be made; the message is Vietnamese, for the user."""
+
+
+async def get_official(session: AsyncSession, *, official_id: int) -> Official | None:
+    """One official by id."""
+    return await session.get(Official, official_id)
+
+
+async def get_official_by_telegram_id(
+    session: AsyncSession, *, telegram_user_id: int, include_inactive: bool = False
+) -> Official | None:
+    """The official linked to this Telegram account (active only, unless asked)."""
+    query = select(Official).where(Official.telegram_user_id == telegram_user_id)
+    if not include_inactive:
+        query = query.where(Official.active)
+    return (await session.exec(query)).first()
+
+
+async def get_official_by_phone(session: AsyncSession, *, phone: str) -> Official | None:
+    """The official with this (normalised) phone number."""
+    return (await session.exec(select(Official).where(Official.phone == phone))).first()
+
+
+async def list_officials(
+    session: AsyncSession, *, unit_id: int | None = None, include_inactive: bool = False
+) -> list[tuple[Official, Unit | None]]:
+    """Officials with their units, by unit then name."""
+    query = select(Official, Unit).join(Unit, col(Official.unit_id) == Unit.id, isouter=True)
+    if unit_id is not None:
+        query = query.where(Official.unit_id == unit_id)
+    if not include_inactive:
+        query = query.where(Official.active)
+    query = query.order_by(col(Unit.name), col(Official.name_key))
+    return [(official, unit) for official, unit in (await session.exec(query)).all()]
+
+
+async def add_official(
+    session: AsyncSession,
+    *,
+    full_name: str,
+    unit_id: int | None,
+    role: str = Role.OFFICIAL,
+    title: str | None = None,
+    phone: str | None = None,
+    is_unit_head: bool = False,
+    now: dt.datetime,
+    actor_id: int | None = None,
+) -> Official:
+    """Create an official; a phone number already in use is refused."""
+    name = clean_name(full_name)
+    if not name:
+        raise OfficialError("Thiếu họ và tên.")
+    if phone and await get_official_by_phone(session, phone=phone):
+        raise OfficialError(f"Số điện thoại {phone} đã có cán bộ khác dùng.")
+    official = Official(
+        full_name=name,
+        name_key=accent_free_key(name),
+        unit_id=unit_id,
+        role=role,
+        title=title,
+        phone=phone,
+        is_unit_head=is_unit_head,
+    )
+    session.add(official)
+    await session.flush()
+    await add_audit(
+        session,
+        at=now,
+        action="officials.add",
+        official_id=actor_id,
+        entity="official",
+        entity_id=official.id,
+        detail={"name": name, "role": role},
+    )
+    return official
+
+
+async def edit_official(
+    session: AsyncSession,
+    *,
+    official: Official,
+    changes: dict[str, Any],
+    now: dt.datetime,
+    actor_id: int | None = None,
+) -> dict[str, Any]:
+    """Apply changes to the editable fields; returns what changed (old, new) for the reply."""
+    changed: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field not in EDITABLE:
+            raise OfficialError(f"Không sửa được trường «{field}».")
+        if field == "phone" and value:
+            other = await get_official_by_phone(session, phone=value)
+            if other is not None and other.id != official.id:
+                raise OfficialError(f"Số điện thoại {value} đã có cán bộ khác dùng.")
+        if field == "full_name":
+            value = clean_name(value)
+            official.name_key = accent_free_key(value)
+        old = getattr(official, field)
+        if old != value:
+            setattr(official, field, value)
+            changed[field] = (old, value)
+    if changed:
+        await add_audit(
+            session,
+            at=now,
+            action="officials.edit",
+            official_id=actor_id,
+            entity="official",
+            entity_id=official.id,
+            detail={k: [str(o), str(n)] for k, (o, n) in changed.items()},
+        )
+    return changed
+
+
+async def set_active(
+    session: AsyncSession, *, official: Official, active: bool, now: dt.datetime, actor_id: int | None = None
+) -> None:
+    """Deactivate (access revoked at once, the history kept) or reactivate an official."""
+    official.active = active
+    await add_audit(
+        session,
+        at=now,
+        action="officials.activate" if active else "officials.deactivate",
+        official_id=actor_id,
+        entity="official",
+        entity_id=official.id,
+    )
+
+
+async def import_officials(
+    session: AsyncSession, *, rows: Sequence[SheetRow], now: dt.datetime, actor_id: int | None = None
+) -> ImportResult:
+    """Import the office's list: a bad row is reported with its number and reason and skipped;
+    the good ones are written (a re-imported person, by phone or by name in the unit, is updated).
+
+    Columns: Họ và tên, Chức vụ, Đơn vị, Vai trò, Số điện thoại, Người đứng đầu (x).
+    """
+    result = ImportResult()
+    phones_in_file: dict[str, int] = {}
+    for row in rows:
+        name = clean_name(row.get("ho va ten", "ho ten", "ten"))
+        if not name:
+            result.errors.append(RowError(row.number, "Thiếu họ và tên."))
+            continue
+        unit_text = row.get("don vi", "ten don vi", "co quan")
+        if not unit_text:
+            result.errors.append(RowError(row.number, "Thiếu đơn vị."))
+            continue
+        match = await find_unit(session, query=unit_text)
+        if match.found is None:
+            hint = "; ".join(c.name for c in match.candidates[:3])
+            reason = (
+                f"Đơn vị «{unit_text}» chưa rõ, có thể là: {hint}."
+                if hint
+                else f"Không tìm thấy đơn vị «{unit_text}»."
+            )
+            result.errors.append(RowError(row.number, reason))
+            continue
+        role_text = row.get("vai tro", "quyen")
+        role = parse_role(role_text)
+        if role is None:
+            result.errors.append(
+                RowError(row.number, f"Vai trò «{role_text}» không hợp lệ (cán bộ, lãnh đạo hoặc quản trị).")
+            )
+            continue
+        phone_text = row.get("so dien thoai", "dien thoai", "sdt")
+        phone = normalize_phone(phone_text) if phone_text else None
+        if phone_text and phone is None:
+            result.errors.append(RowError(row.number, f"Số điện thoại «{phone_text}» không hợp lệ."))
+            continue
+        if phone and phone in phones_in_file:
+            result.errors.append(
+                RowError(row.number, f"Số điện thoại {phone} trùng với dòng {phones_in_file[phone]}.")
+            )
+            continue
+        existing = await get_official_by_phone(session, phone=phone) if phone else None
+        if existing is None:
+            existing = (
+                await session.exec(
+                    select(Official).where(
+                        Official.name_key == accent_free_key(name), Official.unit_id == match.found.unit_id
+                    )
+                )
+            ).first()
+        fields = {
+            "full_name": name,
+            "title": row.get("chuc vu") or None,
+            "unit_id": match.found.unit_id,
+            "role": role,
+            "phone": phone,
+            "is_unit_head": parse_yes(row.get("nguoi dung dau", "dung dau")),
+        }
+        if phone:
+            phones_in_file[phone] = row.number
+        if existing is not None:
+            await edit_official(session, official=existing, changes=fields, now=now, actor_id=actor_id)
+            result.updated += 1
+        else:
+            fields.pop("full_name")
+            await add_official(session, full_name=name, now=now, actor_id=actor_id, **fields)
+            result.created += 1
+    await add_audit(
+        session,
+        at=now,
+        action="officials.import",
+        official_id=actor_id,
+        detail={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
+    )
+    return result

@@ -1,0 +1,270 @@
+"""Units: the tree, lookup by what people type, seeding from the official list, imports, merges."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.people import RowError, clean_name
+from domain.sheets import SheetRow
+from domain.statuses import UnitKind
+from domain.units import UnitMatch, UnitName, kind_from_text, lookup_key, match_unit
+from storage.audit import add_audit
+from storage.models import Household, MeetingItem, Official, Task, TaskUnit, Unit, UnitAlias
+
+_WARD_KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": UnitKind.SPECIAL_ZONE}
+
+
+async def add_unit(
+    session: AsyncSession,
+    *,
+    name: str,
+    kind: str,
+    parent_id: int | None = None,
+    code: str | None = None,
+    aliases: Sequence[str] = (),
+) -> Unit:
+    """Create a unit (and its former names); flushes to get the id, never commits."""
+    name = clean_name(name)
+    unit = Unit(name=name, key=lookup_key(name), kind=kind, parent_id=parent_id, code=code)
+    session.add(unit)
+    await session.flush()
+    await add_aliases(session, unit=unit, names=aliases)
+    return unit
+
+
+async def add_aliases(session: AsyncSession, *, unit: Unit, names: Sequence[str]) -> None:
+    """Former names that still find the unit; a name it already has is skipped."""
+    assert unit.id is not None
+    existing = set((await session.exec(select(UnitAlias.key).where(UnitAlias.unit_id == unit.id))).all())
+    for raw in names:
+        name = clean_name(raw)
+        key = lookup_key(name)
+        if key and key not in existing and key != unit.key:
+            session.add(UnitAlias(unit_id=unit.id, name=name, key=key))
+            existing.add(key)
+
+
+async def unit_names(session: AsyncSession, *, active_only: bool = True) -> list[UnitName]:
+    """Every unit with its former names, for matching what people type."""
+    query = select(Unit.id, Unit.name)
+    if active_only:
+        query = query.where(Unit.active)
+    units = (await session.exec(query)).all()
+    aliases: dict[int, list[str]] = {}
+    for unit_id, name in (await session.exec(select(UnitAlias.unit_id, UnitAlias.name))).all():
+        aliases.setdefault(unit_id, []).append(name)
+    return [UnitName(uid, name, tuple(aliases.get(uid, ()))) for uid, name in units if uid is not None]
+
+
+async def find_unit(session: AsyncSession, *, query: str, active_only: bool = True) -> UnitMatch:
+    """The unit an official means by `query` ("long hiep", an old commune name, a typo)."""
+    return match_unit(query, await unit_names(session, active_only=active_only))
+
+
+async def get_unit(session: AsyncSession, *, unit_id: int | None) -> Unit | None:
+    """One unit by id."""
+    return None if unit_id is None else await session.get(Unit, unit_id)
+
+
+async def list_children(session: AsyncSession, *, parent_id: int) -> list[Unit]:
+    """Active units directly under a unit, by name."""
+    result = await session.exec(
+        select(Unit).where(Unit.parent_id == parent_id, Unit.active).order_by(col(Unit.name))
+    )
+    return list(result.all())
+
+
+# --- seeding from the official list of July 2025 ------------------------------------------
+
+
+@dataclass
+class SeedResult:
+    province: Unit
+    created: int
+    existing: int
+
+
+class UnknownProvinceError(LookupError):
+    """No province of that name; carries the closest names to suggest."""
+
+    def __init__(self, suggestions: list[str]) -> None:
+        super().__init__(", ".join(suggestions))
+        self.suggestions = suggestions
+
+
+async def seed_province(session: AsyncSession, *, province_name: str, now: dt.datetime) -> SeedResult:
+    """Create a province and all its communes, wards and special zones (rerun: adds what is missing)."""
+    from vietnam_provinces import Province, Ward
+
+    provinces = {p.code.value: p for p in Province.iter_all()}
+    match = match_unit(province_name, [UnitName(code, p.name) for code, p in provinces.items()])
+    if match.found is None:
+        raise UnknownProvinceError([c.name for c in match.candidates])
+    source = provinces[match.found.unit_id]
+    code = f"{source.code.value:02d}"
+    province = (await session.exec(select(Unit).where(Unit.code == code))).first()
+    if province is None:
+        province = await add_unit(session, name=source.name, kind=UnitKind.PROVINCE, code=code)
+    known = set((await session.exec(select(Unit.code).where(Unit.parent_id == province.id))).all())
+    created = existing = 0
+    for ward in Ward.iter_by_province(source.code):
+        ward_code = f"{ward.code.value:05d}"
+        if ward_code in known:
+            existing += 1
+            continue
+        kind = _WARD_KINDS.get(ward.division_type.value, UnitKind.COMMUNE)
+        await add_unit(session, name=ward.name, kind=kind, parent_id=province.id, code=ward_code)
+        created += 1
+    await add_audit(
+        session,
+        at=now,
+        action="units.seed",
+        entity="unit",
+        entity_id=province.id,
+        detail={"province": source.name, "created": created},
+    )
+    return SeedResult(province, created, existing)
+
+
+# --- import from the office's files ----------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+async def import_units(session: AsyncSession, *, rows: Sequence[SheetRow], now: dt.datetime) -> ImportResult:
+    """Agencies and legacy structures, one row each; bad rows are reported and skipped.
+
+    Columns: Tên đơn vị, Loại, Đơn vị cấp trên, Mã, Tên cũ (former names, separated by ';').
+    A parent must exist already or stand on an earlier row.
+    """
+    result = ImportResult()
+    for row in rows:
+        name = clean_name(row.get("ten don vi", "don vi", "ten"))
+        if not name:
+            result.errors.append(RowError(row.number, "Thiếu tên đơn vị."))
+            continue
+        kind = kind_from_text(row.get("loai", "loai don vi", "cap"))
+        if kind is None:
+            result.errors.append(
+                RowError(
+                    row.number,
+                    f"Loại đơn vị «{row.get('loai')}» không hợp lệ "
+                    "(ví dụ: tỉnh, xã, phường, ban, văn phòng, UBND, MTTQ).",
+                )
+            )
+            continue
+        parent_id = None
+        parent_text = row.get("don vi cap tren", "cap tren", "truc thuoc")
+        if parent_text:
+            found = await find_unit(session, query=parent_text)
+            if found.found is None:
+                hint = "; ".join(c.name for c in found.candidates[:3])
+                result.errors.append(
+                    RowError(
+                        row.number,
+                        f"Không tìm thấy đơn vị cấp trên «{parent_text}»"
+                        + (f" (có phải: {hint}?)" if hint else "."),
+                    )
+                )
+                continue
+            parent_id = found.found.unit_id
+        aliases = [a for a in row.get("ten cu", "ten truoc day").split(";") if a.strip()]
+        code = row.get("ma", "ma don vi") or None
+        existing = (
+            await session.exec(
+                select(Unit).where(Unit.key == lookup_key(name), Unit.parent_id == parent_id, Unit.active)
+            )
+        ).first()
+        if existing is not None:
+            existing.kind = kind
+            existing.code = code or existing.code
+            await add_aliases(session, unit=existing, names=aliases)
+            result.updated += 1
+        else:
+            if code and (await session.exec(select(Unit).where(Unit.code == code))).first():
+                result.errors.append(RowError(row.number, f"Mã đơn vị {code} đã dùng cho đơn vị khác."))
+                continue
+            await add_unit(session, name=name, kind=kind, parent_id=parent_id, code=code, aliases=aliases)
+            result.created += 1
+    await add_audit(
+        session,
+        at=now,
+        action="units.import",
+        detail={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
+    )
+    return result
+
+
+# --- mergers ("sắp xếp đơn vị hành chính") -----------------------------------------------------
+
+
+async def merge_units(
+    session: AsyncSession,
+    *,
+    sources: Sequence[Unit],
+    into_name: str,
+    now: dt.datetime,
+    actor_id: int | None = None,
+) -> Unit:
+    """Merge units into one (new or existing): people, tasks, households and agendas move;
+    the old units stay, marked merged, and their names keep finding the new one."""
+    if not sources:
+        raise ValueError("no units to merge")
+    target_match = await find_unit(session, query=into_name)
+    exact_target = (
+        target_match.found
+        if target_match.found and lookup_key(target_match.found.name) == lookup_key(into_name)
+        else None
+    )
+    if exact_target is not None:
+        target = await session.get(Unit, exact_target.unit_id)
+        assert target is not None
+    else:
+        first = sources[0]
+        target = await add_unit(session, name=into_name, kind=first.kind, parent_id=first.parent_id)
+    source_ids = [u.id for u in sources if u.id != target.id]
+    for model, column in (
+        (Official, Official.unit_id),
+        (Task, Task.lead_unit_id),
+        (Household, Household.unit_id),
+        (MeetingItem, MeetingItem.preparing_unit_id),
+        (Unit, Unit.parent_id),
+    ):
+        await session.exec(update(model).where(col(column).in_(source_ids)).values({column.key: target.id}))
+    # A cooperating-unit row would collide if the target cooperates already: keep one.
+    cooperating = (await session.exec(select(TaskUnit).where(col(TaskUnit.unit_id).in_(source_ids)))).all()
+    present = set((await session.exec(select(TaskUnit.task_id).where(TaskUnit.unit_id == target.id))).all())
+    for link in cooperating:
+        await session.delete(link)
+        if link.task_id not in present:
+            session.add(TaskUnit(task_id=link.task_id, unit_id=target.id))
+            present.add(link.task_id)
+    for unit in sources:
+        if unit.id == target.id:
+            continue
+        unit.active = False
+        unit.merged_into_id = target.id
+        former = (await session.exec(select(UnitAlias.name).where(UnitAlias.unit_id == unit.id))).all()
+        await add_aliases(session, unit=target, names=[unit.name, *former])
+    await add_audit(
+        session,
+        at=now,
+        action="units.merge",
+        official_id=actor_id,
+        entity="unit",
+        entity_id=target.id,
+        detail={"from": [u.name for u in sources], "into": target.name},
+    )
+    await session.flush()
+    return target
