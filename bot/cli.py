@@ -9,8 +9,11 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from bot import admin_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
+from domain.sheets import SheetError
+from storage.officials import OfficialError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     down = db_commands.add_parser("downgrade", help="undo migrations down to a revision")
     down.add_argument("revision", help='a revision id, "-1", or "base"')
     db_commands.add_parser("current", help="print the revision the database is at")
+    admin_cli.add_parsers(commands)
     return parser
 
 
@@ -43,6 +47,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.log_level, secrets=[settings.token or ""])
     if args.command == "db":
         return asyncio.run(_db(settings, args))
+    if args.command in ("units", "officials"):
+        try:
+            return admin_cli.run(settings, args)
+        except (SheetError, OfficialError, OSError) as exc:
+            print(f"lỗi: {exc}", file=sys.stderr)
+            return 1
     if args.command == "sandbox" or settings.token is None:
         from bot.sandbox import run_sandbox
 

@@ -31,5 +31,5 @@ def setup_logging(level: str, *, secrets: list[str]) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # httpx logs every request URL at INFO, and the URL carries the token.
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access", "alembic.runtime.plugins"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -45,7 +46,11 @@ def read_rows(data: bytes, filename: str) -> list[SheetRow]:
         grid = _xlsx_grid(data)
     else:
         raise SheetError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
-    header_index = next((i for i, row in enumerate(grid) if any(c.strip() for c in row)), None)
+    # The header is the first row with two or more cells: a title row above it has only one.
+    filled = [sum(bool(c.strip()) for c in row) for row in grid]
+    header_index = next((i for i, n in enumerate(filled) if n >= 2), None)
+    if header_index is None:
+        header_index = next((i for i, n in enumerate(filled) if n), None)
     if header_index is None:
         raise SheetError("Tệp không có dữ liệu.")
     headers = [accent_free_key(cell) for cell in grid[header_index]]
@@ -76,7 +81,7 @@ def _csv_grid(data: bytes) -> list[list[str]]:
 def _xlsx_grid(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise SheetError("Không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx).") from exc
     sheet = workbook.worksheets[0]
     grid = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]

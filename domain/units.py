@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from domain.statuses import UnitKind
-from domain.vntext import accent_free_key
+from domain.vntext import accent_free_key, normalize_name
 
 # Accent-free words that name a unit kind, longest first, as officials type them.
 _KIND_WORDS: Sequence[tuple[str, UnitKind]] = (
@@ -60,6 +60,20 @@ def kind_from_text(text: str) -> UnitKind | None:
         return None
 
 
+def kind_prefix(text: str) -> UnitKind | None:
+    """The kind a name starts with: 'P. Tân Thành' → ward, 'xa long hiep' → commune."""
+    match = _PREFIX_RE.match(accent_free_key(text))
+    return kind_from_text(match.group(0)) if match else None
+
+
+def accented_key(text: str) -> str:
+    """Lower-case name with its marks but without a leading kind word: 'Xã Tân Thạnh' → 'tân thạnh'."""
+    words = normalize_name(text.replace(".", ". ")).lower().split()
+    match = _PREFIX_RE.match(accent_free_key(text))
+    dropped = len(match.group(0).split()) if match else 0
+    return " ".join(w for w in words[dropped:] if w != ".")
+
+
 def lookup_key(text: str) -> str:
     """Accent-free key without a leading kind word: 'X. Long Hiệp' → 'long hiep'."""
     key = accent_free_key(text)
@@ -98,9 +112,18 @@ def match_unit(query: str, units: Iterable[UnitName], *, limit: int = 6) -> Unit
         for alias in unit.aliases:
             choices[(unit.unit_id, alias)] = lookup_key(alias)
     exact = {uid for (uid, _), key in choices.items() if key == wanted}
-    full = {uid for (uid, name), _ in choices.items() if accent_free_key(name) == accent_free_key(query)}
-    if len(full) == 1:
-        exact = full  # "xã Tân Thành" when both a commune and a ward are called Tân Thành
+    wanted_kind = kind_prefix(query)
+    if len(exact) > 1 and wanted_kind is not None:
+        # "p. Tân Thành" when both a commune and a ward are called Tân Thành
+        same_kind = {uid for uid in exact if kind_prefix(by_id[uid].name) == wanted_kind}
+        exact = same_kind or exact
+    if len(exact) > 1:
+        # "Tân Thạnh" typed with its marks, beside a "Tân Thành" in the same province
+        marked = accented_key(query)
+        same_marks = {
+            uid for (uid, name), _ in choices.items() if uid in exact and accented_key(name) == marked
+        }
+        exact = same_marks or exact
     if len(exact) == 1:
         unit = by_id[exact.pop()]
         alias = None

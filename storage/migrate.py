@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -11,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -24,7 +26,11 @@ def alembic_config(url: str = "") -> Config:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to `revision` (default: the newest)."""
+    before = await current_revision(engine)
     await _run(engine, lambda cfg: command.upgrade(cfg, revision))
+    after = await current_revision(engine)
+    if after != before:
+        logger.info("database migrated from %s to %s", before or "empty", after)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:

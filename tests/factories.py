@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -82,3 +83,22 @@ async def say(
     sent = await client.send(user_id, text, chat_id=chat_id)
     target = chat_id if chat_id is not None else user_id
     return await client.wait(target, after=sent["seq"], count=replies, timeout=timeout)
+
+
+async def wait_processed(db: async_sessionmaker[AsyncSession], update_id: int, limit: float = 10.0) -> None:
+    """Wait until the bot has finished an update (its inbox row is done), e.g. to show it said nothing."""
+    from domain.statuses import InboxStatus
+    from storage.models import InboxUpdate
+
+    async with asyncio.timeout(limit):
+        while True:
+            async with db() as session:
+                row = await session.get(InboxUpdate, update_id)
+            if row is not None and row.status != InboxStatus.PENDING:
+                return
+            await asyncio.sleep(0.02)
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    """A CSV file as Excel writes it for Vietnamese text (UTF-8 with BOM)."""
+    return ("\ufeff" + "\n".join(",".join(f'"{cell}"' for cell in row) for row in rows)).encode()

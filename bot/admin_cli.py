@@ -1,0 +1,291 @@
+"""The office's chores from the command line: units and officials, imports and invitations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.context import SystemClock
+from domain.people import normalize_phone, parse_role
+from domain.sheets import SheetError, read_rows, template_xlsx
+from domain.units import kind_from_text
+from storage import invitations, migrate, officials, units
+from storage.db import create_engine, session_factory
+from storage.officials import OfficialError
+from storage.units import ImportResult, UnknownProvinceError
+
+UNIT_HEADERS = ("Tên đơn vị", "Loại", "Đơn vị cấp trên", "Mã", "Tên cũ")
+UNIT_EXAMPLES = (
+    ("Văn phòng Tỉnh ủy", "văn phòng", "Tỉnh Tây Ninh", "", ""),
+    ("Ban Tổ chức Tỉnh ủy", "ban", "Tỉnh Tây Ninh", "", ""),
+    ("Xã Long Hiệp", "xã", "Tỉnh Tây Ninh", "", "Xã Long Thạnh; Xã Long Hiệp cũ"),
+)
+OFFICIAL_HEADERS = ("Họ và tên", "Chức vụ", "Đơn vị", "Vai trò", "Số điện thoại", "Người đứng đầu")
+OFFICIAL_EXAMPLES = (
+    ("Nguyễn Văn Hùng", "Chủ tịch UBND xã", "Xã Long Hiệp", "cán bộ", "0912345678", "x"),
+    ("Trần Văn Minh", "Phó Bí thư Thường trực", "Tỉnh Tây Ninh", "lãnh đạo", "0987654321", ""),
+    ("Lê Thị Thảo", "Chuyên viên", "Văn phòng Tỉnh ủy", "quản trị", "0905123456", ""),
+)
+
+Action = Callable[[AsyncSession, argparse.Namespace, dt.datetime], Awaitable[int]]
+
+
+def add_parsers(commands: Any) -> None:
+    """The `units` and `officials` subcommands."""
+    unit = commands.add_parser("units", help="the unit tree").add_subparsers(dest="action", required=True)
+    seed = unit.add_parser("seed", help="a province and all its communes from the July 2025 list")
+    seed.add_argument("--province", required=True, help='e.g. "Tây Ninh" or "tay ninh"')
+    unit.add_parser("import", help="agencies and legacy units from .xlsx/.csv").add_argument("file")
+    merge = unit.add_parser("merge", help="merge units: units merge A B --into C")
+    merge.add_argument("sources", nargs="+")
+    merge.add_argument("--into", required=True)
+    alias = unit.add_parser("alias", help="add a former name: units alias UNIT 'old name'")
+    alias.add_argument("unit")
+    alias.add_argument("names", nargs="+")
+    unit.add_parser("list", help="the tree, with ids")
+    unit.add_parser("template", help="write the import template").add_argument("file")
+
+    people = commands.add_parser("officials", help="officials").add_subparsers(dest="action", required=True)
+    people.add_parser("import", help="officials from .xlsx/.csv").add_argument("file")
+    add = people.add_parser("add", help="add one official")
+    add.add_argument("--name", required=True)
+    add.add_argument("--unit", required=True)
+    add.add_argument("--role", default="cán bộ")
+    add.add_argument("--phone", default="")
+    add.add_argument("--title", default="")
+    edit = people.add_parser("edit", help="change fields of an official")
+    edit.add_argument("id", type=int)
+    for flag in ("--name", "--unit", "--role", "--phone", "--title"):
+        edit.add_argument(flag)
+    for name in ("deactivate", "reactivate"):
+        people.add_parser(name).add_argument("id", type=int)
+    invite = people.add_parser("invite", help="print invitation links (or write them to .xlsx)")
+    invite.add_argument("ids", nargs="*", type=int, help="default: every active official not yet linked")
+    invite.add_argument("--xlsx", help="write the links to this workbook instead of printing")
+    invite.add_argument("--days", type=int, default=14)
+    invite.add_argument("--bot-username", help="default: BOT_USERNAME, else asked from Telegram")
+    people.add_parser("list", help="officials with ids")
+    people.add_parser("template", help="write the import template").add_argument("file")
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Dispatch `units ...` and `officials ...`; templates need no database."""
+    if args.action == "template":
+        headers, examples = (
+            (UNIT_HEADERS, UNIT_EXAMPLES)
+            if args.command == "units"
+            else (OFFICIAL_HEADERS, OFFICIAL_EXAMPLES)
+        )
+        Path(args.file).write_bytes(template_xlsx("Mau", headers, examples))
+        print(f"đã ghi mẫu: {args.file}")
+        return 0
+    return asyncio.run(_with_session(settings, args))
+
+
+async def _with_session(settings: Settings, args: argparse.Namespace) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        db = session_factory(engine)
+        now = SystemClock().now()
+        if args.command == "officials" and args.action == "invite":
+            return await _invite(db, args, settings, now)
+        action: Action = ACTIONS[(args.command, args.action)]
+        async with db.begin() as session:
+            return await action(session, args, now)
+    finally:
+        await engine.dispose()
+
+
+def _report(result: ImportResult) -> int:
+    print(f"thêm mới: {result.created}, cập nhật: {result.updated}, dòng lỗi: {len(result.errors)}")
+    for error in result.errors:
+        print(f"  dòng {error.row}: {error.reason}")
+    return 1 if result.errors else 0
+
+
+def _read(path: str) -> list[Any]:
+    return read_rows(Path(path).read_bytes(), path)
+
+
+async def _seed(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    try:
+        result = await units.seed_province(session, province_name=args.province, now=now)
+    except UnknownProvinceError as exc:
+        hint = f" Có phải: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
+        print(f"không tìm thấy tỉnh «{args.province}».{hint}")
+        return 1
+    print(f"{result.province.name}: thêm {result.created} xã/phường/đặc khu, đã có {result.existing}")
+    return 0
+
+
+async def _import_units(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    return _report(await units.import_units(session, rows=_read(args.file), now=now))
+
+
+async def _import_officials(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    return _report(await officials.import_officials(session, rows=_read(args.file), now=now))
+
+
+async def _resolve(session: AsyncSession, text: str) -> Any:
+    match = await units.find_unit(session, query=text)
+    if match.found is None:
+        names = "; ".join(c.name for c in match.candidates[:5])
+        raise OfficialError(f"đơn vị «{text}» chưa rõ" + (f" (có thể là: {names})" if names else ""))
+    return await units.get_unit(session, unit_id=match.found.unit_id)
+
+
+async def _merge(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    sources = [await _resolve(session, name) for name in args.sources]
+    target = await units.merge_units(session, sources=sources, into_name=args.into, now=now)
+    print(f"đã sáp nhập {', '.join(u.name for u in sources)} vào {target.name} (#{target.id})")
+    return 0
+
+
+async def _alias(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    unit = await _resolve(session, args.unit)
+    await units.add_aliases(session, unit=unit, names=args.names)
+    print(f"{unit.name}: thêm tên cũ {', '.join(args.names)}")
+    return 0
+
+
+async def _list_units(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    for name in sorted(await units.unit_names(session), key=lambda u: u.name):
+        former = f"  (tên cũ: {', '.join(name.aliases)})" if name.aliases else ""
+        print(f"#{name.unit_id}\t{name.name}{former}")
+    return 0
+
+
+async def _fields(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if getattr(args, "unit", None):
+        fields["unit_id"] = (await _resolve(session, args.unit)).id
+    if getattr(args, "role", None):
+        role = parse_role(args.role)
+        if role is None:
+            raise OfficialError(f"vai trò «{args.role}» không hợp lệ (cán bộ, lãnh đạo, quản trị)")
+        fields["role"] = role
+    if getattr(args, "phone", None):
+        phone = normalize_phone(args.phone)
+        if phone is None:
+            raise OfficialError(f"số điện thoại «{args.phone}» không hợp lệ")
+        fields["phone"] = phone
+    if getattr(args, "title", None):
+        fields["title"] = args.title
+    return fields
+
+
+async def _add(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    official = await officials.add_official(
+        session, full_name=args.name, now=now, **await _fields(session, args)
+    )
+    print(f"đã thêm #{official.id} {official.full_name}")
+    return 0
+
+
+async def _edit(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    official = await _get(session, args.id)
+    changes = await _fields(session, args)
+    if args.name:
+        changes["full_name"] = args.name
+    changed = await officials.edit_official(session, official=official, changes=changes, now=now)
+    print(f"#{official.id} {official.full_name}: {', '.join(changed) or 'không có gì thay đổi'}")
+    return 0
+
+
+async def _activation(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    official = await _get(session, args.id)
+    await officials.set_active(session, official=official, active=args.action == "reactivate", now=now)
+    print(f"#{official.id} {official.full_name}: {'đã mở lại' if official.active else 'đã khóa'}")
+    return 0
+
+
+async def _list_officials(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
+    for official, unit in await officials.list_officials(session, include_inactive=True):
+        state = "đã kích hoạt" if official.telegram_user_id else "chưa kích hoạt"
+        if not official.active:
+            state = "đã khóa"
+        print(f"#{official.id}\t{official.full_name}\t{unit.name if unit else '-'}\t{official.role}\t{state}")
+    return 0
+
+
+async def _get(session: AsyncSession, official_id: int) -> Any:
+    official = await officials.get_official(session, official_id=official_id)
+    if official is None:
+        raise OfficialError(f"không có cán bộ #{official_id}")
+    return official
+
+
+async def _invite(
+    db: async_sessionmaker[AsyncSession], args: argparse.Namespace, settings: Settings, now: dt.datetime
+) -> int:
+    username = args.bot_username or settings.bot_username or await _ask_username(settings)
+    rows: list[tuple[str, str, str, str]] = []
+    async with db.begin() as session:
+        everyone = await officials.list_officials(session)
+        if args.ids:
+            chosen = [(o, u) for o, u in everyone if o.id in args.ids]
+        else:  # by default: everyone who has not activated the bot yet
+            chosen = [(o, u) for o, u in everyone if o.telegram_user_id is None]
+        for official, unit in chosen:
+            code = await invitations.issue_invitation(
+                session, official=official, now=now, valid_for=dt.timedelta(days=args.days)
+            )
+            link = f"https://t.me/{username}?start={code}" if username else f"/start {code}"
+            rows.append((official.full_name, unit.name if unit else "", official.phone or "", link))
+    expires = (now + dt.timedelta(days=args.days)).astimezone(settings.tz).date()
+    if args.xlsx:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(
+            ["Họ và tên", "Đơn vị", "Số điện thoại", "Đường link mời", f"Hết hạn {expires:%d/%m/%Y}"]
+        )
+        for row in rows:
+            sheet.append(list(row))
+        workbook.save(args.xlsx)
+        print(f"đã ghi {len(rows)} đường link mời vào {args.xlsx} (hết hạn {expires:%d/%m/%Y})")
+    else:
+        for name, unit_name, _phone, link in rows:
+            print(f"{name}\t{unit_name}\t{link}")
+        print(f"{len(rows)} đường link mời, hết hạn {expires:%d/%m/%Y}")
+    return 0
+
+
+async def _ask_username(settings: Settings) -> str | None:
+    """The bot's @username from getMe, when a token is configured and Telegram answers."""
+    if settings.token is None:
+        return None
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    try:
+        async with Bot(settings.token, base_url=f"{settings.telegram_api_base_url}/bot") as bot:
+            return bot.username
+    except TelegramError:
+        return None
+
+
+ACTIONS: dict[tuple[str, str], Action] = {
+    ("units", "seed"): _seed,
+    ("units", "import"): _import_units,
+    ("units", "merge"): _merge,
+    ("units", "alias"): _alias,
+    ("units", "list"): _list_units,
+    ("officials", "import"): _import_officials,
+    ("officials", "add"): _add,
+    ("officials", "edit"): _edit,
+    ("officials", "deactivate"): _activation,
+    ("officials", "reactivate"): _activation,
+    ("officials", "list"): _list_officials,
+}
+
+__all__ = ["SheetError", "add_parsers", "kind_from_text", "run"]
