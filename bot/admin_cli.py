@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.context import SystemClock
+from domain import people_texts
 from domain.people import normalize_phone, parse_role
 from domain.sheets import SheetError, read_rows, template_xlsx
 from domain.units import kind_from_text
@@ -198,7 +199,12 @@ async def _edit(session: AsyncSession, args: argparse.Namespace, now: dt.datetim
     if args.name:
         changes["full_name"] = args.name
     changed = await officials.edit_official(session, official=official, changes=changes, now=now)
-    print(f"#{official.id} {official.full_name}: {', '.join(changed) or 'không có gì thay đổi'}")
+    names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
+    shown = [
+        f"{people_texts.FIELD_LABELS[f]} → {people_texts.field_value(f, new, names)}"
+        for f, (_old, new) in changed.items()
+    ]
+    print(f"#{official.id} {official.full_name}: {'; '.join(shown) or 'không có gì thay đổi'}")
     return 0
 
 

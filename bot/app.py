@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
@@ -33,7 +34,8 @@ def build_application(
         # Updates come through our inbox (bot.inbox): PTB's updater acknowledges too early.
         .updater(None)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .defaults(Defaults(tzinfo=settings.tz))
+        # Every text of domain.texts is HTML with user input escaped, wherever it is sent from.
+        .defaults(Defaults(tzinfo=settings.tz, parse_mode=ParseMode.HTML))
         # A safety net only: the outbox sender paces itself; handler replies are rare.
         .rate_limiter(AIORateLimiter(max_retries=2))
         .build()

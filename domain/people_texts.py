@@ -40,6 +40,10 @@ def admins_only() -> str:
     return "Lệnh này chỉ dành cho Văn phòng (quản trị viên của bot)."
 
 
+def private_only() -> str:
+    return "Lệnh này chỉ dùng trong tin nhắn riêng với bot, không dùng trong nhóm."
+
+
 def other_unit_refused() -> str:
     return "Đồng chí chỉ xem được dữ liệu của đơn vị mình."
 
@@ -162,10 +166,35 @@ def official_added(official_id: int, full_name: str, unit_name: str | None) -> s
     )
 
 
-def official_edited(full_name: str, changes: Sequence[str]) -> str:
+FIELD_LABELS = {
+    "full_name": "họ tên",
+    "title": "chức vụ",
+    "unit_id": "đơn vị",
+    "role": "vai trò",
+    "phone": "số điện thoại",
+    "is_unit_head": "người đứng đầu",
+}
+
+
+def field_value(field: str, value: object, unit_names: dict[int, str]) -> str:
+    """A changed value as the office reads it."""
+    if value is None or value == "":
+        return "(trống)"
+    if field == "role":
+        return role_label(str(value))
+    if field == "unit_id":
+        return unit_names.get(int(value), f"#{value}")  # type: ignore[call-overload]
+    if field == "is_unit_head":
+        return "có" if value else "không"
+    return str(value)
+
+
+def official_edited(full_name: str, changes: Sequence[tuple[str, str]]) -> str:
+    """changes: (field, new value as text), in the order the office typed them."""
     if not changes:
         return f"Không có gì thay đổi cho <b>{escape(full_name)}</b>."
-    return f"Đã cập nhật <b>{escape(full_name)}</b>: " + ", ".join(escape(c) for c in changes) + "."
+    parts = [f"{FIELD_LABELS.get(field, field)} → {escape(value)}" for field, value in changes]
+    return f"Đã cập nhật <b>{escape(full_name)}</b>: " + "; ".join(parts) + "."
 
 
 def official_deactivated(full_name: str) -> str:

@@ -23,6 +23,11 @@ ADMIN = requires(Role.ADMIN)
 MEMBERS = requires(Role.ADMIN, Role.LEADER, Role.OFFICIAL)
 
 
+def ADMIN_PRIVATE(handler: access.Handler) -> access.Handler:  # noqa: N802 - reads like the others
+    """The office's people commands: admins only, and never in a group (links are personal)."""
+    return ADMIN(access.private_only(handler))
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register every handler. Order matters: access control runs first, in group -1."""
     # Group -1: resolve the caller; strangers, locked accounts and unregistered groups stop here.
@@ -38,12 +43,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(MEMBERS(people.pick_unit), pattern=pattern(people.UNIT_PICK)))
 
     # The office (admin) only: people and group chats. Every one of these is audited.
-    app.add_handler(CommandHandler("invite", ADMIN(people.invite)))
-    app.add_handler(CommandHandler("addofficial", ADMIN(people.add_official)))
-    app.add_handler(CommandHandler("editofficial", ADMIN(people.edit_official)))
-    app.add_handler(CommandHandler("deactivate", ADMIN(people.deactivate)))
-    app.add_handler(CommandHandler("reactivate", ADMIN(people.reactivate)))
-    app.add_handler(CommandHandler("unlink", ADMIN(people.unlink)))
+    app.add_handler(CommandHandler("invite", ADMIN_PRIVATE(people.invite)))
+    app.add_handler(CommandHandler("addofficial", ADMIN_PRIVATE(people.add_official)))
+    app.add_handler(CommandHandler("editofficial", ADMIN_PRIVATE(people.edit_official)))
+    app.add_handler(CommandHandler("deactivate", ADMIN_PRIVATE(people.deactivate)))
+    app.add_handler(CommandHandler("reactivate", ADMIN_PRIVATE(people.reactivate)))
+    app.add_handler(CommandHandler("unlink", ADMIN_PRIVATE(people.unlink)))
     app.add_handler(CommandHandler("registergroup", ADMIN(groups.register_group)))
     app.add_handler(CommandHandler("unregistergroup", ADMIN(groups.unregister_group)))
 

@@ -83,6 +83,20 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
     return decorate
 
 
+def private_only(handler: Handler) -> Handler:
+    """Keep a command out of group chats (invitation links and personal data are not for groups)."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: BotContext) -> None:
+        chat = update.effective_chat
+        if chat is not None and chat.type != ChatType.PRIVATE:
+            await _refuse(update, people_texts.private_only())
+            return
+        await handler(update, context)
+
+    return guarded
+
+
 def sees_all_units(official: Official) -> bool:
     """Leaders and the office see every unit; an official sees only their own."""
     return official.role in (Role.ADMIN, Role.LEADER)

@@ -219,7 +219,10 @@ async def edit_official(update: Update, context: BotContext) -> None:
     except OfficialError as exc:
         await message.reply_html(people_texts.bad_value(str(exc)))
         return
-    await message.reply_html(people_texts.official_edited(fresh.full_name, list(changed)))
+    async with context.services.db() as session:
+        names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
+    shown = [(field, people_texts.field_value(field, new, names)) for field, (_old, new) in changed.items()]
+    await message.reply_html(people_texts.official_edited(fresh.full_name, shown))
 
 
 async def _parse_fields(context: BotContext, raw: dict[str, str]) -> dict[str, object]:

@@ -1,4 +1,5 @@
 """Importing the office's list of officials: bad rows named, good rows kept, nothing half-written."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,11 @@ ROWS = [
 async def _seed_units(db) -> None:
     async with db.begin() as session:
         province = await units.add_unit(session, name="Tỉnh Demo", kind=UnitKind.PROVINCE)
-        for name, kind in (("Xã Long Hiệp", UnitKind.COMMUNE), ("Xã Long Hựu", UnitKind.COMMUNE),
-                           ("Văn phòng Tỉnh ủy", UnitKind.OFFICE)):
+        for name, kind in (
+            ("Xã Long Hiệp", UnitKind.COMMUNE),
+            ("Xã Long Hựu", UnitKind.COMMUNE),
+            ("Văn phòng Tỉnh ủy", UnitKind.OFFICE),
+        ):
             await units.add_unit(session, name=name, kind=kind, parent_id=province.id)
 
 
@@ -72,8 +76,9 @@ async def test_reimport_updates_instead_of_duplicating(db) -> None:
         await officials.import_officials(session, rows=read_rows(csv_bytes(ROWS), "a.csv"), now=NOW)
     corrected = [HEADER, ["Nguyễn Văn Hùng", "Bí thư Đảng ủy xã", "long hiep", "lãnh đạo", "0912345678", ""]]
     async with db.begin() as session:
-        result = await officials.import_officials(session, rows=read_rows(csv_bytes(corrected), "b.csv"),
-                                                  now=NOW)
+        result = await officials.import_officials(
+            session, rows=read_rows(csv_bytes(corrected), "b.csv"), now=NOW
+        )
     assert (result.created, result.updated, result.errors) == (0, 1, [])
     async with db() as session:
         hung = (await session.exec(select(Official).where(Official.phone == "0912345678"))).one()
@@ -101,8 +106,9 @@ def test_unreadable_files_are_refused_in_vietnamese() -> None:
         read_rows(b"not a zip", "ds.xlsx")
 
 
-def test_cli_templates_seed_import_and_invite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_templates_seed_import_and_invite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
