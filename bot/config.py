@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     poll_timeout: int = Field(default=25, ge=0, le=50)
+    send_rate: float = Field(default=28.0, gt=0, le=30)  # outbox messages a second, all chats
     bot_username: str | None = None  # for invitation links printed by the CLI; else asked via getMe
 
     @field_validator("telegram_bot_token", mode="before")

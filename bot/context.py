@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -38,6 +39,8 @@ class Services:
     settings: Settings
     db: async_sessionmaker[AsyncSession]
     clock: Clock
+    # Set after committing a notification, so the outbox sender looks now, not at its next tick.
+    wake_sender: asyncio.Event = field(default_factory=asyncio.Event)
 
     def today(self) -> dt.date:
         """Today's date in the configured time zone (Asia/Ho_Chi_Minh by default)."""

@@ -10,7 +10,20 @@ class TaskStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     BLOCKED = "blocked"
     EXTENSION_REQUESTED = "extension_requested"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"  # reported done, the office has not confirmed
     DONE = "done"
+
+
+OPEN_STATUSES = frozenset(TaskStatus) - {TaskStatus.DONE}
+
+
+class Outcome(StrEnum):
+    """The four ways government task trackers count a task."""
+
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    ON_TRACK = "on_track"  # đang thực hiện trong hạn
+    OVERDUE = "overdue"  # quá hạn chưa hoàn thành
 
 
 class Role(StrEnum):

@@ -20,11 +20,16 @@ STRANGER_COMMANDS: Sequence[tuple[str, str]] = (
 )
 OFFICIAL_COMMANDS: Sequence[tuple[str, str]] = (
     *STRANGER_COMMANDS,
+    ("tasks", "Nhiệm vụ đang mở của đơn vị và của tôi"),
+    ("task", "Xem một nhiệm vụ: /task số"),
     ("officials", "Danh sách cán bộ của đơn vị"),
 )
-LEADER_COMMANDS: Sequence[tuple[str, str]] = OFFICIAL_COMMANDS
-ADMIN_COMMANDS: Sequence[tuple[str, str]] = (
+LEADER_COMMANDS: Sequence[tuple[str, str]] = (
     *OFFICIAL_COMMANDS,
+    ("assign", "Giao nhiệm vụ mới"),
+)
+ADMIN_COMMANDS: Sequence[tuple[str, str]] = (
+    *LEADER_COMMANDS,
     ("invite", "Cấp đường link mời cho cán bộ: /invite số"),
     ("addofficial", "Thêm cán bộ: họ tên; đơn vị; vai trò; SĐT; chức vụ"),
     ("editofficial", "Sửa cán bộ: /editofficial số donvi=...; sdt=..."),

@@ -16,7 +16,8 @@ from telegram.ext import (
 
 from domain.callbacks import pattern
 from domain.statuses import Role
-from handlers import access, fallback, groups, people, start
+from domain.task_texts import TASK, TASK_LIST
+from handlers import access, assign, fallback, groups, people, start, task_replies, tasks
 from handlers.access import requires
 
 ADMIN = requires(Role.ADMIN)
@@ -37,6 +38,19 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.show_help))
     app.add_handler(MessageHandler(filters.CONTACT & filters.ChatType.PRIVATE, start.contact_shared))
+
+    # Handing out a task: the office and leaders, in a private chat (a short conversation).
+    app.add_handler(assign.conversation())
+
+    # Tasks: the list, one card, the buttons under every card, replies to cards and questions.
+    app.add_handler(CommandHandler("tasks", MEMBERS(tasks.list_tasks)))
+    app.add_handler(CommandHandler("task", MEMBERS(tasks.show_task)))
+    app.add_handler(CallbackQueryHandler(MEMBERS(tasks.on_button), pattern=pattern(TASK)))
+    app.add_handler(CallbackQueryHandler(MEMBERS(tasks.list_page), pattern=pattern(TASK_LIST)))
+    private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(private_text, MEMBERS(task_replies.on_text)))
+    photos = (filters.PHOTO | filters.Document.IMAGE) & filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(photos, MEMBERS(task_replies.on_photo)))
 
     # Everyone linked: the unit's officials (an official sees only their own unit).
     app.add_handler(CommandHandler("officials", MEMBERS(people.list_officials)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -18,7 +19,7 @@ from storage.models import Official
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[Update, BotContext], Awaitable[None]]
+Handler = Callable[[Update, BotContext], Awaitable[Any]]
 
 # What a stranger may do in a private chat: learn what the bot is, and get linked.
 PUBLIC_COMMANDS = frozenset({"start", "help"})
@@ -70,13 +71,13 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
-        async def guarded(update: Update, context: BotContext) -> None:
+        async def guarded(update: Update, context: BotContext) -> Any:
             official = context.official
             if official is None or official.role not in roles:
                 text = people_texts.admins_only() if roles == (Role.ADMIN,) else people_texts.not_allowed()
                 await _refuse(update, text)
-                return
-            await handler(update, context)
+                return None
+            return await handler(update, context)  # a conversation's next state passes through
 
         return guarded
 
@@ -87,12 +88,12 @@ def private_only(handler: Handler) -> Handler:
     """Keep a command out of group chats (invitation links and personal data are not for groups)."""
 
     @functools.wraps(handler)
-    async def guarded(update: Update, context: BotContext) -> None:
+    async def guarded(update: Update, context: BotContext) -> Any:
         chat = update.effective_chat
         if chat is not None and chat.type != ChatType.PRIVATE:
             await _refuse(update, people_texts.private_only())
-            return
-        await handler(update, context)
+            return None
+        return await handler(update, context)
 
     return guarded
 

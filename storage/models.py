@@ -134,7 +134,10 @@ class Task(SQLModel, table=True):
     status: str = Field(default="new", max_length=30, index=True)
     needs_confirmation: bool = True
     created_by_id: int | None = _fk("official.id")
+    # When the official reported it done (their message time): on time or late is judged by this.
+    reported_done_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    confirmed_by_id: int | None = _fk("official.id")
     version: int = 1  # bumped on every change, so a stale edit is noticed
     created_at: dt.datetime | None = _created()
 
@@ -173,6 +176,51 @@ class TaskUpdate(SQLModel, table=True):
     telegram_update_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
     created_at: dt.datetime | None = _created()
+
+
+class TaskAck(SQLModel, table=True):
+    """An official pressed "Đã nhận" (received) on a task: the office sees who has not."""
+
+    __tablename__ = "task_ack"
+    task_id: int = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
+    official_id: int = Field(foreign_key="official.id", primary_key=True)
+    at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
+class ExtensionRequest(SQLModel, table=True):
+    """A request to move a deadline, and a leader's decision on it."""
+
+    __tablename__ = "extension_request"
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = _fk("task.id", nullable=False, ondelete="CASCADE")
+    official_id: int | None = _fk("official.id")
+    requested_due_on: dt.date
+    reason: str = Field(max_length=1000)
+    previous_status: str = Field(max_length=30)
+    status: str = Field(default="pending", max_length=20, index=True)  # pending|approved|rejected
+    at: dt.datetime = Field(sa_type=UTCDateTime)
+    decided_by_id: int | None = _fk("official.id")
+    decided_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class BotMessage(SQLModel, table=True):
+    """A message the bot sent that a user may answer: a task card, or a question awaiting a reply.
+
+    Kept in the database so that a reply still lands on the right task after a restart.
+    """
+
+    __tablename__ = "bot_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    message_id: int = Field(sa_type=BigInteger)
+    kind: str = Field(max_length=30)  # card | prompt
+    task_id: int | None = _fk("task.id", ondelete="CASCADE")
+    official_id: int | None = _fk("official.id")
+    prompt: str | None = Field(default=None, max_length=30)  # what the question asks for
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    at: dt.datetime = Field(sa_type=UTCDateTime)
+    answered_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Household(SQLModel, table=True):

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -230,3 +231,34 @@ async def import_officials(
         detail={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
     )
     return result
+
+
+async def mark_unreachable(session: AsyncSession, *, official_id: int, now: dt.datetime) -> None:
+    """Telegram refused to deliver to this official (blocked the bot, or never started it)."""
+    official = await session.get(Official, official_id)
+    if official is not None and official.reachable:
+        official.reachable = False
+        await add_audit(
+            session, at=now, action="officials.unreachable", entity="official", entity_id=official_id
+        )
+
+
+async def officials_to_notify(
+    session: AsyncSession,
+    *,
+    unit_id: int | None = None,
+    roles: Sequence[str] | None = None,
+    official_ids: Sequence[int] = (),
+) -> list[Official]:
+    """Active officials with a linked account: of a unit, of some roles, or named."""
+    query = select(Official).where(Official.active, col(Official.telegram_user_id).is_not(None))
+    conditions = []
+    if unit_id is not None:
+        conditions.append(col(Official.unit_id) == unit_id)
+    if roles:
+        conditions.append(col(Official.role).in_(list(roles)))
+    if official_ids:
+        conditions.append(col(Official.id).in_(list(official_ids)))
+    if conditions:
+        query = query.where(or_(*conditions))
+    return list((await session.exec(query.order_by(col(Official.id)))).all())

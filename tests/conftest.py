@@ -23,7 +23,7 @@ from emulator.client import EmulatorClient
 from emulator.limits import LimitConfig
 from storage import migrate
 from storage.db import create_engine, session_factory
-from tests.factories import TEST_TOKEN, FixedClock
+from tests.factories import TEST_TOKEN, TestClock
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 _postgres_error: str | None = None
@@ -125,7 +125,7 @@ class RunningBot:
     """The real Application, polling the emulator through the inbox, on a test database."""
 
     settings: Settings
-    clock: FixedClock
+    clock: TestClock
     stop: asyncio.Event
     task: asyncio.Task[None]
 
@@ -134,7 +134,7 @@ class RunningBot:
         await asyncio.wait_for(self.task, timeout=15)
 
 
-async def start_bot(settings: Settings, clock: FixedClock) -> RunningBot:
+async def start_bot(settings: Settings, clock: TestClock) -> RunningBot:
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve(settings, stop=stop, clock=clock, ready=ready))
     waiter = asyncio.create_task(ready.wait())
@@ -155,7 +155,7 @@ async def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 async def running_bot(emulator: Emulator, sqlite_url: str, tmp_path: Path) -> AsyncIterator[RunningBot]:
     """The bot running against the emulator on SQLite (storage tests cover PostgreSQL)."""
-    running = await start_bot(bot_settings(emulator, sqlite_url, tmp_path), FixedClock())
+    running = await start_bot(bot_settings(emulator, sqlite_url, tmp_path), TestClock())
     try:
         yield running
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -18,17 +19,23 @@ from storage.models import Chat, Official, Unit
 TEST_TOKEN = "123456789:TEST_token_for_the_emulator_only"
 
 
-class FixedClock:
-    """A clock the test moves by hand."""
+class TestClock:
+    """Starts at a chosen moment, runs with real time (so retries fall due), and jumps on advance()."""
 
-    def __init__(self, start: dt.datetime | None = None) -> None:
-        self.current = start or dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hanoi
+    __test__ = False  # not a test class, whatever pytest thinks of its name
+
+    def __init__(self, start: dt.datetime | None = None, *, ticking: bool = True) -> None:
+        self.start = start or dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hanoi, a Monday
+        self.ticking = ticking
+        self._origin = time.monotonic()
+        self._jumped = dt.timedelta(0)
 
     def now(self) -> dt.datetime:
-        return self.current
+        elapsed = dt.timedelta(seconds=time.monotonic() - self._origin) if self.ticking else dt.timedelta(0)
+        return self.start + self._jumped + elapsed
 
     def advance(self, **delta: float) -> None:
-        self.current += dt.timedelta(**delta)
+        self._jumped += dt.timedelta(**delta)
 
 
 async def add_unit(

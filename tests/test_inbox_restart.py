@@ -20,7 +20,7 @@ from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import InboxUpdate
 from tests.conftest import bot_settings, start_bot
-from tests.factories import TEST_TOKEN, FixedClock, add_official
+from tests.factories import TEST_TOKEN, TestClock, add_official
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], *, limit: float = 30.0) -> None:
@@ -62,7 +62,7 @@ async def test_batch_fetched_but_not_handled_is_handled_once_after_restart(
     engine = create_engine(url)
     await migrate.upgrade(engine)
     await add_official(session_factory(engine), "Nguyễn Văn Hùng", telegram_user_id=700)
-    first_life = build_application(settings, db=session_factory(engine), clock=FixedClock())
+    first_life = build_application(settings, db=session_factory(engine), clock=TestClock())
     async with first_life:
         poller = InboxPoller(first_life, poll_timeout=0)
         assert await poller.fetch_once() == 3
@@ -71,7 +71,7 @@ async def test_batch_fetched_but_not_handled_is_handled_once_after_restart(
     assert await client.records(700, after=0) and replies_by_command(await client.records(700)) == {}
 
     await client.send(700, "/viec4")  # arrives while the bot is down
-    running = await start_bot(settings, FixedClock())
+    running = await start_bot(settings, TestClock())
     try:
         await client.wait(700, count=4)
         await asyncio.sleep(0.3)  # room for a wrong second answer to show up

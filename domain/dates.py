@@ -1,0 +1,158 @@
+"""Vietnamese dates as officials type them, and as the bot writes them (dd/mm/yyyy)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from domain.vntext import accent_free_key
+
+WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+_WEEKDAYS = {
+    "thu hai": 0,
+    "thu 2": 0,
+    "t2": 0,
+    "thu ba": 1,
+    "thu 3": 1,
+    "t3": 1,
+    "thu tu": 2,
+    "thu 4": 2,
+    "t4": 2,
+    "thu nam": 3,
+    "thu 5": 3,
+    "t5": 3,
+    "thu sau": 4,
+    "thu 6": 4,
+    "t6": 4,
+    "thu bay": 5,
+    "thu 7": 5,
+    "t7": 5,
+    "chu nhat": 6,
+    "cn": 6,
+}
+_NUMERIC = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2,4}))?$")
+_WORDS = re.compile(r"^(?:ngay\s+)?(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+(?:nam\s+)?(\d{4}))?$")
+_MONTH = re.compile(r"^(?:cuoi\s+|trong\s+)?thang\s+(\d{1,2})(?:\s*[/.\-]\s*|\s+nam\s+|\s+)?(\d{4})?$")
+_IN_DAYS = re.compile(r"^(?:sau\s+)?(\d{1,3})\s+ngay(?:\s+nua)?$")
+
+
+class DateError(ValueError):
+    """A date that cannot be a deadline; the message is Vietnamese, for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A parsed deadline and the words it was given in ("trong tháng 9/2023")."""
+
+    on: dt.date
+    wording: str
+
+
+def fmt(day: dt.date) -> str:
+    """dd/mm/yyyy, as every Vietnamese document writes dates."""
+    return f"{day:%d/%m/%Y}"
+
+
+def fmt_with_weekday(day: dt.date) -> str:
+    return f"{WEEKDAY_NAMES[day.weekday()]}, {fmt(day)}"
+
+
+def end_of_month(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _make(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise DateError(f"Ngày {day:02d}/{month:02d}/{year} không tồn tại.") from None
+
+
+def _year(raw: str | None, today: dt.date) -> int | None:
+    if raw is None:
+        return None
+    year = int(raw)
+    return year + 2000 if year < 100 else year
+
+
+def parse_due(text: str, *, today: dt.date, allow_past: bool = False) -> Due:
+    """A deadline from '30/9', '30/09/2024', '30-9-2024', 'ngày 30 tháng 9', 'cuối tháng',
+    'trong tháng 9/2023', 'thứ sáu tuần sau', 'tuần sau', 'ngày mai', 'sau 10 ngày'.
+
+    A date without a year is this year's, or next year's when it fell more than six months ago
+    (in December, '15/1' is next January). Raises DateError for impossible and past dates.
+    """
+    wording = " ".join(text.split())
+    key = accent_free_key(text)
+    if not key:
+        raise DateError("Chưa nhập ngày.")
+    day = _parse(key, wording, today)
+    if day < today and not allow_past:
+        raise DateError(f"Ngày {fmt(day)} đã qua (hôm nay là {fmt(today)}). Vui lòng nhập một ngày sắp tới.")
+    return Due(day, wording)
+
+
+def _parse(key: str, wording: str, today: dt.date) -> dt.date:
+    numeric = _NUMERIC.match(wording.replace(" ", "")) or _NUMERIC.match(key.replace(" ", "/"))
+    words = _WORDS.match(key)
+    if numeric or words:
+        match = numeric or words
+        assert match is not None
+        day, month = int(match.group(1)), int(match.group(2))
+        year = _year(match.group(3), today)
+        if not 1 <= month <= 12:
+            raise DateError(f"Tháng {month} không hợp lệ.")
+        if year is None:
+            year = today.year
+            candidate = _make(year, month, day)
+            if (today - candidate).days > 183:
+                return _make(year + 1, month, day)
+            return candidate
+        return _make(year, month, day)
+    month_match = _MONTH.match(key)
+    if month_match:
+        month = int(month_match.group(1))
+        if not 1 <= month <= 12:
+            raise DateError(f"Tháng {month} không hợp lệ.")
+        year = _year(month_match.group(2), today) or (
+            today.year if month >= today.month - 6 else today.year + 1
+        )
+        return end_of_month(year, month)
+    if key in ("cuoi thang", "trong thang", "trong thang nay", "cuoi thang nay"):
+        return end_of_month(today.year, today.month)
+    if key in ("cuoi nam", "trong nam", "cuoi nam nay"):
+        return dt.date(today.year, 12, 31)
+    if key in ("cuoi quy", "trong quy", "cuoi quy nay"):
+        quarter_end = ((today.month - 1) // 3 + 1) * 3
+        return end_of_month(today.year, quarter_end)
+    if key in ("hom nay", "trong ngay"):
+        return today
+    if key in ("ngay mai", "mai"):
+        return today + dt.timedelta(days=1)
+    in_days = _IN_DAYS.match(key)
+    if in_days:
+        return today + dt.timedelta(days=int(in_days.group(1)))
+    if key in ("tuan sau", "cuoi tuan sau", "trong tuan sau"):
+        return _weekday(today, 4, next_week=True)  # the Friday of next week
+    if key in ("tuan nay", "cuoi tuan", "cuoi tuan nay", "trong tuan"):
+        return _weekday(today, 4, next_week=False)
+    for suffix, next_week in ((" tuan sau", True), (" tuan toi", True), (" tuan nay", False), ("", None)):
+        name = key.removesuffix(suffix) if suffix else key
+        if (suffix and not key.endswith(suffix)) or name not in _WEEKDAYS:
+            continue
+        return _weekday(today, _WEEKDAYS[name], next_week=next_week)
+    raise DateError(
+        f"Không hiểu ngày «{wording}». Có thể gõ: 30/9, 30/09/2026, ngày 30 tháng 9, cuối tháng, "
+        "thứ sáu tuần sau, tuần sau."
+    )
+
+
+def _weekday(today: dt.date, weekday: int, *, next_week: bool | None) -> dt.date:
+    monday = today - dt.timedelta(days=today.weekday())
+    if next_week is None:  # "thứ sáu": the coming one
+        ahead = (weekday - today.weekday()) % 7
+        return today + dt.timedelta(days=ahead)
+    start = monday + dt.timedelta(weeks=1 if next_week else 0)
+    return start + dt.timedelta(days=weekday)

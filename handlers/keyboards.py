@@ -1,0 +1,66 @@
+"""Sending what users answer: keyboards from button data, task cards and questions, all recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.context import BotContext
+from domain.task_texts import Buttons
+from storage import messages
+
+
+def markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in buttons]
+    )
+
+
+async def send_card(
+    context: BotContext, *, chat_id: int, text: str, buttons: Buttons, task_id: int, official_id: int | None
+) -> Message:
+    """Send a task card and remember it, so that a reply to it lands on the task."""
+    sent = await context.bot.send_message(chat_id, text, reply_markup=markup(buttons))
+    async with context.services.db.begin() as session:
+        await messages.record_message(
+            session,
+            chat_id=chat_id,
+            message_id=sent.message_id,
+            kind="card",
+            task_id=task_id,
+            official_id=official_id,
+            at=context.services.clock.now(),
+        )
+    return sent
+
+
+async def ask(
+    context: BotContext,
+    *,
+    chat_id: int,
+    prompt: str,
+    text: str,
+    task_id: int | None,
+    official_id: int | None,
+    data: dict[str, Any] | None = None,
+) -> Message:
+    """Ask a question whose answer (a reply, or the next plain text) the bot will expect."""
+    sent = await context.bot.send_message(chat_id, text, reply_markup=ForceReply(selective=True))
+    now = context.services.clock.now()
+    async with context.services.db.begin() as session:
+        await messages.close_prompts(session, chat_id=chat_id, now=now)
+        await messages.record_message(
+            session,
+            chat_id=chat_id,
+            message_id=sent.message_id,
+            kind="prompt",
+            task_id=task_id,
+            official_id=official_id,
+            prompt=prompt,
+            data=data,
+            at=now,
+        )
+    return sent

@@ -1,0 +1,381 @@
+"""Directives, tasks and their history: create, list, and change them exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import func, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.dates import Due
+from domain.statuses import OPEN_STATUSES, TaskStatus
+from domain.task_texts import TaskView
+from domain.tasks import Progress
+from storage.audit import add_audit
+from storage.models import (
+    Directive,
+    ExtensionRequest,
+    Official,
+    Task,
+    TaskAck,
+    TaskOfficial,
+    TaskUnit,
+    TaskUpdate,
+    Unit,
+)
+
+
+async def add_directive(
+    session: AsyncSession,
+    *,
+    number: str,
+    summary: str,
+    issued_on: dt.date | None = None,
+    issuer: str | None = None,
+) -> Directive:
+    """A directive by its number as written; the same number again returns the existing one."""
+    number = " ".join(number.split())
+    existing = (
+        await session.exec(select(Directive).where(func.lower(Directive.number) == number.lower()))
+    ).first()
+    if existing is not None:
+        return existing
+    directive = Directive(number=number, summary=summary, issued_on=issued_on, issuer=issuer)
+    session.add(directive)
+    await session.flush()
+    return directive
+
+
+async def recent_directives(session: AsyncSession, *, limit: int = 5) -> list[Directive]:
+    result = await session.exec(select(Directive).order_by(col(Directive.id).desc()).limit(limit))
+    return list(result.all())
+
+
+async def add_task(
+    session: AsyncSession,
+    *,
+    title: str,
+    lead_unit_id: int,
+    now: dt.datetime,
+    body: str | None = None,
+    due: Due | None = None,
+    directive_id: int | None = None,
+    cooperating_unit_ids: Sequence[int] = (),
+    official_ids: Sequence[int] = (),
+    target_quantity: float | None = None,
+    target_measure: str | None = None,
+    needs_confirmation: bool = True,
+    created_by_id: int | None = None,
+) -> Task:
+    """Create a task (status mới); the original deadline is kept for ever beside the current one."""
+    task = Task(
+        title=" ".join(title.split())[:500],
+        body=body,
+        lead_unit_id=lead_unit_id,
+        due_on=due.on if due else None,
+        original_due_on=due.on if due else None,
+        due_wording=due.wording[:200] if due else None,
+        directive_id=directive_id,
+        target_quantity=target_quantity,
+        target_measure=target_measure,
+        needs_confirmation=needs_confirmation,
+        created_by_id=created_by_id,
+    )
+    session.add(task)
+    await session.flush()
+    assert task.id is not None
+    for unit_id in dict.fromkeys(cooperating_unit_ids):
+        if unit_id != lead_unit_id:
+            session.add(TaskUnit(task_id=task.id, unit_id=unit_id))
+    for official_id in dict.fromkeys(official_ids):
+        session.add(TaskOfficial(task_id=task.id, official_id=official_id))
+    session.add(
+        TaskUpdate(
+            task_id=task.id,
+            official_id=created_by_id,
+            at=now,
+            new_status=TaskStatus.NEW,
+            note="Giao nhiệm vụ",
+        )
+    )
+    await add_audit(
+        session,
+        at=now,
+        action="tasks.add",
+        official_id=created_by_id,
+        entity="task",
+        entity_id=task.id,
+        detail={"title": task.title},
+    )
+    return task
+
+
+async def get_task(session: AsyncSession, *, task_id: int, for_update: bool = False) -> Task | None:
+    query = select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return (await session.exec(query)).first()
+
+
+async def task_view(session: AsyncSession, *, task: Task, with_acks: bool = False) -> TaskView:
+    """A task with the names a card shows."""
+    lead = await session.get(Unit, task.lead_unit_id)
+    directive = await session.get(Directive, task.directive_id) if task.directive_id else None
+    cooperating = (
+        await session.exec(
+            select(Unit.name)
+            .join(TaskUnit, col(TaskUnit.unit_id) == Unit.id)
+            .where(TaskUnit.task_id == task.id)
+            .order_by(col(Unit.name))
+        )
+    ).all()
+    acked: list[str] = []
+    missing: list[str] = []
+    if with_acks:
+        assignees = await assignees_of(session, task=task)
+        acks = set((await session.exec(select(TaskAck.official_id).where(TaskAck.task_id == task.id))).all())
+        acked = [o.full_name for o in assignees if o.id in acks]
+        missing = [o.full_name for o in assignees if o.id not in acks]
+    assert task.id is not None
+    return TaskView(
+        id=task.id,
+        version=task.version,
+        title=task.title,
+        body=task.body,
+        status=task.status,
+        lead_unit=lead.name if lead else "?",
+        due_on=task.due_on,
+        original_due_on=task.original_due_on,
+        due_wording=task.due_wording,
+        directive=directive.number if directive else None,
+        cooperating=tuple(cooperating),
+        target_quantity=task.target_quantity,
+        target_measure=task.target_measure,
+        progress_quantity=task.progress_quantity,
+        progress_percent=task.progress_percent,
+        acknowledged=tuple(acked),
+        not_acknowledged=tuple(missing),
+    )
+
+
+async def assignees_of(session: AsyncSession, *, task: Task) -> list[Official]:
+    """Who works on the task: the lead unit's active officials and the officials named on it."""
+    named = select(TaskOfficial.official_id).where(TaskOfficial.task_id == task.id)
+    result = await session.exec(
+        select(Official)
+        .where(Official.active, or_(col(Official.unit_id) == task.lead_unit_id, col(Official.id).in_(named)))
+        .order_by(col(Official.id))
+    )
+    return list(result.all())
+
+
+async def open_tasks_for(
+    session: AsyncSession, *, official: Official, page: int = 1, per_page: int = 8
+) -> tuple[list[Task], int]:
+    """Open tasks of the official's unit (lead or cooperating) and those naming them, soonest first."""
+    mine = or_(
+        col(Task.lead_unit_id) == official.unit_id,
+        col(Task.id).in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == official.unit_id)),
+        col(Task.id).in_(select(TaskOfficial.task_id).where(TaskOfficial.official_id == official.id)),
+    )
+    where = (col(Task.status).in_(list(OPEN_STATUSES)), mine)
+    total = int((await session.exec(select(func.count()).select_from(Task).where(*where))).one())
+    result = await session.exec(
+        select(Task)
+        .where(*where)
+        .order_by(col(Task.due_on).is_(None), col(Task.due_on), col(Task.id))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(result.all()), total
+
+
+async def is_assignee(session: AsyncSession, *, task: Task, official: Official) -> bool:
+    """May this official report on the task (their unit leads or cooperates, or they are named)?"""
+    if official.unit_id == task.lead_unit_id:
+        return True
+    cooperates = await session.exec(
+        select(TaskUnit).where(TaskUnit.task_id == task.id, TaskUnit.unit_id == official.unit_id)
+    )
+    named = await session.exec(
+        select(TaskOfficial).where(TaskOfficial.task_id == task.id, TaskOfficial.official_id == official.id)
+    )
+    return cooperates.first() is not None or named.first() is not None
+
+
+async def last_update(session: AsyncSession, *, task_id: int) -> tuple[TaskUpdate, Official | None] | None:
+    """The newest entry of the history, with who made it."""
+    row = (
+        await session.exec(
+            select(TaskUpdate, Official)
+            .join(Official, col(TaskUpdate.official_id) == Official.id, isouter=True)
+            .where(TaskUpdate.task_id == task_id)
+            .order_by(col(TaskUpdate.id).desc())
+            .limit(1)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def history(session: AsyncSession, *, task_id: int) -> list[TaskUpdate]:
+    result = await session.exec(
+        select(TaskUpdate).where(TaskUpdate.task_id == task_id).order_by(col(TaskUpdate.id))
+    )
+    return list(result.all())
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+class Change(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"  # this Telegram update was recorded before
+    STALE = "stale"  # someone changed the task after the button was drawn
+    NOT_NOW = "not_now"  # the status does not allow it
+    MISSING = "missing"
+
+
+@dataclass
+class ChangeResult:
+    outcome: Change
+    task: Task | None = None
+
+
+async def change_task(
+    session: AsyncSession,
+    *,
+    task_id: int,
+    official_id: int | None,
+    at: dt.datetime,
+    update_id: int | None = None,
+    message_id: int | None = None,
+    expected_version: int | None = None,
+    allowed_from: Sequence[str] | None = None,
+    new_status: str | None = None,
+    progress: Progress | None = None,
+    note: str | None = None,
+    **fields: object,
+) -> ChangeResult:
+    """One change of a task, recorded in its history in the same transaction; exactly once per
+    Telegram update, and never over a change the caller had not seen (the version check)."""
+    if update_id is not None:
+        seen = await session.exec(select(TaskUpdate.id).where(TaskUpdate.telegram_update_id == update_id))
+        if seen.first() is not None:
+            return ChangeResult(Change.DUPLICATE, await get_task(session, task_id=task_id))
+    task = await get_task(session, task_id=task_id, for_update=True)
+    if task is None:
+        return ChangeResult(Change.MISSING)
+    if expected_version is not None and task.version != expected_version:
+        return ChangeResult(Change.STALE, task)
+    if allowed_from is not None and task.status not in allowed_from:
+        return ChangeResult(Change.NOT_NOW, task)
+    values: dict[str, object] = {"version": task.version + 1, **fields}
+    if new_status is not None:
+        values["status"] = new_status
+    if progress is not None:
+        if progress.quantity is not None:
+            values["progress_quantity"] = progress.quantity
+            if task.target_quantity is None and progress.target:
+                values["target_quantity"] = progress.target
+        if progress.percent is not None:
+            values["progress_percent"] = progress.percent
+    # A conditional update: two presses racing on one version, only one wins.
+    result = await session.exec(
+        update(Task).where(col(Task.id) == task_id, col(Task.version) == task.version).values(**values)
+    )
+    if not result.rowcount:
+        return ChangeResult(Change.STALE, await get_task(session, task_id=task_id))
+    session.add(
+        TaskUpdate(
+            task_id=task_id,
+            official_id=official_id,
+            at=at,
+            new_status=new_status,
+            progress_quantity=progress.quantity if progress else None,
+            progress_percent=progress.percent if progress else None,
+            note=note,
+            telegram_update_id=update_id,
+            telegram_message_id=message_id,
+        )
+    )
+    await session.flush()
+    return ChangeResult(Change.APPLIED, await get_task(session, task_id=task_id))
+
+
+async def acknowledge(session: AsyncSession, *, task_id: int, official_id: int, at: dt.datetime) -> bool:
+    """'Đã nhận': recorded once per official."""
+    existing = await session.get(TaskAck, (task_id, official_id))
+    if existing is not None:
+        return False
+    session.add(TaskAck(task_id=task_id, official_id=official_id, at=at))
+    await session.flush()
+    return True
+
+
+async def add_extension_request(
+    session: AsyncSession,
+    *,
+    task: Task,
+    official_id: int,
+    due_on: dt.date,
+    reason: str,
+    previous_status: str,
+    at: dt.datetime,
+) -> ExtensionRequest:
+    request = ExtensionRequest(
+        task_id=task.id or 0,
+        official_id=official_id,
+        requested_due_on=due_on,
+        reason=reason[:1000],
+        previous_status=previous_status,
+        at=at,
+    )
+    session.add(request)
+    await session.flush()
+    return request
+
+
+async def decide_extension(
+    session: AsyncSession, *, request_id: int, approve: bool, decider_id: int, at: dt.datetime
+) -> ExtensionRequest | None:
+    """Approve or reject once; None when it was decided already. Approval moves the deadline,
+    keeping the original one; either way the task returns to the status it had."""
+    claimed = await session.exec(
+        update(ExtensionRequest)
+        .where(col(ExtensionRequest.id) == request_id, col(ExtensionRequest.status) == "pending")
+        .values(status="approved" if approve else "rejected", decided_by_id=decider_id, decided_at=at)
+    )
+    if not claimed.rowcount:
+        return None
+    request = await session.get(ExtensionRequest, request_id, populate_existing=True)
+    assert request is not None
+    fields: dict[str, object] = {}
+    if approve:
+        fields["due_on"] = request.requested_due_on
+    await change_task(
+        session,
+        task_id=request.task_id,
+        official_id=decider_id,
+        at=at,
+        new_status=request.previous_status,
+        note=("Đồng ý gia hạn" if approve else "Không đồng ý gia hạn"),
+        **fields,
+    )
+    await add_audit(
+        session,
+        at=at,
+        action="tasks.extension." + ("approve" if approve else "reject"),
+        official_id=decider_id,
+        entity="task",
+        entity_id=request.task_id,
+        detail={"due": request.requested_due_on.isoformat()},
+    )
+    return request
+
+
+async def get_extension_request(session: AsyncSession, *, request_id: int) -> ExtensionRequest | None:
+    return await session.get(ExtensionRequest, request_id)
