@@ -251,7 +251,7 @@ def conversation() -> ConversationHandler[BotContext]:
         # Buttons belong to the one chat and user of the conversation: per_message is not wanted.
         warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CommandHandler("assign", private_only(guard(start)))],  # type: ignore[arg-type]
+            entry_points=[CommandHandler("assign", guard(private_only(start)))],  # type: ignore[arg-type]
             states={
                 DIRECTIVE: [CallbackQueryHandler(pick_directive, pattern=pattern(ACTION) + "d:")],
                 NEW_DIRECTIVE: [MessageHandler(typed, new_directive)],

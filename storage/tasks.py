@@ -379,3 +379,13 @@ async def decide_extension(
 
 async def get_extension_request(session: AsyncSession, *, request_id: int) -> ExtensionRequest | None:
     return await session.get(ExtensionRequest, request_id)
+
+
+async def open_tasks(session: AsyncSession) -> list[Task]:
+    """Every open task, soonest deadline first."""
+    result = await session.exec(
+        select(Task)
+        .where(col(Task.status).in_(list(OPEN_STATUSES)))
+        .order_by(col(Task.due_on).is_(None), col(Task.due_on), col(Task.id))
+    )
+    return list(result.all())

@@ -5,6 +5,7 @@ Later features add their commands to COMMANDS (and their buttons to the button m
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from domain.callbacks import Callback
 from domain.statuses import Role, UnitKind
 from emulator.client import EmulatorClient
+from storage import tasks
 from tests.conftest import RunningBot
 from tests.factories import add_official, add_unit, register_group, say, wait_processed
 
@@ -31,6 +33,7 @@ class World:
     target_id: int
     unit_a: int
     unit_b: int
+    task_a: int  # a task led by commune A
 
 
 def admin_only(admin_answer: str) -> dict[int, str | None]:
@@ -40,6 +43,19 @@ def admin_only(admin_answer: str) -> dict[int, str | None]:
         OFFICIAL_B: ADMINS_ONLY,
         LEADER: ADMINS_ONLY,
         ADMIN: admin_answer,
+    }
+
+
+NOT_ALLOWED = "Lệnh này chỉ dành cho Văn phòng (quản trị) hoặc lãnh đạo"
+
+
+def leaders_and_admins(answer: str) -> dict[int, str | None]:
+    return {
+        STRANGER: REFUSED_STRANGER,
+        OFFICIAL_A: NOT_ALLOWED,
+        OFFICIAL_B: NOT_ALLOWED,
+        LEADER: answer,
+        ADMIN: answer,
     }
 
 
@@ -88,6 +104,37 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
     ("/unlink {t}", admin_only("Đã gỡ tài khoản Telegram của Phạm Thị Mai")),
     ("/registergroup", admin_only("Lệnh này dùng trong nhóm")),
     ("/unregistergroup", admin_only("Lệnh này dùng trong nhóm")),
+    (
+        "/tasks",
+        {
+            STRANGER: REFUSED_STRANGER,
+            OFFICIAL_A: "Nhiệm vụ đang mở (1)",
+            OFFICIAL_B: "Đơn vị của đồng chí hiện không có nhiệm vụ nào đang mở",
+            LEADER: "Đơn vị của đồng chí hiện không có",
+            ADMIN: "Đơn vị của đồng chí hiện không có",
+        },
+    ),
+    (
+        "/task {task}",
+        {
+            STRANGER: REFUSED_STRANGER,
+            OFFICIAL_A: "📌 Nhiệm vụ #",
+            OFFICIAL_B: OTHER_UNIT,
+            LEADER: "📌 Nhiệm vụ #",
+            ADMIN: "📌 Nhiệm vụ #",
+        },
+    ),
+    ("/assign", leaders_and_admins("Giao nhiệm vụ (gõ /huy để hủy)")),
+    (
+        "/huy",
+        {
+            STRANGER: REFUSED_STRANGER,
+            OFFICIAL_A: "Bot không có lệnh /huy",
+            OFFICIAL_B: "Bot không có lệnh /huy",
+            LEADER: "Đã hủy",
+            ADMIN: "Đã hủy",
+        },
+    ),
     ("/khonglenh", members("Bot không có lệnh /khonglenh")),
     ("xin chào, báo cáo tiến độ", members("Bot chưa hiểu tin nhắn này")),
 ]
@@ -107,6 +154,7 @@ GROUP_COMMANDS: list[tuple[str, dict[int, str | None]]] = [
         },
     ),
     ("/invite {t}", admin_only(PRIVATE_ONLY) | {STRANGER: IGNORED}),
+    ("/assign", leaders_and_admins(PRIVATE_ONLY) | {STRANGER: IGNORED}),
     ("/khonglenh", dict.fromkeys(PRIVATE, IGNORED)),
     ("xin chào cả nhóm", dict.fromkeys(PRIVATE, IGNORED)),
     ("/registergroup", admin_only("Nhóm «Lãnh đạo tỉnh» đã được đăng ký từ trước.") | {STRANGER: IGNORED}),
@@ -124,12 +172,16 @@ async def world(running_bot: RunningBot, bot_db, client: EmulatorClient) -> Worl
     await add_official(bot_db, "Lê Văn Lãnh", unit=province, role=Role.LEADER, telegram_user_id=LEADER)
     await add_official(bot_db, "Lê Thị Thảo", unit=office, role=Role.ADMIN, telegram_user_id=ADMIN)
     target = await add_official(bot_db, "Phạm Thị Mai", unit=unit_a)
+    async with bot_db.begin() as session:
+        task = await tasks.add_task(
+            session, title="Xóa nhà tạm", lead_unit_id=unit_a.id, now=dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+        )
     for user_id in PRIVATE:
         await client.user(user_id)
     await client.group("Nhóm lạ", chat_id=UNREGISTERED_GROUP)
     await client.group("Lãnh đạo tỉnh", chat_id=REGISTERED_GROUP)
     await register_group(bot_db, REGISTERED_GROUP, "Lãnh đạo tỉnh")
-    return World(target.id, unit_a.id, unit_b.id)
+    return World(target.id, unit_a.id, unit_b.id, task.id)
 
 
 async def _expect(
@@ -150,7 +202,7 @@ async def test_private_chats(world: World, bot_db, client: EmulatorClient) -> No
     problems = []
     for command, expectations in COMMANDS:
         for persona in PRIVATE:
-            text = command.format(t=world.target_id)
+            text = command.format(t=world.target_id, task=world.task_a)
             problems.append(await _expect(client, bot_db, persona, text, expectations[persona]))
     assert [p for p in problems if p] == []
 
@@ -173,7 +225,7 @@ async def test_groups(world: World, bot_db, client: EmulatorClient) -> None:
         problems.append(await _expect(client, bot_db, persona, "/registergroup", IGNORED, UNREGISTERED_GROUP))
     for command, expectations in GROUP_COMMANDS:
         for persona in PRIVATE:
-            text = command.format(t=world.target_id)
+            text = command.format(t=world.target_id, task=world.task_a)
             problems.append(
                 await _expect(client, bot_db, persona, text, expectations[persona], REGISTERED_GROUP)
             )

@@ -131,3 +131,79 @@ def test_cli_templates_seed_import_and_invite(
     assert main(["units", "merge", "xa long hiep", "xa long chu", "--into", "Xã Long Hiệp Mới"]) == 0
     assert main(["officials", "add", "--name", "Võ Văn E", "--unit", "nowhere"]) == 1
     assert "đơn vị «nowhere» chưa rõ" in capsys.readouterr().err
+
+
+def test_cli_tasks_add_import_and_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert main(["units", "seed", "--province", "tay ninh"]) == 0
+    assert (
+        main(
+            [
+                "tasks",
+                "add",
+                "--title",
+                "Xóa nhà tạm",
+                "--unit",
+                "long chu",
+                "--due",
+                "31/12/2099",
+                "--directive",
+                "3022-CV/TU",
+                "--target",
+                "12",
+                "--measure",
+                "căn",
+            ]
+        )
+        == 0
+    )
+    assert "đã giao nhiệm vụ #1 cho Xã Long Chữ" in capsys.readouterr().out
+    assert main(["tasks", "template", "nv.xlsx"]) == 0
+    header = [c.value for c in load_workbook(tmp_path / "nv.xlsx").active[1]]
+    (tmp_path / "nv.csv").write_bytes(
+        csv_bytes(
+            [
+                header,
+                [
+                    "3022-CV/TU",
+                    "03/05/2024",
+                    "",
+                    "Rà soát hộ nghèo",
+                    "",
+                    "long thuan",
+                    "",
+                    "30/12/2099",
+                    "",
+                    "",
+                    "",
+                ],
+                ["", "", "", "", "", "long chu", "", "30/12/2099", "", "", ""],  # no title
+                ["", "", "", "Sửa nhà", "", "long chu", "", "31/2/2099", "", "", ""],  # impossible date
+                [
+                    "",
+                    "",
+                    "",
+                    "Sửa nhà",
+                    "",
+                    "long chu",
+                    "",
+                    "30/12/2099",
+                    "nhiều",
+                    "",
+                    "",
+                ],  # target not a number
+                ["", "", "", "Họp dân", "", "xa khong co", "", "", "", "", ""],  # unknown unit
+            ]
+        )
+    )
+    assert main(["tasks", "import", "nv.csv"]) == 1
+    out = capsys.readouterr().out
+    assert "thêm mới: 1, cập nhật: 0, dòng lỗi: 4" in out
+    assert "dòng 3: Thiếu tên nhiệm vụ." in out and "dòng 4: Ngày 31/02/2099 không tồn tại." in out
+    assert "dòng 5: Chỉ tiêu «nhiều» không phải là số." in out and "dòng 6: Không tìm thấy đơn vị" in out
+    assert main(["tasks", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 2 and listed[1].startswith("#1\t31/12/2099\tMới giao\tXóa nhà tạm")
