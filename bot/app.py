@@ -43,5 +43,10 @@ def build_application(
     app.bot_data.services = Services(settings=settings, db=db, clock=clock)
     handlers.register(app)
     app.add_error_handler(on_error)
-    scheduler.schedule_jobs(app)
+    scheduler.schedule_jobs(
+        app,
+        calendar=settings.work_calendar(),
+        policy=settings.reminder_policy(),
+        tick_seconds=settings.reminder_tick,
+    )
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.reminders import Policy
+from domain.workdays import WorkCalendar
 from storage.db import normalize_database_url
 
 TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,80}$")
@@ -34,6 +37,14 @@ class Settings(BaseSettings):
     poll_timeout: int = Field(default=25, ge=0, le=50)
     send_rate: float = Field(default=28.0, gt=0, le=30)  # outbox messages a second, all chats
     bot_username: str | None = None  # for invitation links printed by the CLI; else asked via getMe
+    reminder_days: str = "7,3,1,0"  # working days before the deadline; 0 = on the day
+    reminder_time: str = "08:00"
+    quiet_hours: str = "20:00-07:00"
+    reminder_tick: int = Field(default=300, ge=0, le=3600)  # seconds between reminder ticks; 0: off
+    escalate_after: int = Field(default=3, ge=1, le=30)  # working days overdue before the head is told
+    giao_ban: str = "T2 14:00"  # weekday (T2..T7, CN) and time of the weekly giao ban
+    days_off: str = ""  # extra days off (nghỉ bù), dd/mm/yyyy separated by commas
+    working_days: str = ""  # Saturdays worked in exchange, dd/mm/yyyy separated by commas
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -79,6 +90,61 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
+    @field_validator("reminder_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        try:
+            days = [int(part) for part in value.replace(" ", "").split(",") if part]
+        except ValueError:
+            raise ValueError(f"expected numbers separated by commas, like 7,3,1,0 (got {value!r})") from None
+        if not days or any(d < 0 or d > 60 for d in days):
+            raise ValueError("expected working days between 0 and 60, like 7,3,1,0")
+        return ",".join(str(d) for d in sorted(set(days), reverse=True))
+
+    @field_validator("reminder_time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        _parse_time(value)
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        start, sep, end = value.partition("-")
+        if not sep:
+            raise ValueError(f"expected HH:MM-HH:MM, like 20:00-07:00 (got {value!r})")
+        _parse_time(start)
+        _parse_time(end)
+        return value
+
+    @field_validator("giao_ban")
+    @classmethod
+    def _giao_ban(cls, value: str) -> str:
+        _parse_weekly(value)
+        return value
+
+    @field_validator("days_off", "working_days")
+    @classmethod
+    def _dates(cls, value: str) -> str:
+        _parse_dates(value)
+        return value
+
+    def reminder_policy(self) -> Policy:
+        start, _, end = self.quiet_hours.partition("-")
+        weekday, at = _parse_weekly(self.giao_ban)
+        return Policy(
+            days_before=tuple(int(d) for d in self.reminder_days.split(",")),
+            send_at=_parse_time(self.reminder_time),
+            quiet_start=_parse_time(start),
+            quiet_end=_parse_time(end),
+            escalate_after=self.escalate_after,
+            giao_ban_weekday=weekday,
+            giao_ban_at=at,
+        )
+
+    def work_calendar(self) -> WorkCalendar:
+        return WorkCalendar(_parse_dates(self.days_off), _parse_dates(self.working_days))
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -86,6 +152,33 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+_WEEKDAYS = {"t2": 0, "t3": 1, "t4": 2, "t5": 3, "t6": 4, "t7": 5, "cn": 6}
+
+
+def _parse_time(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text.strip().zfill(5))
+    except ValueError:
+        raise ValueError(f"expected a time like 08:00 (got {text!r})") from None
+
+
+def _parse_weekly(text: str) -> tuple[int, dt.time]:
+    day, _, at = text.strip().partition(" ")
+    if day.lower() not in _WEEKDAYS:
+        raise ValueError(f"expected a weekday T2..T7 or CN and a time, like 'T2 14:00' (got {text!r})")
+    return _WEEKDAYS[day.lower()], _parse_time(at or "14:00")
+
+
+def _parse_dates(text: str) -> list[dt.date]:
+    days = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            days.append(dt.datetime.strptime(part, "%d/%m/%Y").date())
+        except ValueError:
+            raise ValueError(f"expected dates like 02/01/2027 separated by commas (got {part!r})") from None
+    return days
 
 
 def load_settings(**overrides: object) -> Settings:

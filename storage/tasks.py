@@ -15,6 +15,7 @@ from domain.dates import Due
 from domain.statuses import OPEN_STATUSES, TaskStatus
 from domain.task_texts import TaskView
 from domain.tasks import Progress
+from storage import outbox
 from storage.audit import add_audit
 from storage.models import (
     Directive,
@@ -289,6 +290,10 @@ async def change_task(
     )
     if not result.rowcount:
         return ChangeResult(Change.STALE, await get_task(session, task_id=task_id))
+    if new_status in (TaskStatus.DONE, TaskStatus.AWAITING_CONFIRMATION) or "due_on" in fields:
+        # Reminders for the old deadline, or for finished work, must not go out any more.
+        await outbox.cancel_pending(session, key_prefix=f"task:{task_id}:due:", now=at)
+        await outbox.cancel_pending(session, key_prefix=f"task:{task_id}:overdue:", now=at)
     session.add(
         TaskUpdate(
             task_id=task_id,

@@ -116,6 +116,7 @@ def bot_settings(emulator: Emulator, database_url: str, tmp_path: Path) -> Setti
         database_url=database_url,
         data_dir=tmp_path / "data",
         poll_timeout=2,
+        reminder_tick=0,  # tests that want reminders run the tick themselves, at the time they choose
         _env_file=None,  # type: ignore[call-arg]
     )
 
