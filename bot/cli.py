@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot import admin_cli, task_cli
+from bot import admin_cli, meeting_cli, task_cli
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
 from domain.sheets import SheetError
@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="print the revision the database is at")
     admin_cli.add_parsers(commands)
     task_cli.add_parsers(commands)
+    meeting_cli.add_parsers(commands)
     return parser
 
 
@@ -48,9 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.log_level, secrets=[settings.token or ""])
     if args.command == "db":
         return asyncio.run(_db(settings, args))
-    if args.command in ("units", "officials", "tasks"):
+    if args.command in ("units", "officials", "tasks", "meetings"):
+        module = {"tasks": task_cli, "meetings": meeting_cli}.get(args.command, admin_cli)
         try:
-            return (task_cli if args.command == "tasks" else admin_cli).run(settings, args)
+            return module.run(settings, args)
         except (SheetError, OfficialError, OSError) as exc:
             print(f"lỗi: {exc}", file=sys.stderr)
             return 1

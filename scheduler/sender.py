@@ -17,12 +17,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.context import Services
-from storage import messages, officials, outbox
+from domain import reminder_texts
+from domain.statuses import Role
+from storage import messages, officials, outbox, units
 from storage.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -36,16 +39,24 @@ MAX_BACKOFF = dt.timedelta(minutes=10)
 class Pacer:
     """Hands out send times: a global rate, and a minimum gap per chat."""
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        private_gap: float = PRIVATE_GAP,
+        group_gap: float = GROUP_GAP,
+    ) -> None:
         self.interval = 1.0 / rate
         self.clock = clock
+        self.private_gap, self.group_gap = private_gap, group_gap
         self._next_global = 0.0
         self._next_chat: dict[int, float] = {}
 
     def slot(self, chat_id: int) -> float:
         """Reserve the earliest moment this chat may get a message; returns seconds to wait."""
         now = self.clock()
-        gap = GROUP_GAP if chat_id < 0 else PRIVATE_GAP
+        gap = self.group_gap if chat_id < 0 else self.private_gap
         at = max(now, self._next_global, self._next_chat.get(chat_id, 0.0))
         self._next_global = at + self.interval
         self._next_chat[chat_id] = at + gap
@@ -69,10 +80,19 @@ class Sender:
     """Drain the outbox until stopped; `wake` makes it look at once instead of at the next tick."""
 
     def __init__(
-        self, bot: Bot, services: Services, *, rate: float = 28.0, idle: float = 0.5, concurrency: int = 8
+        self,
+        bot: Bot,
+        services: Services,
+        *,
+        rate: float = 28.0,
+        idle: float = 0.5,
+        concurrency: int = 8,
+        pacer: Pacer | None = None,
+        batch: int = 50,
     ) -> None:
         self.bot, self.services = bot, services
-        self.pacer = Pacer(rate)
+        self.batch = batch
+        self.pacer = pacer or Pacer(rate)
         self.idle = idle
         self._slots = asyncio.Semaphore(concurrency)
         self.sent = 0
@@ -94,7 +114,7 @@ class Sender:
     async def drain_once(self) -> int:
         """Claim one batch and send it; returns how many were claimed."""
         async with self.services.db.begin() as session:
-            batch = await outbox.claim_due(session, now=self.services.clock.now())
+            batch = await outbox.claim_due(session, now=self.services.clock.now(), limit=self.batch)
         if batch:
             await asyncio.gather(*(self._paced(n) for n in batch))
         return len(batch)
@@ -137,21 +157,27 @@ class Sender:
             await self._reschedule(notification, now() + backoff, f"{type(exc).__name__}: {exc}")
         else:
             self.sent += 1
-            async with self.services.db.begin() as session:
-                await outbox.mark_sent(
-                    session, notification_id=notification.id, now=now(), message_id=message.message_id
+            await self._mark_sent(notification, message)
+
+    async def _mark_sent(self, notification: Notification, message: Message) -> None:
+        """Record the delivery (a crash just before this is the one way a message goes twice)."""
+        assert notification.id is not None
+        now = self.services.clock.now()
+        async with self.services.db.begin() as session:
+            await outbox.mark_sent(
+                session, notification_id=notification.id, now=now, message_id=message.message_id
+            )
+            task_id = notification.payload.get("task_id")
+            if task_id is not None:
+                await messages.record_message(
+                    session,
+                    chat_id=notification.chat_id,
+                    message_id=message.message_id,
+                    kind="card",
+                    task_id=int(task_id),
+                    official_id=notification.official_id,
+                    at=now,
                 )
-                task_id = notification.payload.get("task_id")
-                if task_id is not None:
-                    await messages.record_message(
-                        session,
-                        chat_id=notification.chat_id,
-                        message_id=message.message_id,
-                        kind="card",
-                        task_id=int(task_id),
-                        official_id=notification.official_id,
-                        at=now(),
-                    )
 
     async def _deliver(self, notification: Notification) -> Message:
         payload = notification.payload
@@ -175,6 +201,7 @@ class Sender:
             await outbox.give_up(session, notification_id=notification.id, now=now, error=error)
             if notification.official_id is not None:
                 await officials.mark_unreachable(session, official_id=notification.official_id, now=now)
+                await _tell_office(session, official_id=notification.official_id, now=now)
         logger.info("official %s cannot be reached: %s", notification.official_id, error)
 
 
@@ -185,3 +212,24 @@ async def _first(*events: asyncio.Event) -> None:
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+async def _tell_office(session: AsyncSession, *, official_id: int, now: dt.datetime) -> None:
+    """Once a day per official: the office learns that someone no longer receives reminders."""
+    person = await officials.get_official(session, official_id=official_id)
+    if person is None:
+        return
+    unit = await units.get_unit(session, unit_id=person.unit_id)
+    text = reminder_texts.blocked_notice(person.full_name, unit.name if unit else "")
+    for admin in await officials.officials_to_notify(session, roles=[Role.ADMIN]):
+        if admin.id == official_id or admin.telegram_user_id is None:
+            continue
+        await outbox.enqueue(
+            session,
+            chat_id=admin.telegram_user_id,
+            kind="unreachable.blocked",
+            dedupe_key=f"blocked:{official_id}:{now.date().isoformat()}:o{admin.id}",
+            payload={"text": text},
+            due_at=now,
+            official_id=admin.id,
+        )

@@ -42,29 +42,28 @@ async def enqueue(
 
 
 async def claim_due(session: AsyncSession, *, now: dt.datetime, limit: int = 50) -> list[Notification]:
-    """Claim due rows for this sender. PostgreSQL skips rows another sender holds (SKIP LOCKED);
-    SQLite has a single writer. A claim expires, so a crash between claim and send loses nothing."""
-    query = (
-        select(Notification.id)
-        .where(
-            col(Notification.sent_at).is_(None),
-            col(Notification.cancelled_at).is_(None),
-            col(Notification.due_at) <= now,
-            or_(col(Notification.claimed_until).is_(None), col(Notification.claimed_until) < now),
-        )
-        .order_by(col(Notification.due_at), col(Notification.id))
-        .limit(limit)
+    """Claim due rows for this sender, in one UPDATE ... RETURNING: two senders never both win a
+    row (PostgreSQL also skips rows another sender is claiming: SKIP LOCKED; SQLite serialises
+    writers). A claim expires, so a crash between claim and send loses nothing."""
+    claimable = (
+        col(Notification.sent_at).is_(None),
+        col(Notification.cancelled_at).is_(None),
+        col(Notification.due_at) <= now,
+        or_(col(Notification.claimed_until).is_(None), col(Notification.claimed_until) < now),
     )
+    due = select(Notification.id).where(*claimable).order_by(col(Notification.due_at), col(Notification.id))
+    due = due.limit(limit)
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list((await session.exec(query)).all())
+        due = due.with_for_update(skip_locked=True)
+    claimed = await session.exec(
+        update(Notification)
+        .where(col(Notification.id).in_(due.scalar_subquery()), *claimable)
+        .values(claimed_until=now + CLAIM_FOR, attempts=Notification.attempts + 1)
+        .returning(col(Notification.id))
+    )
+    ids = list(claimed.scalars().all())
     if not ids:
         return []
-    await session.exec(
-        update(Notification)
-        .where(col(Notification.id).in_(ids))
-        .values(claimed_until=now + CLAIM_FOR, attempts=Notification.attempts + 1)
-    )
     result = await session.exec(
         select(Notification)
         .where(col(Notification.id).in_(ids))

@@ -37,6 +37,10 @@ class TestClock:
     def advance(self, **delta: float) -> None:
         self._jumped += dt.timedelta(**delta)
 
+    def set(self, moment: dt.datetime) -> None:
+        """Jump to a moment (aware); a ticking clock runs on from there."""
+        self.start, self._jumped, self._origin = moment, dt.timedelta(0), time.monotonic()
+
 
 async def add_unit(
     db: async_sessionmaker[AsyncSession],

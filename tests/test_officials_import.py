@@ -207,3 +207,34 @@ def test_cli_tasks_add_import_and_list(
     assert main(["tasks", "list"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert len(listed) == 2 and listed[1].startswith("#1\t31/12/2099\tMới giao\tXóa nhà tạm")
+
+
+def test_cli_meetings_add_postpone_cancel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert main(["units", "seed", "--province", "tay ninh"]) == 0
+    assert (
+        main(
+            [
+                "meetings",
+                "add",
+                "--title",
+                "Hội nghị Ban Thường vụ",
+                "--at",
+                "25/05/2099 08:00",
+                "--item",
+                "Báo cáo tiến độ xóa nhà tạm|long chu",
+            ]
+        )
+        == 0
+    )
+    assert main(["meetings", "postpone", "1", "--to", "01/06/2099 08:00"]) == 0
+    assert main(["meetings", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "đã thêm cuộc họp #1: Hội nghị Ban Thường vụ" in out
+    assert "#1\t08:00 Thứ Hai, 01/06/2099\tdự kiến\tHội nghị Ban Thường vụ" in out
+    assert main(["meetings", "cancel", "1"]) == 0
+    assert main(["meetings", "add", "--title", "x", "--at", "mai"]) == 1
+    assert "viết dạng 25/05/2026 08:00" in capsys.readouterr().err

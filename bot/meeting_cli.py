@@ -1,0 +1,85 @@
+"""`nhacviec meetings ...`: one-off meetings with their agenda; postpone and cancel them."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+from typing import Any
+
+from bot.admin_cli import _resolve
+from bot.config import Settings
+from bot.context import SystemClock
+from domain.dates import fmt_with_weekday
+from storage import meetings, migrate
+from storage.db import create_engine, session_factory
+from storage.models import Meeting
+from storage.officials import OfficialError
+
+
+def add_parsers(commands: Any) -> None:
+    meeting = commands.add_parser("meetings", help="meetings").add_subparsers(dest="action", required=True)
+    add = meeting.add_parser("add", help="a one-off meeting; its preparing units are reminded ahead")
+    add.add_argument("--title", required=True, help='e.g. "Hội nghị Ban Thường vụ"')
+    add.add_argument("--at", required=True, help='"dd/mm/yyyy HH:MM"')
+    add.add_argument(
+        "--item",
+        action="append",
+        default=[],
+        help='an agenda item and its preparing unit: "Báo cáo ...|Văn phòng" (repeatable)',
+    )
+    postpone = meeting.add_parser("postpone", help="move a meeting (pending reminders are withdrawn)")
+    postpone.add_argument("id", type=int)
+    postpone.add_argument("--to", required=True, help='"dd/mm/yyyy HH:MM"')
+    meeting.add_parser("cancel", help="cancel a meeting").add_argument("id", type=int)
+    meeting.add_parser("list", help="meetings from today on")
+
+
+def _moment(text: str, settings: Settings) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y %H:%M").replace(tzinfo=settings.tz)
+    except ValueError:
+        raise OfficialError(f"thời gian «{text}» không hợp lệ; viết dạng 25/05/2026 08:00") from None
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_run(settings, args))
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    engine = create_engine(settings.database_url)
+    now = SystemClock().now()
+    try:
+        await migrate.upgrade(engine)
+        async with session_factory(engine).begin() as session:
+            if args.action == "add":
+                items = []
+                for text in args.item:
+                    title, _, unit = text.partition("|")
+                    items.append(
+                        (title.strip(), (await _resolve(session, unit)).id if unit.strip() else None)
+                    )
+                meeting = await meetings.add_meeting(
+                    session, title=args.title, starts_at=_moment(args.at, settings), items=items, now=now
+                )
+                print(f"đã thêm cuộc họp #{meeting.id}: {meeting.title}")
+            elif args.action in ("postpone", "cancel"):
+                meeting = await session.get(Meeting, args.id)
+                if meeting is None:
+                    raise OfficialError(f"không có cuộc họp #{args.id}")
+                if args.action == "postpone":
+                    withdrawn = await meetings.postpone(
+                        session, meeting=meeting, to=_moment(args.to, settings), now=now
+                    )
+                else:
+                    withdrawn = await meetings.cancel(session, meeting=meeting, now=now)
+                print(f"#{meeting.id}: xong; thu hồi {withdrawn} tin nhắc chưa gửi")
+            else:
+                for meeting in await meetings.list_meetings(session, since=now - dt.timedelta(days=1)):
+                    local = meeting.starts_at.astimezone(settings.tz)
+                    when = f"{local:%H:%M} {fmt_with_weekday(local.date())}"
+                    status = "đã hủy" if meeting.status == meetings.CANCELLED else "dự kiến"
+                    print(f"#{meeting.id}\t{when}\t{status}\t{meeting.title}")
+        return 0
+    finally:
+        await engine.dispose()
