@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.programmes import Programme, load_programmes
 from domain.reminders import Policy
 from domain.workdays import WorkCalendar
 from storage.db import normalize_database_url
@@ -40,6 +42,10 @@ class Settings(BaseSettings):
     reminder_days: str = "7,3,1,0"  # working days before the deadline; 0 = on the day
     reminder_time: str = "08:00"
     quiet_hours: str = "20:00-07:00"
+    programme: str = "xoa_nha_tam"  # the housing programme households and photos belong to
+    programmes_file: Path | None = None  # JSON list of further programmes (see domain/programmes.py)
+    programme_deadline: str = "31/12/2026"  # dd/mm/yyyy: the pace needed is counted toward it
+    handover_news: bool = True  # tell registered leaders' groups of each house handed over
     reminder_tick: int = Field(default=300, ge=0, le=3600)  # seconds between reminder ticks; 0: off
     escalate_after: int = Field(default=3, ge=1, le=30)  # working days overdue before the head is told
     giao_ban: str = "T2 14:00"  # weekday (T2..T7, CN) and time of the weekly giao ban
@@ -141,6 +147,31 @@ class Settings(BaseSettings):
             giao_ban_weekday=weekday,
             giao_ban_at=at,
         )
+
+    @field_validator("programmes_file", mode="before")
+    @classmethod
+    def _programmes_file(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        path = Path(str(value))
+        if not path.is_file():
+            raise ValueError(f"no such file: {path}")
+        return path
+
+    @field_validator("programme_deadline")
+    @classmethod
+    def _deadline(cls, value: str) -> str:
+        _parse_dates(value)
+        return value
+
+    def current_programme(self) -> Programme:
+        """The configured programme, with its deadline from PROGRAMME_DEADLINE."""
+        text = self.programmes_file.read_text(encoding="utf-8") if self.programmes_file else None
+        programmes = load_programmes(text)
+        if self.programme not in programmes:
+            raise ValueError(f"PROGRAMME {self.programme!r} is not defined")
+        deadline = _parse_dates(self.programme_deadline)
+        return dataclasses.replace(programmes[self.programme], deadline=deadline[0] if deadline else None)
 
     def work_calendar(self) -> WorkCalendar:
         return WorkCalendar(_parse_dates(self.days_off), _parse_dates(self.working_days))

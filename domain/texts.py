@@ -22,6 +22,8 @@ OFFICIAL_COMMANDS: Sequence[tuple[str, str]] = (
     *STRANGER_COMMANDS,
     ("tasks", "Nhiệm vụ đang mở của đơn vị và của tôi"),
     ("task", "Xem một nhiệm vụ: /task số"),
+    ("houses", "Tiến độ xóa nhà tạm: /houses tên xã"),
+    ("exporthouses", "Tải danh sách hộ (Excel)"),
     ("officials", "Danh sách cán bộ của đơn vị"),
 )
 LEADER_COMMANDS: Sequence[tuple[str, str]] = (

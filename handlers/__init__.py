@@ -17,7 +17,18 @@ from telegram.ext import (
 from domain.callbacks import pattern
 from domain.statuses import Role
 from domain.task_texts import TASK, TASK_LIST
-from handlers import access, assign, fallback, groups, people, start, task_replies, tasks
+from handlers import (
+    access,
+    assign,
+    fallback,
+    groups,
+    house_views,
+    houses,
+    people,
+    start,
+    task_replies,
+    tasks,
+)
 from handlers.access import requires
 
 ADMIN = requires(Role.ADMIN)
@@ -49,8 +60,18 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(MEMBERS(tasks.list_page), pattern=pattern(TASK_LIST)))
     private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private_text, MEMBERS(task_replies.on_text)))
-    photos = (filters.PHOTO | filters.Document.IMAGE) & filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(photos, MEMBERS(task_replies.on_photo)))
+    # Photos: to a task card when replying to one, else xóa nhà tạm evidence for a household.
+    # Any file goes there too: whether it really is an image is decided by its content.
+    photos = (filters.PHOTO | filters.Document.ALL) & filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(photos, MEMBERS(houses.on_photo)))
+    app.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, MEMBERS(houses.on_location)))
+    app.add_handler(CallbackQueryHandler(MEMBERS(houses.pick_household), pattern=pattern(houses.PICK_HOUSE)))
+    app.add_handler(CallbackQueryHandler(MEMBERS(houses.pick_stage), pattern=pattern(houses.PICK_STAGE)))
+    app.add_handler(CommandHandler("houses", MEMBERS(house_views.show_houses)))
+    app.add_handler(
+        CallbackQueryHandler(MEMBERS(house_views.pick_unit), pattern=pattern(house_views.UNIT_PICK))
+    )
+    app.add_handler(CommandHandler("exporthouses", MEMBERS(house_views.export_houses)))
 
     # Everyone linked: the unit's officials (an official sees only their own unit).
     app.add_handler(CommandHandler("officials", MEMBERS(people.list_officials)))

@@ -54,6 +54,13 @@ async def on_text(update: Update, context: BotContext) -> None:
     message, official = update.effective_message, context.official
     assert message is not None and official is not None
     target = await _target(update, context)
+    if target is not None and target.kind == "prompt" and target.prompt == "house":
+        from handlers import houses  # (imported here: houses hands task-card photos back to this module)
+
+        async with context.services.db.begin() as session:
+            await messages.mark_answered(session, message=target, now=context.services.clock.now())
+        await houses.answer_name(update, context, target.data, message.text or "")
+        return
     if target is None or target.task_id is None:
         if message.reply_to_message is not None:
             await message.reply_html(task_texts.reply_to_what())

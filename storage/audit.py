@@ -36,9 +36,13 @@ async def add_audit(
     )
 
 
-async def list_audit(session: AsyncSession, *, action: str | None = None, limit: int = 100) -> list[AuditLog]:
-    """The newest audit entries, optionally of one action."""
+async def list_audit(
+    session: AsyncSession, *, action: str | None = None, official_id: int | None = None, limit: int = 100
+) -> list[AuditLog]:
+    """The newest audit entries, optionally of one action or one official."""
     query = select(AuditLog).order_by(col(AuditLog.id).desc()).limit(limit)
     if action is not None:
         query = query.where(AuditLog.action == action)
+    if official_id is not None:
+        query = query.where(AuditLog.official_id == official_id)
     return list((await session.exec(query)).all())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
+from sqlalchemy import or_
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit import add_audit
@@ -14,6 +15,14 @@ from storage.models import Chat
 async def get_registered_chat(session: AsyncSession, *, telegram_chat_id: int) -> Chat | None:
     """The registered group with this Telegram id, if it is one."""
     return (await session.exec(select(Chat).where(Chat.telegram_chat_id == telegram_chat_id))).first()
+
+
+async def news_chats(session: AsyncSession) -> list[Chat]:
+    """Registered groups that hear programme news (the leaders' groups)."""
+    result = await session.exec(
+        select(Chat).where(or_(col(Chat.receives_handovers), col(Chat.receives_digest)))
+    )
+    return list(result.all())
 
 
 async def register_chat(

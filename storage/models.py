@@ -236,8 +236,11 @@ class Household(SQLModel, table=True):
     work_kind: str | None = Field(default=None, max_length=30)  # xây mới | sửa chữa
     funds: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     registered_month: str | None = Field(default=None, max_length=7)  # YYYY-MM
-    stage: str = Field(default="not_started", max_length=30)
+    stage: str = Field(default="chua_khoi_cong", max_length=30)
     stage_on: dt.date | None = None
+    transferred: float = 0.0  # funds actually disbursed, in đồng (pledged ones are in `funds`)
+    gps_lat: float | None = None
+    gps_lon: float | None = None
     official_id: int | None = _fk("official.id")
     notes: str | None = None
     extra: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
@@ -261,6 +264,9 @@ class Photo(SQLModel, table=True):
     gps_lat: float | None = None
     gps_lon: float | None = None
     caption: str | None = Field(default=None, max_length=1024)
+    stage: str | None = Field(default=None, max_length=30)  # what it shows (household photos)
+    media_group_id: str | None = Field(default=None, max_length=64, index=True)  # an album
+    duplicate_of_id: int | None = _fk("photo.id")  # the same picture already used elsewhere
     created_at: dt.datetime | None = _created()
 
 

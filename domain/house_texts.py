@@ -1,0 +1,190 @@
+"""What the bot says about households, photos and programme progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from html import escape
+
+from domain.dates import fmt
+from domain.programmes import Programme, Progress, pace_text
+from domain.task_texts import number
+
+AS_FILE_TIP = (
+    "💡 Mẹo: khi cần ảnh làm minh chứng, hãy gửi ảnh <b>dạng tệp</b> (📎 → Tệp → chọn ảnh). "
+    "Telegram nén ảnh thường và xóa thời gian, vị trí chụp; ảnh dạng tệp giữ nguyên các thông tin đó."
+)
+
+
+def percent(part: float, whole: float) -> str:
+    """78,17%: Vietnamese decimal comma."""
+    if not whole:
+        return "0%"
+    return f"{100 * part / whole:.2f}".replace(".", ",").removesuffix(",00") + "%"
+
+
+def money(amount: float) -> str:
+    return f"{number(round(amount))} đ"
+
+
+def which_household(candidates: int) -> str:
+    if candidates:
+        return "📷 Đã nhận ảnh. Ảnh này của hộ nào? Bấm chọn (hoặc trả lời tin này bằng tên chủ hộ):"
+    return "📷 Đã nhận ảnh. Ảnh này của hộ nào? Trả lời tin này bằng tên chủ hộ (có thể không dấu)."
+
+
+def which_stage(head_name: str) -> str:
+    return f"Ảnh của hộ <b>{escape(head_name)}</b> cho thấy giai đoạn nào?"
+
+
+def no_households(unit: str) -> str:
+    return (
+        f"{escape(unit)} chưa có danh sách hộ của chương trình. Văn phòng nhập danh sách bằng "
+        "<code>nhacviec households import</code>."
+    )
+
+
+def no_match(typed: str) -> str:
+    return f"Không tìm thấy hộ «{escape(typed)}» trong đơn vị. Gõ lại tên chủ hộ (có thể không dấu):"
+
+
+def attached(
+    head_name: str,
+    hamlet: str | None,
+    unit: str,
+    stage_label: str,
+    moved: bool,
+    on: dt.date,
+    photos: int,
+    taken_at: str | None,
+    gps: bool,
+) -> str:
+    where = f", {escape(hamlet)}" if hamlet else ""
+    lines = [f"🏠 Hộ <b>{escape(head_name)}</b>{where}, {escape(unit)}"]
+    if moved:
+        lines.append(f"Giai đoạn: <b>{escape(stage_label)}</b> từ ngày {fmt(on)}.")
+    else:
+        lines.append(f"Giai đoạn giữ nguyên: {escape(stage_label)}.")
+    lines.append(
+        f"Đã lưu {photos} ảnh minh chứng"
+        + (f", chụp lúc {taken_at}" if taken_at else "")
+        + (", có vị trí GPS" if gps else "")
+        + "."
+    )
+    lines.append("<i>Trả lời tin này bằng ảnh khác hoặc vị trí (📎 → Vị trí) để bổ sung.</i>")
+    return "\n".join(lines)
+
+
+def duplicate_warning(head_name: str, other: str) -> str:
+    return (
+        f"⚠️ Ảnh này trùng với ảnh đã dùng cho hộ <b>{escape(other)}</b>. Ảnh vẫn được lưu cho hộ "
+        f"{escape(head_name)} nhưng đã được đánh dấu để Văn phòng kiểm tra."
+    )
+
+
+def duplicate_for_office(head_name: str, unit: str, other: str) -> str:
+    return (
+        f"⚠️ Ảnh minh chứng của hộ {escape(head_name)} ({escape(unit)}) trùng với ảnh của hộ "
+        f"{escape(other)}. Đề nghị kiểm tra."
+    )
+
+
+def handover_news(head_name: str, hamlet: str | None, unit: str, on: dt.date) -> str:
+    where = f", {escape(hamlet)}" if hamlet else ""
+    return f"🏠 <b>Bàn giao nhà</b> hộ {escape(head_name)}{where}, {escape(unit)}, ngày {fmt(on)}."
+
+
+def location_saved(head_name: str) -> str:
+    return f"📍 Đã lưu vị trí nhà hộ {escape(head_name)}."
+
+
+def location_where() -> str:
+    return "Hãy trả lời (reply) đúng tin nhắn của hộ cần gắn vị trí."
+
+
+def not_an_image(reason: str) -> str:
+    return escape(reason)
+
+
+def too_big() -> str:
+    return "Ảnh quá lớn (tối đa 20 MB). Hãy gửi ảnh nhỏ hơn."
+
+
+def progress_lines(programme: Programme, unit: str, result: Progress, flagged: int) -> list[str]:
+    stages = [key for key, _ in programme.stages]
+    lines = [
+        f"🏠 <b>{escape(programme.name)}</b> — {escape(unit)}",
+        f"Kế hoạch: {result.planned} {programme.unit_label}",
+    ]
+    for key, label in programme.stages[1:]:
+        count = result.reached(key)
+        lines.append(f"{label}: {count} ({percent(count, result.planned)})")
+    if result.by_track:
+        lines.append("")
+        lines.append("<b>Theo diện</b> (bàn giao/kế hoạch):")
+        for track, counts in result.by_track.items():
+            lines.append(
+                f"• {escape(programme.tracks.get(track, track))}: "
+                f"{counts.get(stages[-1], 0)}/{counts.get(stages[0], 0)}"
+            )
+    if result.by_kind:
+        lines.append(
+            "<b>Theo loại</b>: "
+            + "; ".join(
+                f"{escape(programme.work_kinds.get(kind, kind))} "
+                f"{counts.get(stages[-1], 0)}/{counts.get(stages[0], 0)}"
+                for kind, counts in result.by_kind.items()
+            )
+        )
+    lines.append("")
+    lines.append(
+        f"Kinh phí: cam kết {money(result.pledged)}, đã giải ngân {money(result.transferred)} "
+        f"({percent(result.transferred, result.pledged)})"
+    )
+    if result.per_day_needed is not None and programme.deadline is not None:
+        lines.append(
+            f"Để kịp hạn {fmt(programme.deadline)}: cần {pace_text(result.per_day_needed)} "
+            f"{programme.unit_label}/ngày làm việc ({result.working_days_left} ngày làm việc còn lại)."
+        )
+    elif result.planned and result.reached(stages[-1]) == result.planned:
+        lines.append("✅ Đã bàn giao toàn bộ.")
+    if flagged:
+        lines.append(f"⚠️ {flagged} ảnh trùng cần kiểm tra.")
+    return lines
+
+
+def overview_line(unit: str, result: Progress, programme: Programme) -> str:
+    done = result.reached(programme.last_stage)
+    pace = f", cần {pace_text(result.per_day_needed)}/ngày" if result.per_day_needed else ""
+    return f"• {escape(unit)}: {done}/{result.planned} đã bàn giao ({percent(done, result.planned)}){pace}"
+
+
+def overview_head(programme: Programme) -> str:
+    return f"🏠 <b>{escape(programme.name)}</b> — tiến độ theo đơn vị (gõ /houses tên xã để xem chi tiết)"
+
+
+def no_programme_data() -> str:
+    return "Chưa có hộ nào trong danh sách của chương trình."
+
+
+EXPORT_HEADERS: Sequence[str] = (
+    "Xã/phường",
+    "Thôn/ấp",
+    "Chủ hộ",
+    "Diện",
+    "Loại",
+    "Giai đoạn",
+    "Ngày",
+    "Kinh phí cam kết (đ)",
+    "Đã giải ngân (đ)",
+    "Số ảnh",
+    "Ảnh trùng",
+    "Vĩ độ",
+    "Kinh độ",
+    "Ghi chú",
+)
+
+
+def export_caption(unit: str | None, count: int) -> str:
+    where = f" — {escape(unit)}" if unit else ""
+    return f"📊 Danh sách {count} hộ{where} với giai đoạn và số ảnh minh chứng."

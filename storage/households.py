@@ -1,0 +1,342 @@
+"""Households of a housing programme: import, search, stages, photo evidence, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.evidence import SIMILAR_BITS, distance
+from domain.people import RowError, clean_name
+from domain.programmes import CaseRow, Programme, Progress, progress
+from domain.sheets import SheetRow
+from domain.statuses import LOCAL_UNIT_KINDS
+from domain.vntext import accent_free_key
+from storage.audit import add_audit
+from storage.models import Household, Photo, Unit
+from storage.units import ImportResult, find_unit
+
+_MONTH = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+
+
+def parse_amount(text: str) -> float | None:
+    """Đồng as written in Vietnamese sheets: '50.000.000', '50,000,000' or '1,5' (tỷ is not guessed)."""
+    cleaned = text.strip().replace(" ", "").replace("đ", "").replace("đồng", "")
+    if not cleaned:
+        return 0.0
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", cleaned):
+        return float(re.sub(r"[.,]", "", cleaned))
+    try:
+        return float(cleaned.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def household_headers(programme: Programme) -> tuple[str, ...]:
+    """The columns of the import template, in the order communes keep them."""
+    return (
+        "Xã/phường",
+        "Thôn/ấp/tổ dân phố",
+        "Họ tên chủ hộ",
+        "Diện hỗ trợ",
+        "Xây mới/sửa chữa",
+        *programme.fund_sources.values(),
+        "Đã giải ngân",
+        "Tháng hoàn thành đăng ký",
+        "Giai đoạn",
+        "Ghi chú",
+    )
+
+
+async def add_household(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    unit_id: int,
+    head_name: str,
+    now: dt.datetime,
+    hamlet: str | None = None,
+    track: str | None = None,
+    work_kind: str | None = None,
+    funds: dict[str, float] | None = None,
+    transferred: float = 0.0,
+    registered_month: str | None = None,
+    stage: str | None = None,
+    notes: str | None = None,
+    official_id: int | None = None,
+) -> Household:
+    name = clean_name(head_name)
+    household = Household(
+        programme=programme.key,
+        unit_id=unit_id,
+        hamlet=hamlet,
+        head_name=name,
+        head_key=accent_free_key(name),
+        track=track,
+        work_kind=work_kind,
+        funds=funds or {},
+        transferred=transferred,
+        registered_month=registered_month,
+        stage=stage or programme.first_stage,
+        notes=notes,
+        official_id=official_id,
+    )
+    session.add(household)
+    await session.flush()
+    await add_audit(
+        session,
+        at=now,
+        action="households.add",
+        official_id=official_id,
+        entity="household",
+        entity_id=household.id,
+        detail={"name": name},
+    )
+    return household
+
+
+async def import_households(
+    session: AsyncSession,
+    *,
+    rows: Sequence[SheetRow],
+    programme: Programme,
+    now: dt.datetime,
+    actor_id: int | None = None,
+) -> ImportResult:
+    """The communes' lists, one household a row; bad rows are named and skipped."""
+    result = ImportResult()
+    for row in rows:
+        problem, fields = await _validate(session, row, programme)
+        if problem:
+            result.errors.append(RowError(row.number, problem))
+            continue
+        existing = (
+            await session.exec(
+                select(Household).where(
+                    Household.programme == programme.key,
+                    Household.unit_id == fields["unit_id"],
+                    Household.head_key == accent_free_key(fields["head_name"]),
+                    Household.hamlet == fields["hamlet"],
+                )
+            )
+        ).first()
+        if existing is not None:
+            for key, value in fields.items():
+                if key != "stage" or value:
+                    setattr(existing, key, value if key != "head_name" else clean_name(value))
+            result.updated += 1
+        else:
+            await add_household(session, programme=programme, now=now, official_id=actor_id, **fields)
+            result.created += 1
+    await add_audit(
+        session,
+        at=now,
+        action="households.import",
+        official_id=actor_id,
+        detail={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
+    )
+    return result
+
+
+async def _validate(session: AsyncSession, row: SheetRow, programme: Programme) -> tuple[str | None, dict]:
+    unit_text = row.get("xa phuong", "xa", "don vi", "xa phuong dac khu")
+    name = row.get("ho ten chu ho", "chu ho", "ho va ten")
+    if not unit_text:
+        return "Thiếu xã/phường.", {}
+    if not name:
+        return "Thiếu họ tên chủ hộ.", {}
+    match = await find_unit(session, query=unit_text)
+    if match.found is None:
+        hint = "; ".join(c.name for c in match.candidates[:3])
+        return (f"Xã/phường «{unit_text}» chưa rõ" + (f", có thể là: {hint}." if hint else ".")), {}
+    unit = await session.get(Unit, match.found.unit_id)
+    if unit is None or unit.kind not in LOCAL_UNIT_KINDS:
+        return f"«{unit_text}» không phải là xã, phường hay đặc khu.", {}
+    fields: dict = {
+        "unit_id": unit.id,
+        "head_name": name,
+        "hamlet": row.get("thon ap to dan pho", "thon", "ap") or None,
+    }
+    for column, options, key in (
+        ("dien ho tro", programme.tracks, "track"),
+        ("xay moi sua chua", programme.work_kinds, "work_kind"),
+    ):
+        text = row.get(column, column.split()[0])
+        choice = programme.parse_choice(text, options) if text else None
+        if text and choice is None:
+            return f"«{text}» không hợp lệ; chọn một trong: {', '.join(options.values())}.", {}
+        fields[key] = choice
+    funds: dict[str, float] = {}
+    for source, label in programme.fund_sources.items():
+        raw = row.get(accent_free_key(label))
+        amount = parse_amount(raw) if raw else 0.0
+        if amount is None or amount < 0:
+            return f"Số tiền «{raw}» ở cột {label} không hợp lệ.", {}
+        if amount:
+            funds[source] = amount
+    fields["funds"] = funds
+    disbursed = row.get("da giai ngan")
+    amount = parse_amount(disbursed) if disbursed else 0.0
+    if amount is None:
+        return f"Số tiền đã giải ngân «{disbursed}» không hợp lệ.", {}
+    fields["transferred"] = amount
+    month = row.get("thang hoan thanh dang ky", "thang hoan thanh")
+    if month:
+        parsed = _MONTH.match(month)
+        if not parsed or not 1 <= int(parsed.group(1)) <= 12:
+            return f"Tháng hoàn thành «{month}» phải có dạng mm/yyyy, ví dụ 12/2026.", {}
+        fields["registered_month"] = f"{parsed.group(2)}-{int(parsed.group(1)):02d}"
+    stage_text = row.get("giai doan", "tien do")
+    stage = programme.parse_choice(stage_text, dict(programme.stages)) if stage_text else None
+    if stage_text and stage is None:
+        return (
+            f"Giai đoạn «{stage_text}» không hợp lệ; chọn: {', '.join(dict(programme.stages).values())}.",
+            {},
+        )
+    fields["stage"] = stage
+    fields["notes"] = row.get("ghi chu") or None
+    return None, fields
+
+
+async def households_of(session: AsyncSession, *, unit_id: int, programme: str) -> list[Household]:
+    result = await session.exec(
+        select(Household)
+        .where(Household.unit_id == unit_id, Household.programme == programme)
+        .order_by(col(Household.head_key))
+    )
+    return list(result.all())
+
+
+def match_households(query: str, candidates: Sequence[Household], *, limit: int = 6) -> list[Household]:
+    """Households whose head's name is closest to what was typed (accent-free, typo-tolerant)."""
+    wanted = accent_free_key(re.sub(r"(?i)^(ho|hộ|ông|ong|bà|ba|anh|chị|chi)\s+", "", query.strip()))
+    if not wanted:
+        return []
+    exact = [h for h in candidates if h.head_key == wanted]
+    if exact:
+        return exact
+    found = process.extract(
+        wanted, {h.id: h.head_key for h in candidates}, scorer=fuzz.WRatio, limit=limit, score_cutoff=82
+    )
+    by_id = {h.id: h for h in candidates}
+    return [by_id[key] for _, _, key in found]
+
+
+async def set_stage(
+    session: AsyncSession,
+    *,
+    household: Household,
+    stage: str,
+    on: dt.date,
+    programme: Programme,
+    official_id: int | None,
+    now: dt.datetime,
+) -> bool:
+    """Move a household forward to `stage` on date `on`; never backwards. True when it moved."""
+    if programme.stage_index(stage) <= programme.stage_index(household.stage):
+        return False
+    household.stage, household.stage_on = stage, on
+    household.extra = {
+        **household.extra,
+        "stage_dates": {**household.extra.get("stage_dates", {}), stage: on.isoformat()},
+    }
+    await add_audit(
+        session,
+        at=now,
+        action="households.stage",
+        official_id=official_id,
+        entity="household",
+        entity_id=household.id,
+        detail={"stage": stage, "on": on.isoformat()},
+    )
+    return True
+
+
+async def find_duplicate(
+    session: AsyncSession, *, sha256: str, phash: str | None, household_id: int | None
+) -> Photo | None:
+    """A photo of another household that is the same picture (same bytes, or the same image)."""
+    same = (
+        await session.exec(
+            select(Photo).where(
+                Photo.sha256 == sha256,
+                col(Photo.household_id).is_not(None),
+                col(Photo.household_id) != household_id,
+            )
+        )
+    ).first()
+    if same is not None or phash is None:
+        return same
+    others = await session.exec(
+        select(Photo).where(
+            col(Photo.phash).is_not(None),
+            col(Photo.household_id).is_not(None),
+            col(Photo.household_id) != household_id,
+        )
+    )
+    return next((p for p in others.all() if distance(p.phash or "", phash) <= SIMILAR_BITS), None)
+
+
+async def progress_of(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    unit_ids: Sequence[int] | None,
+    today: dt.date,
+    working_days_left: int | None,
+) -> Progress:
+    query = select(Household).where(Household.programme == programme.key)
+    if unit_ids is not None:
+        query = query.where(col(Household.unit_id).in_(list(unit_ids)))
+    rows = [
+        CaseRow(
+            h.track,
+            h.work_kind,
+            h.stage,
+            float(sum(h.funds.values())) if h.funds else 0.0,
+            h.transferred or 0.0,
+        )
+        for h in (await session.exec(query)).all()
+    ]
+    return progress(programme, rows, today=today, working_days_left=working_days_left)
+
+
+async def units_with_households(session: AsyncSession, *, programme: str) -> list[tuple[int, str]]:
+    result = await session.exec(
+        select(Unit.id, Unit.name)
+        .join(Household, col(Household.unit_id) == Unit.id)
+        .where(Household.programme == programme)
+        .distinct()
+        .order_by(col(Unit.name))
+    )
+    return [(unit_id, name) for unit_id, name in result.all() if unit_id is not None]
+
+
+async def photo_counts(session: AsyncSession, *, household_ids: Sequence[int]) -> dict[int, int]:
+    if not household_ids:
+        return {}
+    result = await session.exec(
+        select(Photo.household_id, func.count())
+        .where(col(Photo.household_id).in_(list(household_ids)))
+        .group_by(col(Photo.household_id))
+    )
+    return {int(hid): int(n) for hid, n in result.all() if hid is not None}
+
+
+async def flagged_photos(
+    session: AsyncSession, *, unit_id: int | None = None
+) -> list[tuple[Photo, Household]]:
+    """Photos that repeat a picture already used for another household, for the office."""
+    query = (
+        select(Photo, Household)
+        .join(Household, col(Photo.household_id) == Household.id)
+        .where(col(Photo.duplicate_of_id).is_not(None))
+    )
+    if unit_id is not None:
+        query = query.where(Household.unit_id == unit_id)
+    return [(p, h) for p, h in (await session.exec(query)).all()]
