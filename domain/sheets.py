@@ -115,3 +115,8 @@ def template_xlsx(title: str, headers: Sequence[str], examples: Sequence[Sequenc
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def rows_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """A workbook of one sheet: bold headers, then the rows (an export for the office)."""
+    return template_xlsx(title, headers, [[("" if v is None else v) for v in row] for row in rows])  # type: ignore[misc]

@@ -7,8 +7,9 @@ from telegram import Update
 from bot.context import BotContext
 from domain import house_texts, people_texts
 from domain.render import split_message
+from domain.sheets import rows_xlsx
 from handlers.access import can_see_unit, sees_all_units
-from handlers.houses import _programme, _workbook
+from handlers.houses import programme_of as _programme
 from handlers.people import unit_buttons
 from storage import households, units
 
@@ -96,38 +97,12 @@ async def export_houses(update: Update, context: BotContext) -> None:
     unit_ids, unit_name, ok = await _scope(update, context)
     if not ok:
         return
-    rows = await export_rows(context, unit_ids)
-    await update.effective_message.reply_document(  # type: ignore[union-attr]
-        _workbook(rows), filename="xoa-nha-tam.xlsx", caption=house_texts.export_caption(unit_name, len(rows))
-    )
-
-
-async def export_rows(context: BotContext, unit_ids: list[int] | None) -> list[list[object]]:
-    programme = _programme(context)
     async with context.services.db() as session:
         names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
-        cases = []
-        for unit_id, _ in await households.units_with_households(session, programme=programme.key):
-            if unit_ids is None or unit_id in unit_ids:
-                cases += await households.households_of(session, unit_id=unit_id, programme=programme.key)
-        counts = await households.photo_counts(session, household_ids=[h.id or 0 for h in cases])
-        flagged = {h.id for _, h in await households.flagged_photos(session)}
-    return [
-        [
-            names.get(h.unit_id, ""),
-            h.hamlet or "",
-            h.head_name,
-            programme.tracks.get(h.track or "", ""),
-            programme.work_kinds.get(h.work_kind or "", ""),
-            programme.stage_label(h.stage),
-            h.stage_on.strftime("%d/%m/%Y") if h.stage_on else "",
-            float(sum(h.funds.values())),
-            float(h.transferred or 0),
-            counts.get(h.id or 0, 0),
-            "có" if h.id in flagged else "",
-            h.gps_lat,
-            h.gps_lon,
-            h.notes or "",
-        ]
-        for h in cases
-    ]
+        rows = await households.export_rows(
+            session, programme=_programme(context), unit_ids=unit_ids, unit_names=names
+        )
+    workbook = rows_xlsx("Ho gia dinh", house_texts.EXPORT_HEADERS, rows)
+    await update.effective_message.reply_document(  # type: ignore[union-attr]
+        workbook, filename="xoa-nha-tam.xlsx", caption=house_texts.export_caption(unit_name, len(rows))
+    )

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 
-from openpyxl import Workbook
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.context import BotContext
@@ -15,7 +13,7 @@ from domain.callbacks import Callback, decode
 from domain.evidence import EvidenceError, examine
 from domain.programmes import Programme
 from handlers import task_replies
-from handlers.access import can_see_unit, sees_all_units
+from handlers.access import can_see_unit
 from handlers.keyboards import ask
 from storage import audit, chats, households, messages, outbox, photos, units
 from storage.models import Household, Photo
@@ -26,7 +24,7 @@ PICK_HOUSE, PICK_STAGE = "hh", "hs"
 TIP_ACTION = "tips.as_file"
 
 
-def _programme(context: BotContext) -> Programme:
+def programme_of(context: BotContext) -> Programme:
     return context.services.settings.current_programme()
 
 
@@ -46,7 +44,7 @@ async def on_photo(update: Update, context: BotContext) -> None:
     photo = await _receive(update, context)
     if photo is None:
         return
-    programme = _programme(context)
+    programme = programme_of(context)
     if target is not None and target.kind == "house":
         stage = programme.stage_from_text(message.caption or "")
         await _attach_or_ask_stage(update, context, photo, int(target.data["household_id"]), stage)
@@ -192,7 +190,7 @@ async def pick_stage(update: Update, context: BotContext) -> None:
 async def _attach_or_ask_stage(
     update: Update, context: BotContext, photo: Photo, household_id: int, stage: str | None
 ) -> None:
-    programme = _programme(context)
+    programme = programme_of(context)
     if stage is None:
         async with context.services.db() as session:
             household = await session.get(Household, household_id)
@@ -228,7 +226,7 @@ async def _attach(
     """Attach photos (and the rest of their album) to a household, move its stage, flag copies."""
     official = context.official
     assert official is not None
-    programme, now, tz = _programme(context), context.services.clock.now(), context.services.settings.tz
+    programme, now, tz = programme_of(context), context.services.clock.now(), context.services.settings.tz
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     async with context.services.db.begin() as session:
         household = await session.get(Household, household_id)
@@ -396,7 +394,7 @@ async def answer_name(update: Update, context: BotContext, prompt_data: dict, te
     """The household named by typing, in answer to 'Ảnh này của hộ nào?'."""
     official = context.official
     assert official is not None
-    programme = _programme(context)
+    programme = programme_of(context)
     async with context.services.db() as session:
         candidates = await households.households_of(
             session, unit_id=official.unit_id or 0, programme=programme.key
@@ -431,18 +429,3 @@ async def answer_name(update: Update, context: BotContext, prompt_data: dict, te
         house_texts.which_household(len(rows)),  # type: ignore[union-attr]
         reply_markup=InlineKeyboardMarkup(rows),
     )
-
-
-def _workbook(rows: list[list[object]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Ho gia dinh"
-    sheet.append(list(house_texts.EXPORT_HEADERS))
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-__all__ = ["answer_name", "on_location", "on_photo", "pick_household", "pick_stage", "sees_all_units"]

@@ -340,3 +340,34 @@ async def flagged_photos(
     if unit_id is not None:
         query = query.where(Household.unit_id == unit_id)
     return [(p, h) for p, h in (await session.exec(query)).all()]
+
+
+async def export_rows(
+    session: AsyncSession, *, programme: Programme, unit_ids: Sequence[int] | None, unit_names: dict[int, str]
+) -> list[list[object]]:
+    """Every household (of some units) with its stage, funds, photo count and duplicate flag."""
+    query = select(Household).where(Household.programme == programme.key)
+    if unit_ids is not None:
+        query = query.where(col(Household.unit_id).in_(list(unit_ids)))
+    cases = list((await session.exec(query.order_by(col(Household.unit_id), col(Household.head_key)))).all())
+    counts = await photo_counts(session, household_ids=[h.id or 0 for h in cases])
+    flagged = {h.id for _, h in await flagged_photos(session)}
+    return [
+        [
+            unit_names.get(h.unit_id, ""),
+            h.hamlet or "",
+            h.head_name,
+            programme.tracks.get(h.track or "", ""),
+            programme.work_kinds.get(h.work_kind or "", ""),
+            programme.stage_label(h.stage),
+            h.stage_on.strftime("%d/%m/%Y") if h.stage_on else "",
+            float(sum(h.funds.values())),
+            float(h.transferred or 0),
+            counts.get(h.id or 0, 0),
+            "có" if h.id in flagged else "",
+            h.gps_lat,
+            h.gps_lon,
+            h.notes or "",
+        ]
+        for h in cases
+    ]

@@ -255,7 +255,7 @@ class Photo(SQLModel, table=True):
     household_id: int | None = _fk("household.id", ondelete="CASCADE")
     official_id: int | None = _fk("official.id")
     file_id: str = Field(max_length=255)
-    file_unique_id: str = Field(max_length=100, unique=True)
+    file_unique_id: str = Field(max_length=100, index=True)  # the same file may serve two records: flagged
     sha256: str = Field(max_length=64, index=True)
     phash: str | None = Field(default=None, max_length=32, index=True)
     path: str = Field(max_length=500)

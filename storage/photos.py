@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Photo
@@ -53,8 +53,20 @@ async def add_photo(
     caption: str | None = None,
     at: dt.datetime | None = None,
 ) -> tuple[Photo, bool]:
-    """Record a photo once per Telegram file; returns (photo, was_new)."""
-    existing = (await session.exec(select(Photo).where(Photo.file_unique_id == file_unique_id))).first()
+    """Record a photo once per Telegram file and record it belongs to; returns (photo, was_new).
+
+    The same file sent for another record is a new row (and the duplicate check flags it)."""
+    existing = (
+        await session.exec(
+            select(Photo).where(
+                Photo.file_unique_id == file_unique_id,
+                col(Photo.task_id).is_(None) if task_id is None else col(Photo.task_id) == task_id,
+                col(Photo.household_id).is_(None)
+                if household_id is None
+                else col(Photo.household_id) == household_id,
+            )
+        )
+    ).first()
     if existing is not None:
         return existing, False
     photo = Photo(

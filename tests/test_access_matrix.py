@@ -126,6 +126,36 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
     ),
     ("/assign", leaders_and_admins("Giao nhiệm vụ (gõ /huy để hủy)")),
     (
+        "/houses",
+        {
+            STRANGER: REFUSED_STRANGER,
+            OFFICIAL_A: "🏠 Xóa nhà tạm, nhà dột nát — Xã Long Hiệp",
+            OFFICIAL_B: "🏠 Xóa nhà tạm, nhà dột nát — Xã Long Hựu",
+            LEADER: "🏠 Xóa nhà tạm, nhà dột nát — tiến độ",
+            ADMIN: "🏠 Xóa nhà tạm, nhà dột nát — tiến độ",
+        },
+    ),
+    (
+        "/houses long huu",
+        {
+            STRANGER: REFUSED_STRANGER,
+            OFFICIAL_A: OTHER_UNIT,
+            OFFICIAL_B: "🏠 Xóa nhà tạm, nhà dột nát — Xã Long Hựu",
+            LEADER: "🏠 Xóa nhà tạm, nhà dột nát — Xã Long Hựu",
+            ADMIN: "🏠 Xóa nhà tạm, nhà dột nát — Xã Long Hựu",
+        },
+    ),
+    (
+        "/exporthouses long huu",
+        {
+            STRANGER: REFUSED_STRANGER,
+            OFFICIAL_A: OTHER_UNIT,
+            OFFICIAL_B: "📊 Danh sách 0 hộ — Xã Long Hựu",
+            LEADER: "📊 Danh sách 0 hộ",
+            ADMIN: "📊 Danh sách 0 hộ",
+        },
+    ),
+    (
         "/huy",
         {
             STRANGER: REFUSED_STRANGER,
@@ -194,7 +224,11 @@ async def _expect(
         said = await client.records(where, after=sent["seq"])
         return f"{persona} {text!r}: expected silence, got {said[0]['message']['text']!r}" if said else None
     replies = await client.wait(where, after=sent["seq"])
-    got = replies[0]["message"]["text"] if replies else "(no reply)"
+    got = (
+        (replies[0]["message"].get("text") or replies[0]["message"].get("caption", ""))
+        if replies
+        else "(none)"
+    )
     return None if got.startswith(expected) else f"{persona} {text!r}: {got[:90]!r} != {expected!r}"
 
 

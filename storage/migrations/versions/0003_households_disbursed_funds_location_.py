@@ -25,6 +25,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("gps_lon", sa.Float(), nullable=True))
 
     with op.batch_alter_table("photo", schema=None) as batch_op:
+        # The same Telegram file may be sent for two households: kept twice, and flagged.
+        batch_op.drop_constraint("uq_photo_file_unique_id", type_="unique")
+        batch_op.create_index(batch_op.f("ix_photo_file_unique_id"), ["file_unique_id"], unique=False)
         batch_op.add_column(sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True))
         batch_op.add_column(
             sa.Column("media_group_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
@@ -48,6 +51,8 @@ def downgrade() -> None:
         batch_op.drop_column("duplicate_of_id")
         batch_op.drop_column("media_group_id")
         batch_op.drop_column("stage")
+        batch_op.drop_index(batch_op.f("ix_photo_file_unique_id"))
+        batch_op.create_unique_constraint("uq_photo_file_unique_id", ["file_unique_id"])
 
     with op.batch_alter_table("household", schema=None) as batch_op:
         batch_op.drop_column("gps_lon")
