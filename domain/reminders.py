@@ -30,6 +30,7 @@ class Policy:
     checkin_weekday: int = 4  # Friday
     checkin_at: dt.time = dt.time(14, 0)
     checkin_again_at: dt.time = dt.time(16, 30)
+    digest_at: dt.time = dt.time(7, 30)  # the Monday digest, before the afternoon giao ban
 
 
 @dataclass(frozen=True, slots=True)

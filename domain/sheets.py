@@ -119,4 +119,23 @@ def template_xlsx(title: str, headers: Sequence[str], examples: Sequence[Sequenc
 
 def rows_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     """A workbook of one sheet: bold headers, then the rows (an export for the office)."""
-    return template_xlsx(title, headers, [[("" if v is None else v) for v in row] for row in rows])  # type: ignore[misc]
+    return workbook_xlsx([(title, headers, rows)])
+
+
+def workbook_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]]) -> bytes:
+    """A workbook with a sheet per (title, headers, rows); bold headers, widths that fit."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append(list(headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(["" if value is None else value for value in row])
+        for column, header in zip(sheet.columns, headers, strict=False):
+            width = max([len(header)] + [len(str(c.value or "")) for c in column]) + 2
+            sheet.column_dimensions[column[0].column_letter].width = min(width, 60)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

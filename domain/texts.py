@@ -21,6 +21,7 @@ STRANGER_COMMANDS: Sequence[tuple[str, str]] = (
 OFFICIAL_COMMANDS: Sequence[tuple[str, str]] = (
     *STRANGER_COMMANDS,
     ("tasks", "Nhiệm vụ đang mở của đơn vị và của tôi"),
+    ("status", "Tình hình một đơn vị: /status tên xã"),
     ("task", "Xem một nhiệm vụ: /task số"),
     ("houses", "Tiến độ xóa nhà tạm: /houses tên xã"),
     ("exporthouses", "Tải danh sách hộ (Excel)"),
@@ -29,6 +30,7 @@ OFFICIAL_COMMANDS: Sequence[tuple[str, str]] = (
 LEADER_COMMANDS: Sequence[tuple[str, str]] = (
     *OFFICIAL_COMMANDS,
     ("assign", "Giao nhiệm vụ mới"),
+    ("digest", "Xem trước bản tổng hợp giao ban"),
 )
 ADMIN_COMMANDS: Sequence[tuple[str, str]] = (
     *LEADER_COMMANDS,

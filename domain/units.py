@@ -88,6 +88,8 @@ class UnitName:
     unit_id: int
     name: str
     aliases: tuple[str, ...] = ()
+    # Lookup keys of the name and aliases, as stored (computed when not given).
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +110,10 @@ def match_unit(query: str, units: Iterable[UnitName], *, limit: int = 6) -> Unit
     by_id: dict[int, UnitName] = {}
     for unit in units:
         by_id[unit.unit_id] = unit
-        choices[(unit.unit_id, unit.name)] = lookup_key(unit.name)
-        for alias in unit.aliases:
-            choices[(unit.unit_id, alias)] = lookup_key(alias)
+        names = (unit.name, *unit.aliases)
+        keys = unit.keys if len(unit.keys) == len(names) else tuple(lookup_key(n) for n in names)
+        for name, key in zip(names, keys, strict=True):
+            choices[(unit.unit_id, name)] = key
     exact = {uid for (uid, _), key in choices.items() if key == wanted}
     wanted_kind = kind_prefix(query)
     if len(exact) > 1 and wanted_kind is not None:

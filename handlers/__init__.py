@@ -26,6 +26,7 @@ from handlers import (
     houses,
     people,
     start,
+    status,
     task_replies,
     tasks,
 )
@@ -33,6 +34,7 @@ from handlers.access import requires
 
 ADMIN = requires(Role.ADMIN)
 MEMBERS = requires(Role.ADMIN, Role.LEADER, Role.OFFICIAL)
+LEADERS = requires(Role.ADMIN, Role.LEADER)
 
 
 def ADMIN_PRIVATE(handler: access.Handler) -> access.Handler:  # noqa: N802 - reads like the others
@@ -67,6 +69,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, MEMBERS(houses.on_location)))
     app.add_handler(CallbackQueryHandler(MEMBERS(houses.pick_household), pattern=pattern(houses.PICK_HOUSE)))
     app.add_handler(CallbackQueryHandler(MEMBERS(houses.pick_stage), pattern=pattern(houses.PICK_STAGE)))
+    # Leaders' views: the state of one unit or all, and the Monday digest on demand.
+    app.add_handler(CommandHandler("status", MEMBERS(status.status)))
+    app.add_handler(CallbackQueryHandler(MEMBERS(status.pick_unit), pattern=pattern(status.UNIT_PICK)))
+    app.add_handler(CommandHandler("digest", LEADERS(status.preview_digest)))
     app.add_handler(CommandHandler("houses", MEMBERS(house_views.show_houses)))
     app.add_handler(
         CallbackQueryHandler(MEMBERS(house_views.pick_unit), pattern=pattern(house_views.UNIT_PICK))

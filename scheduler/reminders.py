@@ -6,25 +6,28 @@ repeated, or run by two instances at once, or after a restart, never sends anyth
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Services
-from domain import reminder_texts, task_texts
+from domain import digest, reminder_texts, task_texts
 from domain.reminders import (
     Audience,
     Policy,
     Reminder,
     due_dates_reminded_on,
     giao_ban_day,
+    in_quiet_hours,
     meeting_prep_days,
     task_reminders_on,
 )
 from domain.statuses import Role
 from domain.workdays import WorkCalendar
-from storage import meetings, officials, outbox, reminder_queries, tasks
+from storage import chats, digest_data, meetings, officials, outbox, reminder_queries, tasks
 from storage.models import Official, Task
 
 logger = logging.getLogger(__name__)
@@ -45,9 +48,11 @@ class ReminderTick:
             self._seen, self._seen_day = set(), today
         if not self.calendar.is_working_day(today):
             return 0
-        if not (self.policy.send_at <= local.time() < self.policy.quiet_start):
-            return 0  # quiet hours: what was not sent today by now waits for tomorrow's fresher one
-        count = 0
+        if in_quiet_hours(local.time(), self.policy):
+            return 0  # what was not sent today by now waits for tomorrow's fresher one
+        count = await self._digest(local, now) if local.time() >= self.policy.digest_at else 0
+        if local.time() < self.policy.send_at:
+            return count
         async with self.services.db.begin() as session:
             count += await self._tasks(session, today, now)
             count += await self._giao_ban(session, today, now)
@@ -95,6 +100,57 @@ class ReminderTick:
                 due_at=now,
                 official_id=person.id,
             )
+        return count
+
+    # --- the Monday digest --------------------------------------------------------------------
+
+    async def _digest(self, local: dt.datetime, now: dt.datetime) -> int:
+        """On the giao ban day: the digest to registered groups and to each leader, once."""
+        today = local.date()
+        monday = today - dt.timedelta(days=today.weekday())
+        if giao_ban_day(monday, self.calendar, self.policy) != today:
+            return 0
+        key = f"digest:{today.isoformat()}"
+        if not self._first_time(key):
+            return 0
+        settings = self.services.settings
+        programme = settings.current_programme()
+        left = self.calendar.working_days_between(today, programme.deadline) if programme.deadline else None
+        async with self.services.db() as session:
+            data = await digest_data.build_digest(
+                session, day=today, zone=settings.tz, programme=programme, working_days_left=left
+            )
+        folder = settings.data_dir / "digests" / today.isoformat()
+        chart_path, book_path = folder / "bieu-do.png", folder / f"giao-ban-{today.isoformat()}.xlsx"
+        await asyncio.to_thread(
+            _write_files, folder, {chart_path: digest.chart(data), book_path: digest.workbook(data)}
+        )
+        count = 0
+        async with self.services.db.begin() as session:
+            targets: list[tuple[str, int, int | None, str]] = [
+                (f"c{chat.id}", chat.telegram_chat_id, None, chat.digest_detail)
+                for chat in await chats.digest_chats(session)
+            ]
+            targets += [
+                (f"o{leader.id}", leader.telegram_user_id, leader.id, digest.FULL)
+                for leader in await reminder_queries.by_roles(session, roles=[Role.LEADER])
+                if leader.telegram_user_id is not None
+            ]
+            for suffix, chat_id, official_id, detail in targets:
+                parts = [{"text": text} for text in digest.compose(data, detail=detail)]
+                parts.append({"photo_path": str(chart_path), "caption": digest.caption(data)})
+                if detail == digest.FULL:
+                    parts.append({"document_path": str(book_path), "filename": book_path.name})
+                for index, payload in enumerate(parts):
+                    count += await outbox.enqueue(
+                        session,
+                        chat_id=chat_id,
+                        kind="digest",
+                        dedupe_key=f"{key}:{suffix}:p{index}",
+                        payload=payload,
+                        due_at=now + dt.timedelta(milliseconds=index),
+                        official_id=official_id,
+                    )
         return count
 
     # --- tasks --------------------------------------------------------------------------------
@@ -279,3 +335,11 @@ class ReminderTick:
                 now=now,
             )
         return count
+
+
+def _write_files(folder: Path, files: dict[Path, bytes]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, data in files.items():
+        temporary = path.with_suffix(path.suffix + ".part")
+        temporary.write_bytes(data)
+        temporary.replace(path)

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -181,6 +182,20 @@ class Sender:
 
     async def _deliver(self, notification: Notification) -> Message:
         payload = notification.payload
+        if payload.get("photo_path"):
+            data = await asyncio.to_thread(Path(payload["photo_path"]).read_bytes)
+            return await self.bot.send_photo(
+                notification.chat_id, photo=data, caption=payload.get("caption"), parse_mode=ParseMode.HTML
+            )
+        if payload.get("document_path"):
+            data = await asyncio.to_thread(Path(payload["document_path"]).read_bytes)
+            return await self.bot.send_document(
+                notification.chat_id,
+                document=data,
+                filename=payload.get("filename"),
+                caption=payload.get("caption"),
+                parse_mode=ParseMode.HTML,
+            )
         return await self.bot.send_message(
             chat_id=notification.chat_id,
             text=payload["text"],

@@ -17,6 +17,11 @@ async def get_registered_chat(session: AsyncSession, *, telegram_chat_id: int) -
     return (await session.exec(select(Chat).where(Chat.telegram_chat_id == telegram_chat_id))).first()
 
 
+async def digest_chats(session: AsyncSession) -> list[Chat]:
+    """Registered groups that receive the Monday digest."""
+    return list((await session.exec(select(Chat).where(col(Chat.receives_digest)))).all())
+
+
 async def news_chats(session: AsyncSession) -> list[Chat]:
     """Registered groups that hear programme news (the leaders' groups)."""
     result = await session.exec(

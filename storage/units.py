@@ -52,14 +52,22 @@ async def add_aliases(session: AsyncSession, *, unit: Unit, names: Sequence[str]
 
 async def unit_names(session: AsyncSession, *, active_only: bool = True) -> list[UnitName]:
     """Every unit with its former names, for matching what people type."""
-    query = select(Unit.id, Unit.name)
+    query = select(Unit.id, Unit.name, Unit.key)
     if active_only:
         query = query.where(Unit.active)
     units = (await session.exec(query)).all()
-    aliases: dict[int, list[str]] = {}
-    for unit_id, name in (await session.exec(select(UnitAlias.unit_id, UnitAlias.name))).all():
-        aliases.setdefault(unit_id, []).append(name)
-    return [UnitName(uid, name, tuple(aliases.get(uid, ()))) for uid, name in units if uid is not None]
+    aliases: dict[int, list[tuple[str, str]]] = {}
+    for unit_id, name, key in (
+        await session.exec(select(UnitAlias.unit_id, UnitAlias.name, UnitAlias.key))
+    ).all():
+        aliases.setdefault(unit_id, []).append((name, key))
+    return [
+        UnitName(
+            uid, name, tuple(a for a, _ in aliases.get(uid, ())), (key, *(k for _, k in aliases.get(uid, ())))
+        )
+        for uid, name, key in units
+        if uid is not None
+    ]
 
 
 async def find_unit(session: AsyncSession, *, query: str, active_only: bool = True) -> UnitMatch:

@@ -1,0 +1,152 @@
+"""/status: one unit in detail, or every unit on one line each, worst first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Protocol
+
+from domain.dates import fmt
+from domain.statuses import Outcome, TaskStatus
+from domain.task_texts import STATUS_LABELS
+
+OUTCOME_LABELS = {
+    Outcome.DONE_ON_TIME: "hoàn thành đúng hạn",
+    Outcome.DONE_LATE: "hoàn thành quá hạn",
+    Outcome.ON_TRACK: "đang thực hiện trong hạn",
+    Outcome.OVERDUE: "quá hạn chưa hoàn thành",
+}
+
+
+class Counts(Protocol):
+    name: str
+    outcomes: dict[Outcome, int]
+    by_status: dict[str, int]
+    oldest_overdue: int
+
+
+class Line(Protocol):
+    task_id: int
+    title: str
+    unit: str
+    due_on: dt.date | None
+    status: str
+    days_overdue: int
+    note: str | None
+    who: str | None
+    photos: int
+    at: dt.datetime | None
+
+
+def four_way(outcomes: dict[Outcome, int]) -> str:
+    return ", ".join(f"{outcomes.get(kind, 0)} {label}" for kind, label in OUTCOME_LABELS.items())
+
+
+def overview_line(counts: Counts) -> str:
+    oldest = f"; quá hạn lâu nhất {counts.oldest_overdue} ngày" if counts.oldest_overdue else ""
+    mark = "🔴" if counts.outcomes.get(Outcome.OVERDUE) else "🟢"
+    return (
+        f"{mark} <b>{escape(counts.name)}</b>: Đ {counts.outcomes.get(Outcome.DONE_ON_TIME, 0)} · "
+        f"ĐQ {counts.outcomes.get(Outcome.DONE_LATE, 0)} · T {counts.outcomes.get(Outcome.ON_TRACK, 0)} · "
+        f"Q {counts.outcomes.get(Outcome.OVERDUE, 0)}{oldest}"
+    )
+
+
+def overview_head(total_units: int, today: dt.date) -> str:
+    return (
+        f"📋 <b>Tình hình thực hiện nhiệm vụ</b> — {fmt(today)}, {total_units} đơn vị, đơn vị nhiều việc "
+        "quá hạn nhất trước.\nĐ: hoàn thành đúng hạn · ĐQ: hoàn thành quá hạn · T: đang thực hiện trong hạn "
+        "· Q: quá hạn chưa hoàn thành"
+    )
+
+
+@dataclass
+class UnitStatus:
+    name: str
+    counts: Counts | None
+    overdue: Sequence[Line]
+    due_this_week: Sequence[Line]
+    blocked: Sequence[Line]
+    extensions: Sequence[Line]
+    latest: Sequence[Line]
+    houses: Sequence[str]  # already rendered programme lines (may be empty)
+    via_alias: str | None = None
+
+
+def _task(line: Line, extra: str = "") -> str:
+    return f"• #{line.task_id} {escape(line.title[:100])}{extra}"
+
+
+def unit_status(status: UnitStatus, today: dt.date) -> list[str]:
+    """The lines of /status <xã>, split into messages by the caller."""
+    head = f"📋 <b>{escape(status.name)}</b> — {fmt(today)}"
+    if status.via_alias:
+        head += f" (tên cũ: {escape(status.via_alias)})"
+    lines = [head]
+    counts = status.counts
+    if counts is None or not sum(counts.outcomes.values()):
+        lines.append("Đơn vị chưa có nhiệm vụ nào.")
+    else:
+        lines.append("Nhiệm vụ: " + four_way(counts.outcomes) + ".")
+        lines.append(
+            "Theo trạng thái: "
+            + ", ".join(
+                f"{STATUS_LABELS[TaskStatus(s)].lower()} {n}"
+                for s, n in counts.by_status.items()
+                if s in TaskStatus._value2member_map_
+            )
+            + "."
+        )
+    sections = (
+        (
+            "⚠️ <b>Quá hạn</b>",
+            status.overdue,
+            lambda x: _task(x, f" — hạn {fmt(x.due_on)}, quá {x.days_overdue} ngày" if x.due_on else ""),
+        ),
+        (
+            "⏰ <b>Đến hạn trong tuần</b>",
+            status.due_this_week,
+            lambda x: _task(x, f" — hạn {fmt(x.due_on)}" if x.due_on else ""),
+        ),
+        ("🚧 <b>Vướng mắc</b>", status.blocked, lambda x: _task(x, f": {escape((x.note or '')[:150])}")),
+        (
+            "📅 <b>Đang xin gia hạn</b>",
+            status.extensions,
+            lambda x: _task(x, f" ({escape((x.note or '')[:150])})"),
+        ),
+        (
+            "📝 <b>Cập nhật mới nhất</b>",
+            status.latest,
+            lambda x: _task(
+                x,
+                f" — {escape(x.who or '')}"
+                + (f", {x.at:%d/%m}" if x.at else "")
+                + (f": {escape((x.note or '')[:80])}" if x.note else "")
+                + (f" 📷{x.photos}" if x.photos else ""),
+            ),
+        ),
+    )
+    for title, items, render in sections:
+        if items:
+            lines.append("")
+            lines.append(f"{title} ({len(items)})")
+            lines.extend(render(item) for item in items[:15])
+            if len(items) > 15:
+                lines.append(f"… và {len(items) - 15} nhiệm vụ khác.")
+    if status.houses:
+        lines.append("")
+        lines.extend(status.houses)
+    return lines
+
+
+def unit_unclear(query: str) -> str:
+    return f"Có nhiều đơn vị gần giống «{escape(query)}». Bấm chọn đơn vị:"
+
+
+def unit_unknown(query: str) -> str:
+    return (
+        f"Không tìm thấy đơn vị «{escape(query)}». Gõ tên xã/phường, có thể không dấu, ví dụ "
+        "<code>/status long hiep</code>."
+    )

@@ -1,0 +1,155 @@
+"""Leaders ask and read: /status [xã] and /digest (the Monday giao ban digest, on demand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import BotContext
+from domain import digest, house_texts, people_texts, status_texts
+from domain.callbacks import Callback, decode
+from domain.render import split_message
+from domain.status_texts import UnitStatus
+from domain.task_texts import TASK
+from handlers.access import can_see_unit, sees_all_units
+from handlers.houses import programme_of
+from handlers.people import unit_buttons
+from storage import digest_data, households, reports, units
+
+UNIT_PICK = "st"
+
+
+async def status(update: Update, context: BotContext) -> None:
+    """/status: every unit, worst first; /status <xã>: one unit in detail (accents and typos forgiven)."""
+    official, message = context.official, update.effective_message
+    assert official is not None and message is not None
+    query = " ".join(context.args or []).strip()
+    if not query:
+        if sees_all_units(official):
+            await _overview(update, context)
+        else:
+            await _detail(update, context, official.unit_id or 0, None)
+        return
+    async with context.services.db() as session:
+        match = await units.find_unit(session, query=query)
+    if match.found is None:
+        text = status_texts.unit_unclear(query) if match.candidates else status_texts.unit_unknown(query)
+        await message.reply_html(
+            text, reply_markup=unit_buttons(match.candidates, UNIT_PICK) if match.candidates else None
+        )
+        return
+    await _detail(update, context, match.found.unit_id, match.via_alias)
+
+
+async def pick_unit(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    callback = decode(query.data or "") if query else None
+    if query is None or callback is None or not callback.args:
+        return
+    await query.answer()
+    await _detail(update, context, int(callback.args[0]), None)
+
+
+async def _overview(update: Update, context: BotContext) -> None:
+    today = context.services.today()
+    async with context.services.db() as session:
+        counts = await reports.unit_counts(session, today=today, zone=context.services.settings.tz)
+    lines = [status_texts.overview_head(len(counts), today), *(status_texts.overview_line(c) for c in counts)]
+    for chunk in split_message(lines):
+        await update.effective_message.reply_html(chunk)  # type: ignore[union-attr]
+
+
+async def _detail(update: Update, context: BotContext, unit_id: int, via_alias: str | None) -> None:
+    official = context.official
+    chat = update.effective_chat
+    assert official is not None and chat is not None
+    if not can_see_unit(official, unit_id):
+        await context.bot.send_message(chat.id, people_texts.other_unit_refused())
+        return
+    lines, task_ids = await unit_status_lines(context, unit_id, via_alias)
+    buttons = [
+        InlineKeyboardButton(f"#{tid}", callback_data=Callback(TASK, (str(tid), "open", "0")).encode())
+        for tid in task_ids[:10]
+    ]
+    chunks = split_message(lines)
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        markup = (
+            InlineKeyboardMarkup([buttons[i : i + 5] for i in range(0, len(buttons), 5)])
+            if last and buttons
+            else None
+        )
+        await context.bot.send_message(chat.id, chunk, reply_markup=markup)
+
+
+async def unit_status_lines(
+    context: BotContext, unit_id: int, via_alias: str | None
+) -> tuple[list[str], list[int]]:
+    """The /status lines of one unit and the tasks worth a button (overdue first)."""
+    today, zone = context.services.today(), context.services.settings.tz
+    monday = today - dt.timedelta(days=today.weekday())
+    programme = programme_of(context)
+    async with context.services.db() as session:
+        unit = await units.get_unit(session, unit_id=unit_id)
+        counts = await reports.unit_counts(session, today=today, zone=zone, unit_ids=[unit_id])
+        overdue = await reports.overdue_lines(session, today=today, unit_id=unit_id)
+        due = await reports.due_between(
+            session, start=today, end=monday + dt.timedelta(days=6), unit_id=unit_id
+        )
+        blocked = await reports.blockers(session, unit_id=unit_id)
+        extensions = await reports.pending_extensions(session, unit_id=unit_id)
+        latest = await reports.latest_updates(session, unit_id=unit_id)
+        house_lines: list[str] = []
+        if await households.households_of(session, unit_id=unit_id, programme=programme.key):
+            left = (
+                context.services.settings.work_calendar().working_days_between(today, programme.deadline)
+                if programme.deadline
+                else None
+            )
+            result = await households.progress_of(
+                session, programme=programme, unit_ids=[unit_id], today=today, working_days_left=left
+            )
+            house_lines = house_texts.progress_lines(programme, unit.name if unit else "", result, 0)[:6]
+    status = UnitStatus(
+        unit.name if unit else "?",
+        counts[0] if counts else None,
+        overdue,
+        due,
+        blocked,
+        extensions,
+        latest,
+        house_lines,
+        via_alias,
+    )
+    task_ids = list(
+        dict.fromkeys(
+            [*(x.task_id for x in overdue), *(x.task_id for x in due), *(x.task_id for x in blocked)]
+        )
+    )
+    return status_texts.unit_status(status, today), task_ids
+
+
+async def preview_digest(update: Update, context: BotContext) -> None:
+    """/digest: the Monday digest as it would be sent now (text, chart, workbook)."""
+    message = update.effective_message
+    assert message is not None
+    data = await gather(context)
+    for chunk in digest.compose(data):
+        await message.reply_html(chunk)
+    await message.reply_photo(digest.chart(data), caption=digest.caption(data))
+    await message.reply_document(digest.workbook(data), filename=f"giao-ban-{data.day:%Y-%m-%d}.xlsx")
+
+
+async def gather(context: BotContext) -> digest.DigestData:
+    today = context.services.today()
+    programme = programme_of(context)
+    left = (
+        context.services.settings.work_calendar().working_days_between(today, programme.deadline)
+        if programme.deadline
+        else None
+    )
+    async with context.services.db() as session:
+        return await digest_data.build_digest(
+            session, day=today, zone=context.services.settings.tz, programme=programme, working_days_left=left
+        )
