@@ -126,6 +126,26 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
     ),
     ("/assign", leaders_and_admins("Giao nhiệm vụ (gõ /huy để hủy)")),
     (
+        "/status",
+        {
+            STRANGER: REFUSED_STRANGER,
+            OFFICIAL_A: "📋 Xã Long Hiệp",
+            OFFICIAL_B: "📋 Xã Long Hựu",
+            LEADER: "📋 Tình hình thực hiện nhiệm vụ",
+            ADMIN: "📋 Tình hình thực hiện nhiệm vụ",
+        },
+    ),
+    (
+        "/status long huu",
+        {
+            STRANGER: REFUSED_STRANGER,
+            OFFICIAL_A: OTHER_UNIT,
+            OFFICIAL_B: "📋 Xã Long Hựu",
+            LEADER: "📋 Xã Long Hựu",
+            ADMIN: "📋 Xã Long Hựu",
+        },
+    ),
+    (
         "/houses",
         {
             STRANGER: REFUSED_STRANGER,
@@ -167,6 +187,8 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
     ),
     ("/khonglenh", members("Bot không có lệnh /khonglenh")),
     ("xin chào, báo cáo tiến độ", members("Bot chưa hiểu tin nhắn này")),
+    # Last: its answer is three messages (text, chart, workbook); nothing may follow it in the chat.
+    ("/digest", leaders_and_admins("📊 Tổng hợp giao ban")),
 ]
 
 # In the registered group: strangers are ignored, chatter is ignored, commands answer as in
