@@ -2,6 +2,7 @@
 
 import asyncio
 
-from bench import send_reminders
+from bench import send_reminders, status_digest
 
 asyncio.run(send_reminders.main())
+asyncio.run(status_digest.main())

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from domain.vntext import accent_free_key
@@ -124,18 +126,24 @@ def rows_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[object
 
 def workbook_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]]) -> bytes:
     """A workbook with a sheet per (title, headers, rows); bold headers, widths that fit."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)  # streams rows: a province's overdue list stays quick
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
-        sheet.append(list(headers))
-        for cell in sheet[1]:
+        for index, header in enumerate(headers):
+            sample = [
+                len(str(row[index])) for row in rows[:500] if index < len(row) and row[index] is not None
+            ]
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(
+                max([len(header), *sample]) + 2, 60
+            )
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
             cell.font = Font(bold=True)
+            header_cells.append(cell)
+        sheet.append(header_cells)
         for row in rows:
             sheet.append(["" if value is None else value for value in row])
-        for column, header in zip(sheet.columns, headers, strict=False):
-            width = max([len(header)] + [len(str(c.value or "")) for c in column]) + 2
-            sheet.column_dimensions[column[0].column_letter].width = min(width, 60)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

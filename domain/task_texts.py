@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -24,6 +25,15 @@ TASK = "t"  # callback action for everything done to one task
 TASK_LIST = "tl"  # callback action for a page of /tasks
 
 Buttons = list[list[tuple[str, str]]]
+
+
+_TASK_REF = re.compile(r"[Nn]hiệm vụ #(\d+)")
+
+
+def task_id_in(text: str) -> int | None:
+    """The task a card or reminder is about, from its text ('📌 Nhiệm vụ #42: ...')."""
+    match = _TASK_REF.search(text)
+    return int(match.group(1)) if match else None
 
 
 def status_label(status: str) -> str:

@@ -6,14 +6,13 @@ import datetime as dt
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.context import BotContext
+from bot.context import BotContext, Services
 from domain import digest, house_texts, people_texts, status_texts
 from domain.callbacks import Callback, decode
 from domain.render import split_message
 from domain.status_texts import UnitStatus
 from domain.task_texts import TASK
 from handlers.access import can_see_unit, sees_all_units
-from handlers.houses import programme_of
 from handlers.people import unit_buttons
 from storage import digest_data, households, reports, units
 
@@ -67,7 +66,7 @@ async def _detail(update: Update, context: BotContext, unit_id: int, via_alias: 
     if not can_see_unit(official, unit_id):
         await context.bot.send_message(chat.id, people_texts.other_unit_refused())
         return
-    lines, task_ids = await unit_status_lines(context, unit_id, via_alias)
+    lines, task_ids = await unit_status_lines(context.services, unit_id, via_alias)
     buttons = [
         InlineKeyboardButton(f"#{tid}", callback_data=Callback(TASK, (str(tid), "open", "0")).encode())
         for tid in task_ids[:10]
@@ -84,13 +83,13 @@ async def _detail(update: Update, context: BotContext, unit_id: int, via_alias: 
 
 
 async def unit_status_lines(
-    context: BotContext, unit_id: int, via_alias: str | None
+    services: Services, unit_id: int, via_alias: str | None
 ) -> tuple[list[str], list[int]]:
     """The /status lines of one unit and the tasks worth a button (overdue first)."""
-    today, zone = context.services.today(), context.services.settings.tz
+    today, zone = services.today(), services.settings.tz
     monday = today - dt.timedelta(days=today.weekday())
-    programme = programme_of(context)
-    async with context.services.db() as session:
+    programme = services.settings.current_programme()
+    async with services.db() as session:
         unit = await units.get_unit(session, unit_id=unit_id)
         counts = await reports.unit_counts(session, today=today, zone=zone, unit_ids=[unit_id])
         overdue = await reports.overdue_lines(session, today=today, unit_id=unit_id)
@@ -100,17 +99,16 @@ async def unit_status_lines(
         blocked = await reports.blockers(session, unit_id=unit_id)
         extensions = await reports.pending_extensions(session, unit_id=unit_id)
         latest = await reports.latest_updates(session, unit_id=unit_id)
-        house_lines: list[str] = []
-        if await households.households_of(session, unit_id=unit_id, programme=programme.key):
-            left = (
-                context.services.settings.work_calendar().working_days_between(today, programme.deadline)
-                if programme.deadline
-                else None
-            )
-            result = await households.progress_of(
-                session, programme=programme, unit_ids=[unit_id], today=today, working_days_left=left
-            )
-            house_lines = house_texts.progress_lines(programme, unit.name if unit else "", result, 0)[:6]
+        calendar = services.settings.work_calendar()
+        left = calendar.working_days_between(today, programme.deadline) if programme.deadline else None
+        result = await households.progress_of(
+            session, programme=programme, unit_ids=[unit_id], today=today, working_days_left=left
+        )
+        house_lines = (
+            house_texts.progress_lines(programme, unit.name if unit else "", result, 0)[:6]
+            if result.planned
+            else []
+        )
     status = UnitStatus(
         unit.name if unit else "?",
         counts[0] if counts else None,
@@ -134,22 +132,20 @@ async def preview_digest(update: Update, context: BotContext) -> None:
     """/digest: the Monday digest as it would be sent now (text, chart, workbook)."""
     message = update.effective_message
     assert message is not None
-    data = await gather(context)
+    data = await gather(context.services)
     for chunk in digest.compose(data):
         await message.reply_html(chunk)
     await message.reply_photo(digest.chart(data), caption=digest.caption(data))
     await message.reply_document(digest.workbook(data), filename=f"giao-ban-{data.day:%Y-%m-%d}.xlsx")
 
 
-async def gather(context: BotContext) -> digest.DigestData:
-    today = context.services.today()
-    programme = programme_of(context)
-    left = (
-        context.services.settings.work_calendar().working_days_between(today, programme.deadline)
-        if programme.deadline
-        else None
-    )
-    async with context.services.db() as session:
+async def gather(services: Services) -> digest.DigestData:
+    """The digest's data as of today."""
+    today = services.today()
+    programme = services.settings.current_programme()
+    calendar = services.settings.work_calendar()
+    left = calendar.working_days_between(today, programme.deadline) if programme.deadline else None
+    async with services.db() as session:
         return await digest_data.build_digest(
-            session, day=today, zone=context.services.settings.tz, programme=programme, working_days_left=left
+            session, day=today, zone=services.settings.tz, programme=programme, working_days_left=left
         )

@@ -32,12 +32,25 @@ def _sent_at(update: Update) -> dt.datetime:
 async def _target(update: Update, context: BotContext) -> BotMessage | None:
     message = update.effective_message
     assert message is not None
+    replied = message.reply_to_message
     async with context.services.db() as session:
-        if message.reply_to_message is not None:
-            return await messages.get_message(
-                session, chat_id=message.chat_id, message_id=message.reply_to_message.message_id
+        if replied is None:
+            return await messages.open_prompt(
+                session, chat_id=message.chat_id, now=context.services.clock.now()
             )
-        return await messages.open_prompt(session, chat_id=message.chat_id, now=context.services.clock.now())
+        found = await messages.get_message(session, chat_id=message.chat_id, message_id=replied.message_id)
+    if found is None and replied.from_user is not None and replied.from_user.id == context.bot.id:
+        # A card the sender delivered a moment ago may not be recorded yet: its text names the task.
+        task_id = task_texts.task_id_in(replied.text or replied.caption or "")
+        if task_id is not None:
+            return BotMessage(
+                chat_id=message.chat_id,
+                message_id=replied.message_id,
+                kind="card",
+                task_id=task_id,
+                at=context.services.clock.now(),
+            )
+    return found
 
 
 async def _allowed(context: BotContext, official: Official, task: Task, decider_only: bool) -> bool:

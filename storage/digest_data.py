@@ -27,10 +27,9 @@ async def build_digest(
     start = dt.datetime.combine(last_monday, dt.time(0), zone)
     end = dt.datetime.combine(monday, dt.time(0), zone)
     house_rows = []
-    for unit_id, name in await households.units_with_households(session, programme=programme.key):
-        result = await households.progress_of(
-            session, programme=programme, unit_ids=[unit_id], today=day, working_days_left=working_days_left
-        )
+    for _unit_id, name, result in await households.progress_by_unit(
+        session, programme=programme, today=day, working_days_left=working_days_left
+    ):
         stages = [key for key, _ in programme.stages]
         house_rows.append(
             HouseRow(

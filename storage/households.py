@@ -371,3 +371,34 @@ async def export_rows(
         ]
         for h in cases
     ]
+
+
+async def progress_by_unit(
+    session: AsyncSession, *, programme: Programme, today: dt.date, working_days_left: int | None
+) -> list[tuple[int, str, Progress]]:
+    """Each unit's progress from one read of the programme's households."""
+    rows = (
+        await session.exec(
+            select(
+                Household.unit_id,
+                Unit.name,
+                Household.track,
+                Household.work_kind,
+                Household.stage,
+                Household.funds,
+                Household.transferred,
+            )
+            .join(Unit, col(Household.unit_id) == Unit.id)
+            .where(Household.programme == programme.key)
+        )
+    ).all()
+    grouped: dict[tuple[int, str], list[CaseRow]] = {}
+    for unit_id, name, track, kind, stage, funds, transferred in rows:
+        pledged = float(sum(funds.values())) if funds else 0.0
+        grouped.setdefault((unit_id, name), []).append(
+            CaseRow(track, kind, stage, pledged, transferred or 0.0)
+        )
+    return [
+        (unit_id, name, progress(programme, cases, today=today, working_days_left=working_days_left))
+        for (unit_id, name), cases in sorted(grouped.items(), key=lambda kv: kv[0][1])
+    ]

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import Date, and_, case, cast, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.statuses import LOCAL_UNIT_KINDS, OPEN_STATUSES, Outcome, TaskStatus
-from domain.tasks import days_overdue, outcome
+from domain.tasks import days_overdue
 from storage.models import ExtensionRequest, Official, Photo, Task, TaskUpdate, Unit
 
 
@@ -36,32 +36,60 @@ class UnitCounts:
         return sum(self.outcomes.values())
 
 
-def done_on(task_completed: dt.datetime | None, zone: ZoneInfo) -> dt.date | None:
-    return task_completed.astimezone(zone).date() if task_completed else None
+def _local_date(session: AsyncSession, column: object, zone: ZoneInfo, today: dt.date) -> object:
+    """The local calendar date of a UTC timestamp column, computed by the database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone(zone.key, column), Date)
+    # SQLite: today's offset, applied to every row (exact for Vietnam, which has no daylight saving).
+    offset = dt.datetime.combine(today, dt.time(12), zone).utcoffset() or dt.timedelta(0)
+    hours = int(offset.total_seconds() // 3600)
+    return func.date(column, f"{hours:+d} hours")
 
 
 async def unit_counts(
     session: AsyncSession, *, today: dt.date, zone: ZoneInfo, unit_ids: Sequence[int] | None = None
 ) -> list[UnitCounts]:
-    """Every unit with tasks (or the given ones), worst first: most overdue, then the oldest."""
-    query = select(Task.lead_unit_id, Task.status, Task.due_on, Task.completed_at)
+    """Every unit with tasks (or the given ones), worst first: most overdue, then the oldest.
+
+    Counted by the database (GROUP BY), so that a province's 50,000 tasks stay quick."""
+    past = case((and_(col(Task.due_on).is_not(None), col(Task.due_on) < today), 1), else_=0)
+    late = case(
+        (
+            and_(
+                Task.status == TaskStatus.DONE,
+                col(Task.due_on).is_not(None),
+                _local_date(session, Task.completed_at, zone, today) > Task.due_on,
+            ),
+            1,
+        ),
+        else_=0,
+    )  # type: ignore[arg-type]
+    query = select(Task.lead_unit_id, Task.status, past, late, func.count(), func.min(Task.due_on)).group_by(
+        col(Task.lead_unit_id), col(Task.status), past, late
+    )
     if unit_ids is not None:
         query = query.where(col(Task.lead_unit_id).in_(list(unit_ids)))
-    units = {u.id: u for u in (await session.exec(select(Unit))).all()}
+    unit_query = select(Unit) if unit_ids is None else select(Unit).where(col(Unit.id).in_(list(unit_ids)))
+    units = {u.id: u for u in (await session.exec(unit_query)).all()}
     counts: dict[int, UnitCounts] = {}
-    for unit_id, status, due_on, completed_at in (await session.exec(query)).all():
+    for unit_id, status, is_past, is_late, number, oldest_due in (await session.exec(query)).all():
         unit = units.get(unit_id)
         entry = counts.setdefault(
             unit_id, UnitCounts(unit_id, unit.name if unit else "?", unit.kind if unit else "")
         )
-        kind = outcome(due_on, status, done_on(completed_at, zone), today)
-        entry.outcomes[kind] = entry.outcomes.get(kind, 0) + 1
-        entry.by_status[status] = entry.by_status.get(status, 0) + 1
-        entry.oldest_overdue = max(entry.oldest_overdue, days_overdue(due_on, status, today))
+        if status == TaskStatus.DONE:
+            kind = Outcome.DONE_LATE if is_late else Outcome.DONE_ON_TIME
+        else:
+            kind = Outcome.OVERDUE if is_past else Outcome.ON_TRACK
+        entry.outcomes[kind] = entry.outcomes.get(kind, 0) + number
+        entry.by_status[status] = entry.by_status.get(status, 0) + number
+        if kind == Outcome.OVERDUE and oldest_due is not None:
+            oldest = oldest_due if isinstance(oldest_due, dt.date) else dt.date.fromisoformat(str(oldest_due))
+            entry.oldest_overdue = max(entry.oldest_overdue, days_overdue(oldest, status, today))
     return sorted(counts.values(), key=lambda c: (-c.overdue, -c.oldest_overdue, c.name))
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskLine:
     task_id: int
     title: str
@@ -95,11 +123,13 @@ async def latest_updates(
         .join(Official, col(TaskUpdate.official_id) == Official.id, isouter=True)
         .where(col(TaskUpdate.official_id).is_not(None))
     )
-    if unit_id is not None:
-        query = query.where(Task.lead_unit_id == unit_id)
+    if unit_id is not None:  # via the unit's task ids: the task_id index, not a scan of every update
+        query = query.where(col(TaskUpdate.task_id).in_(select(Task.id).where(Task.lead_unit_id == unit_id)))
     if since is not None:
         query = query.where(col(TaskUpdate.at) >= since)
-    rows = (await session.exec(query.order_by(col(TaskUpdate.id).desc()).limit(limit))).all()
+    # "id + 0": order without the primary key index, so that SQLite walks the task_id index instead
+    # of every update of the province backwards.
+    rows = (await session.exec(query.order_by((col(TaskUpdate.id) + 0).desc()).limit(limit))).all()
     task_ids = list({row[0].task_id for row in rows})
     photos = (
         dict(
@@ -163,33 +193,37 @@ async def pending_extensions(session: AsyncSession, *, unit_id: int | None) -> l
 async def blockers(
     session: AsyncSession, *, unit_id: int | None, since: dt.datetime | None = None
 ) -> list[TaskLine]:
-    """Blocked tasks with the latest reason given."""
+    """Blocked tasks with the latest reason given: two queries, whatever the number of tasks."""
     query = (
-        select(Task, Unit.name)
+        select(Task.id, Task.title, Unit.name, Task.due_on, Task.status)
         .join(Unit, col(Task.lead_unit_id) == Unit.id)
         .where(Task.status == TaskStatus.BLOCKED)
     )
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
+    tasks = (await session.exec(query.order_by(col(Task.due_on)))).all()
+    ids = [row[0] for row in tasks]
+    reasons: dict[int, TaskUpdate] = {}
+    if ids:
+        newest = (
+            select(func.max(TaskUpdate.id))
+            .where(col(TaskUpdate.task_id).in_(ids), TaskUpdate.new_status == TaskStatus.BLOCKED)
+            .group_by(col(TaskUpdate.task_id))
+        )
+        found = await session.exec(select(TaskUpdate).where(col(TaskUpdate.id).in_(newest.scalar_subquery())))
+        reasons = {u.task_id: u for u in found.all()}
     lines = []
-    for task, unit in (await session.exec(query)).all():
-        reason = (
-            await session.exec(
-                select(TaskUpdate)
-                .where(TaskUpdate.task_id == task.id, TaskUpdate.new_status == TaskStatus.BLOCKED)
-                .order_by(col(TaskUpdate.id).desc())
-                .limit(1)
-            )
-        ).first()
+    for task_id, title, unit, due_on, status in tasks:
+        reason = reasons.get(task_id or 0)
         if since is not None and (reason is None or reason.at < since):
             continue
         lines.append(
             TaskLine(
-                task.id or 0,
-                task.title,
+                task_id or 0,
+                title,
                 unit,
-                task.due_on,
-                task.status,
+                due_on,
+                status,
                 note=reason.note if reason else None,
                 at=reason.at if reason else None,
             )
