@@ -10,12 +10,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot.context import BotContext
 from domain import house_texts, people_texts
 from domain.callbacks import Callback, decode
-from domain.evidence import EvidenceError, examine
 from domain.programmes import Programme
 from handlers import task_replies
 from handlers.access import can_see_unit
+from handlers.evidence import receive_photo
 from handlers.keyboards import ask
-from storage import audit, chats, households, messages, outbox, photos, units
+from storage import audit, chats, households, messages, outbox, task_notices, units
 from storage.models import Household, Photo
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ async def on_photo(update: Update, context: BotContext) -> None:
     if target is not None and target.task_id is not None and target.kind == "card":
         await task_replies.on_photo(update, context)
         return
-    photo = await _receive(update, context)
+    photo = await receive_photo(update, context)
     if photo is None:
         return
     programme = programme_of(context)
@@ -52,40 +52,6 @@ async def on_photo(update: Update, context: BotContext) -> None:
     await _intake(update, context, photo, programme)
     if message.photo and not message.document:
         await _tip_once(update, context)
-
-
-async def _receive(update: Update, context: BotContext) -> Photo | None:
-    """Download, check it really is an image, keep it under its hash; refuse clearly otherwise."""
-    message, official = update.effective_message, context.official
-    assert message is not None and official is not None
-    file = message.photo[-1] if message.photo else message.document
-    assert file is not None
-    if file.file_size and file.file_size > photos.MAX_PHOTO_BYTES:
-        await message.reply_html(house_texts.too_big())
-        return None
-    data = bytes(await (await file.get_file()).download_as_bytearray())
-    try:
-        evidence = examine(data, zone=context.services.settings.tz)
-    except EvidenceError as exc:
-        await message.reply_html(house_texts.not_an_image(str(exc)))
-        return None
-    digest, path = photos.store_bytes(context.services.settings.data_dir, data)
-    async with context.services.db.begin() as session:
-        photo, _new = await photos.add_photo(
-            session,
-            file_id=file.file_id,
-            file_unique_id=file.file_unique_id,
-            sha256=digest,
-            path=path,
-            size=len(data),
-            official_id=official.id,
-            caption=message.caption,
-            at=evidence.taken_at,
-        )
-        photo.phash, photo.taken_at = evidence.phash, evidence.taken_at
-        photo.gps_lat, photo.gps_lon = evidence.latitude, evidence.longitude
-        photo.media_group_id = message.media_group_id
-    return photo
 
 
 async def _intake(update: Update, context: BotContext, photo: Photo, programme: Programme) -> None:
@@ -320,19 +286,13 @@ async def _remember_house_card(context: BotContext, sent: Message, household_id:
 async def _tell_office_duplicate(
     session, household: Household, unit: str, other: str, now: dt.datetime
 ) -> None:  # type: ignore[no-untyped-def]
-    from storage import officials
-
-    text = house_texts.duplicate_for_office(household.head_name, unit, other)
-    for admin in await officials.officials_to_notify(session, roles=["admin"]):
-        await outbox.enqueue(
-            session,
-            chat_id=admin.telegram_user_id or 0,
-            kind="photo.duplicate",
-            dedupe_key=f"dup:{household.id}:{now.date().isoformat()}:o{admin.id}",
-            payload={"text": text},
-            due_at=now,
-            official_id=admin.id,
-        )
+    await task_notices.notify_admins(
+        session,
+        text=house_texts.duplicate_for_office(household.head_name, unit, other),
+        kind="photo.duplicate",
+        key=f"dup:{household.id}:{now.date().isoformat()}",
+        now=now,
+    )
 
 
 async def _handover_news(session, household: Household, unit: str, on: dt.date, now: dt.datetime) -> None:  # type: ignore[no-untyped-def]

@@ -13,11 +13,11 @@ from domain import people_texts, task_texts
 from domain.dates import DateError, fmt, parse_due
 from domain.statuses import TaskStatus
 from domain.tasks import parse_progress
-from handlers import fallback
+from handlers import evidence, fallback
 from handlers.access import sees_all_units
 from handlers.keyboards import ask
 from handlers.tasks import REPORTING, is_decider
-from storage import messages, photos, task_notices, tasks, units
+from storage import messages, task_notices, tasks, units
 from storage.models import BotMessage, Official, Task
 from storage.tasks import Change
 
@@ -329,32 +329,9 @@ async def on_photo(update: Update, context: BotContext) -> None:
     if task is None or not await _allowed(context, official, task, decider_only=False):
         await message.reply_html(people_texts.other_unit_refused())
         return
-    size = message.photo[-1] if message.photo else None
-    document = message.document
-    telegram_file = size or document
-    assert telegram_file is not None
-    if telegram_file.file_size and telegram_file.file_size > photos.MAX_PHOTO_BYTES:
-        await message.reply_html("Ảnh quá lớn (tối đa 20 MB).")
+    if await evidence.receive_photo(update, context, task_id=task.id) is None:
         return
-    data = bytes(await (await telegram_file.get_file()).download_as_bytearray())
-    try:
-        photos.check_image(data)
-    except photos.PhotoError as exc:
-        await message.reply_html(str(exc))
-        return
-    digest, path = photos.store_bytes(context.services.settings.data_dir, data)
     async with context.services.db.begin() as session:
-        await photos.add_photo(
-            session,
-            file_id=telegram_file.file_id,
-            file_unique_id=telegram_file.file_unique_id,
-            sha256=digest,
-            path=path,
-            size=len(data),
-            official_id=official.id,
-            task_id=task.id,
-            caption=message.caption,
-        )
         await tasks.change_task(
             session,
             task_id=task.id or 0,

@@ -27,7 +27,7 @@ from domain.reminders import (
 )
 from domain.statuses import Role
 from domain.workdays import WorkCalendar
-from storage import chats, digest_data, meetings, officials, outbox, reminder_queries, tasks
+from storage import chats, digest_data, meetings, officials, outbox, reminder_queries, task_notices, tasks
 from storage.models import Official, Task
 
 logger = logging.getLogger(__name__)
@@ -82,25 +82,9 @@ class ReminderTick:
         buttons: task_texts.Buttons | None = None,
         task_id: int | None = None,
     ) -> int:
-        count = 0
-        payload: dict[str, object] = {"text": text}
-        if buttons:
-            payload["buttons"] = [[list(b) for b in row] for row in buttons]
-        if task_id is not None:
-            payload["task_id"] = task_id
-        for person in {p.id: p for p in people}.values():
-            if person.telegram_user_id is None or not person.active:
-                continue
-            count += await outbox.enqueue(
-                session,
-                chat_id=person.telegram_user_id,
-                kind=kind,
-                dedupe_key=f"{key}:o{person.id}",
-                payload=payload,
-                due_at=now,
-                official_id=person.id,
-            )
-        return count
+        return await task_notices.send_to(
+            session, people, kind=kind, key=key, text=text, now=now, buttons=buttons, task_id=task_id
+        )
 
     # --- the Monday digest --------------------------------------------------------------------
 

@@ -25,8 +25,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.context import Services
 from domain import reminder_texts
-from domain.statuses import Role
-from storage import messages, officials, outbox, units
+from storage import messages, officials, outbox, task_notices, units
 from storage.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -235,16 +234,11 @@ async def _tell_office(session: AsyncSession, *, official_id: int, now: dt.datet
     if person is None:
         return
     unit = await units.get_unit(session, unit_id=person.unit_id)
-    text = reminder_texts.blocked_notice(person.full_name, unit.name if unit else "")
-    for admin in await officials.officials_to_notify(session, roles=[Role.ADMIN]):
-        if admin.id == official_id or admin.telegram_user_id is None:
-            continue
-        await outbox.enqueue(
-            session,
-            chat_id=admin.telegram_user_id,
-            kind="unreachable.blocked",
-            dedupe_key=f"blocked:{official_id}:{now.date().isoformat()}:o{admin.id}",
-            payload={"text": text},
-            due_at=now,
-            official_id=admin.id,
-        )
+    await task_notices.notify_admins(
+        session,
+        text=reminder_texts.blocked_notice(person.full_name, unit.name if unit else ""),
+        kind="unreachable.blocked",
+        key=f"blocked:{official_id}:{now.date().isoformat()}",
+        now=now,
+        exclude_id=official_id,
+    )

@@ -11,20 +11,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Photo
 
-MAX_PHOTO_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
-_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF", b"GIF87a", b"GIF89a")
-
-
-class PhotoError(ValueError):
-    """A file that cannot be kept as evidence; the message is Vietnamese, for the user."""
-
-
-def check_image(data: bytes) -> None:
-    if len(data) > MAX_PHOTO_BYTES:
-        raise PhotoError("Ảnh quá lớn (tối đa 20 MB).")
-    if not data.startswith(_SIGNATURES) and data[4:12] not in (b"ftypheic", b"ftypheix", b"ftypmif1"):
-        raise PhotoError("Tệp gửi lên không phải là ảnh (JPEG, PNG, WebP, HEIC).")
-
 
 def store_bytes(data_dir: Path, data: bytes) -> tuple[str, Path]:
     """Write the bytes once under their SHA-256; returns (hash, path)."""
@@ -51,7 +37,10 @@ async def add_photo(
     task_id: int | None = None,
     household_id: int | None = None,
     caption: str | None = None,
-    at: dt.datetime | None = None,
+    taken_at: dt.datetime | None = None,
+    phash: str | None = None,
+    gps: tuple[float | None, float | None] = (None, None),
+    media_group_id: str | None = None,
 ) -> tuple[Photo, bool]:
     """Record a photo once per Telegram file and record it belongs to; returns (photo, was_new).
 
@@ -79,7 +68,11 @@ async def add_photo(
         task_id=task_id,
         household_id=household_id,
         caption=caption[:1024] if caption else None,
-        taken_at=None,
+        taken_at=taken_at,
+        phash=phash,
+        gps_lat=gps[0],
+        gps_lon=gps[1],
+        media_group_id=media_group_id,
     )
     session.add(photo)
     await session.flush()

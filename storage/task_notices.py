@@ -23,19 +23,20 @@ def _payload(text: str, buttons: Buttons | None = None, task_id: int | None = No
     return payload
 
 
-async def _send_to(
+async def send_to(
     session: AsyncSession,
     people: Sequence[Official],
     *,
     kind: str,
     key: str,
     text: str,
-    buttons: Buttons | None,
-    task_id: int | None,
     now: dt.datetime,
+    buttons: Buttons | None = None,
+    task_id: int | None = None,
 ) -> int:
+    """One outbox row per linked, active person under `key:o<id>`; returns how many were new."""
     count = 0
-    for person in people:
+    for person in {p.id: p for p in people}.values():
         if person.telegram_user_id is None or not person.active:
             continue
         count += await outbox.enqueue(
@@ -55,7 +56,7 @@ async def notify_assigned(session: AsyncSession, *, task: Task, today: dt.date, 
     view = await tasks.task_view(session, task=task)
     text = f"{task_texts.assigned_intro()}\n\n{task_texts.task_card(view, today)}"
     people = await tasks.assignees_of(session, task=task)
-    return await _send_to(
+    return await send_to(
         session,
         people,
         kind="task.assigned",
@@ -91,7 +92,7 @@ async def notify_extension_request(
         view, requester.full_name, unit_name, request.requested_due_on, request.reason
     )
     people = await deciders(session, role=Role.LEADER)
-    return await _send_to(
+    return await send_to(
         session,
         people,
         kind="task.extension",
@@ -111,7 +112,7 @@ async def notify_confirmation(
     text = task_texts.confirm_prompt(view, reporter.full_name, unit_name)
     extra = [task.created_by_id] if task.created_by_id else []
     people = await deciders(session, role=Role.ADMIN, fallback=Role.LEADER, extra_ids=extra)
-    return await _send_to(
+    return await send_to(
         session,
         people,
         kind="task.confirm",
@@ -140,7 +141,7 @@ async def notify_assignees(
         text = f"{text}\n\n{task_texts.task_card(view, today)}"
         buttons = task_texts.task_buttons(view)
     people = await tasks.assignees_of(session, task=task)
-    return await _send_to(
+    return await send_to(
         session,
         people,
         kind=kind,
@@ -158,7 +159,7 @@ async def notify_one(
     if official_id is None:
         return 0
     person = await session.get(Official, official_id)
-    return await _send_to(
+    return await send_to(
         session,
         [person] if person else [],
         kind=kind,
@@ -168,3 +169,13 @@ async def notify_one(
         task_id=None,
         now=now,
     )
+
+
+async def notify_admins(
+    session: AsyncSession, *, text: str, kind: str, key: str, now: dt.datetime, exclude_id: int | None = None
+) -> int:
+    """The office (every admin but `exclude_id`) hears of something it must check."""
+    admins = [
+        a for a in await officials.officials_to_notify(session, roles=[Role.ADMIN]) if a.id != exclude_id
+    ]
+    return await send_to(session, admins, kind=kind, key=key, text=text, now=now)
