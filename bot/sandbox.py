@@ -13,13 +13,15 @@ from typing import Any, TextIO
 
 from pydantic import SecretStr
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.context import SystemClock
 from bot.runner import serve
+from domain.dates import Due, fmt
 from domain.statuses import Role, UnitKind
 from emulator import Emulator
-from storage import migrate, officials, units
+from storage import households, migrate, officials, tasks, units
 from storage.db import create_engine, session_factory
 from storage.models import Unit
 
@@ -90,8 +92,56 @@ async def seed_demo(settings: Settings, now: dt.datetime) -> None:
                 )
                 if persona is not PERSONAS[4]:  # Tâm has not activated yet: try ":sdt 0912000005"
                     official.telegram_user_id = persona.telegram_id
+            await _demo_work(session, settings, now, long_hiep.id or 0, long_huu.id or 0)
     finally:
         await engine.dispose()
+
+
+async def _demo_work(
+    session: AsyncSession, settings: Settings, now: dt.datetime, long_hiep: int, long_huu: int
+) -> None:
+    """A directive with tasks in several states and a few households, so every command has data."""
+    today = now.astimezone(settings.tz).date()
+    directive = await tasks.add_directive(
+        session,
+        number="3022-CV/TU",
+        issued_on=dt.date(2024, 5, 3),
+        summary="Tăng cường thực hiện một số nhiệm vụ trọng tâm",
+    )
+    for title, unit, days, target in (
+        ("Xóa nhà tạm, nhà dột nát cho hộ nghèo, cận nghèo", long_hiep, 20, 12.0),
+        ("Rà soát, báo cáo sắp xếp đơn vị hành chính cấp xã", long_hiep, -3, None),
+        ("Đẩy nhanh giải ngân vốn đầu tư công", long_huu, 5, None),
+    ):
+        due = today + dt.timedelta(days=days)
+        await tasks.add_task(
+            session,
+            title=title,
+            lead_unit_id=unit,
+            directive_id=directive.id,
+            due=Due(due, fmt(due)),
+            target_quantity=target,
+            target_measure="căn" if target else None,
+            now=now,
+        )
+    programme = settings.current_programme()
+    for name, hamlet, stage in (
+        ("Nguyễn Văn A", "Ấp 3", "dang_thi_cong"),
+        ("Trần Thị B", "Ấp 1", "chua_khoi_cong"),
+        ("Lê Văn C", "Ấp 2", "hoan_thanh"),
+    ):
+        await households.add_household(
+            session,
+            programme=programme,
+            unit_id=long_hiep,
+            head_name=name,
+            hamlet=hamlet,
+            track="phong_trao",
+            work_kind="xay_moi",
+            stage=stage,
+            funds={"trung_uong": 40_000_000, "van_dong": 20_000_000},
+            now=now,
+        )
 
 
 async def run_sandbox(
