@@ -233,22 +233,23 @@ async def blockers(
 
 async def completed_between(session: AsyncSession, *, start: dt.datetime, end: dt.datetime) -> list[TaskLine]:
     query = (
-        select(Task, Unit.name)
+        select(Task.id, Task.title, Unit.name, Task.due_on, Task.completed_at)
         .join(Unit, col(Task.lead_unit_id) == Unit.id)
         .where(Task.status == TaskStatus.DONE, col(Task.completed_at) >= start, col(Task.completed_at) < end)
         .order_by(col(Unit.name), col(Task.id))
     )
     return [
-        TaskLine(t.id or 0, t.title, unit, t.due_on, t.status, at=t.completed_at)
-        for t, unit in (await session.exec(query)).all()
+        TaskLine(tid or 0, title, unit, due_on, TaskStatus.DONE, at=done)
+        for tid, title, unit, due_on, done in (await session.exec(query)).all()
     ]
 
 
 async def overdue_lines(
     session: AsyncSession, *, today: dt.date, unit_id: int | None = None
 ) -> list[TaskLine]:
+    # Columns, not Task objects: a province has thousands of overdue tasks.
     query = (
-        select(Task, Unit.name)
+        select(Task.id, Task.title, Unit.name, Task.due_on, Task.status)
         .join(Unit, col(Task.lead_unit_id) == Unit.id)
         .where(col(Task.status).in_(list(OPEN_STATUSES)), col(Task.due_on) < today)
     )
@@ -256,8 +257,8 @@ async def overdue_lines(
         query = query.where(Task.lead_unit_id == unit_id)
     rows = (await session.exec(query.order_by(col(Task.due_on)))).all()
     return [
-        TaskLine(t.id or 0, t.title, unit, t.due_on, t.status, days_overdue(t.due_on, t.status, today))
-        for t, unit in rows
+        TaskLine(tid or 0, title, unit, due_on, status, days_overdue(due_on, status, today))
+        for tid, title, unit, due_on, status in rows
     ]
 
 
@@ -265,15 +266,15 @@ async def due_between(
     session: AsyncSession, *, start: dt.date, end: dt.date, unit_id: int | None = None
 ) -> list[TaskLine]:
     query = (
-        select(Task, Unit.name)
+        select(Task.id, Task.title, Unit.name, Task.due_on, Task.status)
         .join(Unit, col(Task.lead_unit_id) == Unit.id)
         .where(col(Task.status).in_(list(OPEN_STATUSES)), col(Task.due_on) >= start, col(Task.due_on) <= end)
     )
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
     return [
-        TaskLine(t.id or 0, t.title, unit, t.due_on, t.status)
-        for t, unit in (await session.exec(query.order_by(col(Task.due_on)))).all()
+        TaskLine(tid or 0, title, unit, due_on, status)
+        for tid, title, unit, due_on, status in (await session.exec(query.order_by(col(Task.due_on)))).all()
     ]
 
 
