@@ -55,9 +55,12 @@ async def claim_due(session: AsyncSession, *, now: dt.datetime, limit: int = 50)
     due = due.limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
+    # A materialized CTE: PostgreSQL may otherwise run an IN (... LIMIT ... SKIP LOCKED) subquery
+    # again for each row, locking and claiming far more than one batch (the two-sender test saw it).
+    batch = due.cte("due_batch").prefix_with("MATERIALIZED")
     claimed = await session.exec(
         update(Notification)
-        .where(col(Notification.id).in_(due.scalar_subquery()), *claimable)
+        .where(col(Notification.id).in_(select(batch.c.id)), *claimable)
         .values(claimed_until=now + CLAIM_FOR, attempts=Notification.attempts + 1)
         .returning(col(Notification.id))
     )
