@@ -10,7 +10,7 @@ from typing import Any
 from bot.admin_cli import _report, _resolve
 from bot.config import Settings
 from bot.context import SystemClock
-from domain.dates import DateError, fmt, parse_due
+from domain.dates import DateError, fmt, parse_due, parse_recurrence
 from domain.sheets import read_rows, template_xlsx
 from domain.task_texts import status_label
 from storage import migrate, task_import, task_notices, tasks
@@ -30,6 +30,7 @@ def add_parsers(commands: Any) -> None:
     add.add_argument("--target", type=float, help="a quantity to reach, e.g. 12")
     add.add_argument("--measure", help='its unit, e.g. "căn"')
     add.add_argument("--no-confirm", action="store_true", help="'Hoàn thành' closes it without the office")
+    add.add_argument("--repeat", help='"hằng tuần", "hằng tháng", "hằng quý" or "hằng năm"')
     task.add_parser("import", help="tasks from .xlsx/.csv").add_argument("file")
     task.add_parser("template", help="write the import template").add_argument("file")
     task.add_parser("list", help="open tasks")
@@ -63,6 +64,11 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
                 due = parse_due(args.due, today=today) if args.due else None
             except DateError as exc:
                 raise OfficialError(str(exc)) from None
+            recurrence = parse_recurrence(args.repeat) if args.repeat else None
+            if args.repeat and recurrence is None:
+                raise OfficialError(
+                    f"«{args.repeat}» không hợp lệ; chọn hằng tuần, hằng tháng, hằng quý, hằng năm"
+                )
             lead = await _resolve(session, args.unit)
             cooperating = [(await _resolve(session, name)).id for name in args.coop]
             directive = (
@@ -81,6 +87,7 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
                 target_quantity=args.target,
                 target_measure=args.measure,
                 needs_confirmation=not args.no_confirm,
+                recurrence=recurrence,
                 now=now,
             )
             notified = await task_notices.notify_assigned(session, task=task, today=today, now=now)

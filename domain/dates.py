@@ -156,3 +156,38 @@ def _weekday(today: dt.date, weekday: int, *, next_week: bool | None) -> dt.date
         return today + dt.timedelta(days=ahead)
     start = monday + dt.timedelta(weeks=1 if next_week else 0)
     return start + dt.timedelta(days=weekday)
+
+
+RECURRENCES = {"weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý", "yearly": "hằng năm"}
+_RECURRENCE_WORDS = {
+    "hang tuan": "weekly",
+    "moi tuan": "weekly",
+    "weekly": "weekly",
+    "hang thang": "monthly",
+    "moi thang": "monthly",
+    "monthly": "monthly",
+    "hang quy": "quarterly",
+    "moi quy": "quarterly",
+    "quarterly": "quarterly",
+    "hang nam": "yearly",
+    "moi nam": "yearly",
+    "yearly": "yearly",
+}
+
+
+def parse_recurrence(text: str) -> str | None:
+    """'hằng tháng', 'hàng tháng', 'mỗi tháng' → 'monthly'; unknown → None."""
+    return _RECURRENCE_WORDS.get(accent_free_key(text))
+
+
+def next_due(due: dt.date, recurrence: str) -> dt.date:
+    """The next deadline of a recurring task: the same day of the next period, the end of the
+    month staying the end of the month (31/01 → 28/02 → 31/03)."""
+    if recurrence == "weekly":
+        return due + dt.timedelta(weeks=1)
+    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[recurrence]
+    month_index = due.month - 1 + months
+    year, month = due.year + month_index // 12, month_index % 12 + 1
+    if due == end_of_month(due.year, due.month):
+        return end_of_month(year, month)
+    return dt.date(year, month, min(due.day, end_of_month(year, month).day))

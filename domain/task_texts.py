@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from domain.callbacks import Callback
-from domain.dates import fmt
+from domain.dates import RECURRENCES, fmt
 from domain.statuses import TaskStatus
 from domain.tasks import QUICK_PERCENTS, can_report, days_overdue
 
@@ -59,6 +59,7 @@ class TaskView:
     cooperating: Sequence[str] = ()
     target_quantity: float | None = None
     target_measure: str | None = None
+    recurrence: str | None = None
     progress_quantity: float | None = None
     progress_percent: int | None = None
     acknowledged: Sequence[str] = field(default_factory=tuple)
@@ -107,6 +108,8 @@ def task_card(view: TaskView, today: dt.date, *, show_acks: bool = False) -> str
     if view.cooperating:
         lines.append("Phối hợp: " + ", ".join(escape(u) for u in view.cooperating))
     lines.append(due_line(view, today))
+    if view.recurrence:
+        lines.append(f"Lặp lại: {RECURRENCES.get(view.recurrence, view.recurrence)}")
     lines.append(f"Trạng thái: {status_label(view.status)}")
     progress = progress_line(view)
     if progress:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.dates import DateError, parse_due
+from domain.dates import DateError, parse_due, parse_recurrence
 from domain.people import RowError, parse_yes
 from domain.sheets import SheetRow
 from storage import task_notices, tasks, units
@@ -25,6 +25,7 @@ HEADERS = (
     "Chỉ tiêu",
     "Đơn vị tính",
     "Cần xác nhận",
+    "Lặp lại",
 )
 EXAMPLES = (
     (
@@ -110,6 +111,16 @@ async def import_tasks(
                 session, number=number, issued_on=issued_on, summary=row.get("trich yeu") or number
             )
             directive_id = directive.id
+        repeat_text = row.get("lap lai")
+        recurrence = parse_recurrence(repeat_text) if repeat_text else None
+        if repeat_text and recurrence is None:
+            result.errors.append(
+                RowError(
+                    row.number,
+                    f"Lặp lại «{repeat_text}» không hợp lệ (hằng tuần, hằng tháng, hằng quý, hằng năm).",
+                )
+            )
+            continue
         confirm_text = row.get("can xac nhan")
         task = await tasks.add_task(
             session,
@@ -123,6 +134,7 @@ async def import_tasks(
             target_measure=row.get("don vi tinh") or None,
             needs_confirmation=parse_yes(confirm_text) if confirm_text else True,
             created_by_id=actor_id,
+            recurrence=recurrence,
             now=now,
         )
         if notify:

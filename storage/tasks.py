@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.dates import Due
+from domain.dates import RECURRENCES, Due, next_due
 from domain.statuses import OPEN_STATUSES, TaskStatus
 from domain.task_texts import TaskView
 from domain.tasks import Progress
@@ -71,9 +71,11 @@ async def add_task(
     target_measure: str | None = None,
     needs_confirmation: bool = True,
     created_by_id: int | None = None,
+    recurrence: str | None = None,
 ) -> Task:
     """Create a task (status mới); the original deadline is kept for ever beside the current one."""
     task = Task(
+        recurrence=recurrence,
         title=" ".join(title.split())[:500],
         body=body,
         lead_unit_id=lead_unit_id,
@@ -156,6 +158,7 @@ async def task_view(session: AsyncSession, *, task: Task, with_acks: bool = Fals
         cooperating=tuple(cooperating),
         target_quantity=task.target_quantity,
         target_measure=task.target_measure,
+        recurrence=task.recurrence,
         progress_quantity=task.progress_quantity,
         progress_percent=task.progress_percent,
         acknowledged=tuple(acked),
@@ -274,6 +277,7 @@ async def change_task(
         return ChangeResult(Change.STALE, task)
     if allowed_from is not None and task.status not in allowed_from:
         return ChangeResult(Change.NOT_NOW, task)
+    was_done, recurrence = task.status == TaskStatus.DONE, task.recurrence  # before the update refreshes it
     values: dict[str, object] = {"version": task.version + 1, **fields}
     if new_status is not None:
         values["status"] = new_status
@@ -290,6 +294,8 @@ async def change_task(
     )
     if not result.rowcount:
         return ChangeResult(Change.STALE, await get_task(session, task_id=task_id))
+    if new_status == TaskStatus.DONE and recurrence and not was_done:
+        await _next_occurrence(session, task=task, at=at)
     if new_status in (TaskStatus.DONE, TaskStatus.AWAITING_CONFIRMATION) or "due_on" in fields:
         # Reminders for the old deadline, or for finished work, must not go out any more.
         await outbox.cancel_pending(session, key_prefix=f"task:{task_id}:due:", now=at)
@@ -394,3 +400,33 @@ async def open_tasks(session: AsyncSession) -> list[Task]:
         .order_by(col(Task.due_on).is_(None), col(Task.due_on), col(Task.id))
     )
     return list(result.all())
+
+
+async def _next_occurrence(session: AsyncSession, *, task: Task, at: dt.datetime) -> Task:
+    """A recurring task, once done, hands out its next occurrence (same units, people, target)."""
+    from storage import task_notices  # (task_notices builds on this module)
+
+    base = task.due_on or at.date()
+    due_on = next_due(base, task.recurrence or "monthly")
+    cooperating = (await session.exec(select(TaskUnit.unit_id).where(TaskUnit.task_id == task.id))).all()
+    named = (
+        await session.exec(select(TaskOfficial.official_id).where(TaskOfficial.task_id == task.id))
+    ).all()
+    following = await add_task(
+        session,
+        title=task.title,
+        body=task.body,
+        lead_unit_id=task.lead_unit_id,
+        now=at,
+        due=Due(due_on, f"{RECURRENCES.get(task.recurrence or '', '')}, hạn {due_on:%d/%m/%Y}"),
+        directive_id=task.directive_id,
+        cooperating_unit_ids=list(cooperating),
+        official_ids=list(named),
+        target_quantity=task.target_quantity,
+        target_measure=task.target_measure,
+        needs_confirmation=task.needs_confirmation,
+        created_by_id=task.created_by_id,
+        recurrence=task.recurrence,
+    )
+    await task_notices.notify_assigned(session, task=following, today=at.date(), now=at)
+    return following
