@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,11 @@ from bot.config import Settings
 from bot.context import SystemClock
 from domain import house_texts
 from domain.sheets import read_rows, rows_xlsx, template_xlsx
+from domain.vntext import accent_free_key
 from storage import households, migrate, units
 from storage.db import create_engine, session_factory
+from storage.models import Household
+from storage.officials import OfficialError
 
 
 def add_parsers(commands: Any) -> None:
@@ -22,6 +26,18 @@ def add_parsers(commands: Any) -> None:
     )
     house.add_parser("template", help="write the import template").add_argument("file")
     house.add_parser("import", help="households from .xlsx/.csv").add_argument("file")
+    add = house.add_parser("add", help="add one household")
+    add.add_argument("--unit", required=True, help="the commune or ward")
+    add.add_argument("--name", required=True, help="head of household")
+    add.add_argument("--hamlet")
+    add.add_argument("--track", help="beneficiary track, e.g. 'Gia đình người có công'")
+    add.add_argument("--kind", help="'xây mới' or 'sửa chữa'")
+    stage = house.add_parser("stage", help="move a household to a stage (forward only)")
+    stage.add_argument("id", type=int)
+    stage.add_argument("stage", help="e.g. 'đang thi công', 'đã bàn giao'")
+    stage.add_argument("--on", help="dd/mm/yyyy (default: today)")
+    listing = house.add_parser("list", help="households with ids and stages")
+    listing.add_argument("--unit", help="one commune only")
     export = house.add_parser("export", help="every household with its stage and photo count (.xlsx)")
     export.add_argument("file")
     export.add_argument("--unit", help="one commune only")
@@ -62,6 +78,8 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
                         session, rows=read_rows(data, args.file), programme=programme, now=SystemClock().now()
                     )
                 )
+            if args.action in ("add", "stage", "list"):
+                return await _change(session, args, programme, settings)
             unit_ids = None
             if args.unit:
                 match = await units.find_unit(session, query=args.unit)
@@ -79,3 +97,55 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
         return 0
     finally:
         await engine.dispose()
+
+
+async def _change(session: Any, args: argparse.Namespace, programme: Any, settings: Settings) -> int:
+    now = SystemClock().now()
+    if args.action == "add":
+        match = await units.find_unit(session, query=args.unit)
+        if match.found is None:
+            raise OfficialError(f"đơn vị «{args.unit}» chưa rõ")
+        track = programme.parse_choice(args.track, programme.tracks) if args.track else None
+        kind = programme.parse_choice(args.kind, programme.work_kinds) if args.kind else None
+        if (args.track and track is None) or (args.kind and kind is None):
+            raise OfficialError("diện hoặc loại công trình không hợp lệ")
+        household = await households.add_household(
+            session,
+            programme=programme,
+            unit_id=match.found.unit_id,
+            head_name=args.name,
+            hamlet=args.hamlet,
+            track=track,
+            work_kind=kind,
+            now=now,
+        )
+        print(f"đã thêm hộ #{household.id} {household.head_name} ({match.found.name})")
+        return 0
+    if args.action == "stage":
+        household = await session.get(Household, args.id)
+        stage = programme.parse_choice(args.stage, dict(programme.stages))
+        if household is None or stage is None:
+            raise OfficialError("không có hộ này, hoặc giai đoạn không hợp lệ")
+        on = (
+            dt.datetime.strptime(args.on, "%d/%m/%Y").date()
+            if args.on
+            else now.astimezone(settings.tz).date()
+        )
+        moved = await households.set_stage(
+            session, household=household, stage=stage, on=on, programme=programme, official_id=None, now=now
+        )
+        print(
+            f"#{household.id} {household.head_name}: {programme.stage_label(household.stage)}"
+            + ("" if moved else " (giữ nguyên: chỉ chuyển tới giai đoạn sau)")
+        )
+        return 0
+    names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
+    for unit_id, _ in await households.units_with_households(session, programme=programme.key):
+        if args.unit and accent_free_key(args.unit) not in accent_free_key(names.get(unit_id, "")):
+            continue
+        for house in await households.households_of(session, unit_id=unit_id, programme=programme.key):
+            print(
+                f"#{house.id}\t{names.get(unit_id, '')}\t{house.hamlet or ''}\t{house.head_name}\t"
+                f"{programme.stage_label(house.stage)}"
+            )
+    return 0

@@ -188,3 +188,31 @@ EXPORT_HEADERS: Sequence[str] = (
 def export_caption(unit: str | None, count: int) -> str:
     where = f" — {escape(unit)}" if unit else ""
     return f"📊 Danh sách {count} hộ{where} với giai đoạn và số ảnh minh chứng."
+
+
+def add_usage() -> str:
+    return (
+        "Cách dùng: <code>/addhouse Họ tên chủ hộ; thôn/ấp; diện; xây mới hoặc sửa chữa</code> "
+        "(Văn phòng thêm <code>; tên xã</code> ở cuối)."
+    )
+
+
+def add_which_commune() -> str:
+    return "Chưa rõ xã/phường của hộ: thêm <code>; tên xã</code> ở cuối lệnh."
+
+
+def add_bad_choice(programme: Programme) -> str:
+    return (
+        "Diện hoặc loại công trình không hợp lệ. Diện: "
+        + escape(", ".join(programme.tracks.values()))
+        + ". Loại: "
+        + escape(", ".join(programme.work_kinds.values()))
+        + "."
+    )
+
+
+def added(head_name: str, unit: str) -> str:
+    return (
+        f"Đã thêm hộ <b>{escape(head_name)}</b> ({escape(unit)}) vào danh sách. Gửi ảnh kèm chú thích "
+        f"«khởi công nhà hộ {escape(head_name)}» để cập nhật tiến độ."
+    )

@@ -25,6 +25,7 @@ OFFICIAL_COMMANDS: Sequence[tuple[str, str]] = (
     ("task", "Xem một nhiệm vụ: /task số"),
     ("houses", "Tiến độ xóa nhà tạm: /houses tên xã"),
     ("exporthouses", "Tải danh sách hộ (Excel)"),
+    ("addhouse", "Thêm hộ: họ tên; thôn; diện; loại"),
     ("officials", "Danh sách cán bộ của đơn vị"),
 )
 LEADER_COMMANDS: Sequence[tuple[str, str]] = (

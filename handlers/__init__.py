@@ -78,6 +78,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(MEMBERS(house_views.pick_unit), pattern=pattern(house_views.UNIT_PICK))
     )
     app.add_handler(CommandHandler("exporthouses", MEMBERS(house_views.export_houses)))
+    app.add_handler(CommandHandler("addhouse", MEMBERS(access.private_only(house_views.add_house))))
 
     # Everyone linked: the unit's officials (an official sees only their own unit).
     app.add_handler(CommandHandler("officials", MEMBERS(people.list_officials)))

@@ -8,6 +8,7 @@ from bot.context import BotContext
 from domain import house_texts, people_texts
 from domain.render import split_message
 from domain.sheets import rows_xlsx
+from domain.statuses import LOCAL_UNIT_KINDS
 from handlers.access import can_see_unit, sees_all_units
 from handlers.houses import programme_of as _programme
 from handlers.people import unit_buttons
@@ -106,3 +107,44 @@ async def export_houses(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_document(  # type: ignore[union-attr]
         workbook, filename="xoa-nha-tam.xlsx", caption=house_texts.export_caption(unit_name, len(rows))
     )
+
+
+async def add_house(update: Update, context: BotContext) -> None:
+    """/addhouse Họ tên chủ hộ; thôn/ấp; diện; xây mới|sửa chữa[; xã] — a household joins the list."""
+    official, message = context.official, update.effective_message
+    assert official is not None and message is not None
+    programme = _programme(context)
+    parts = [p.strip() for p in (message.text or "").partition(" ")[2].split(";")]
+    name, hamlet, track_text, kind_text, unit_text = (*parts, "", "", "", "")[:5]
+    if not name:
+        await message.reply_html(house_texts.add_usage())
+        return
+    unit_id = official.unit_id
+    async with context.services.db.begin() as session:
+        if unit_text:
+            match = await units.find_unit(session, query=unit_text)
+            unit_id = match.found.unit_id if match.found else None
+        unit = await units.get_unit(session, unit_id=unit_id)
+        if unit is None or unit.kind not in LOCAL_UNIT_KINDS:
+            await message.reply_html(house_texts.add_which_commune())
+            return
+        if not can_see_unit(official, unit.id):
+            await message.reply_html(people_texts.other_unit_refused())
+            return
+        track = programme.parse_choice(track_text, programme.tracks) if track_text else None
+        kind = programme.parse_choice(kind_text, programme.work_kinds) if kind_text else None
+        if (track_text and track is None) or (kind_text and kind is None):
+            await message.reply_html(house_texts.add_bad_choice(programme))
+            return
+        household = await households.add_household(
+            session,
+            programme=programme,
+            unit_id=unit.id or 0,
+            head_name=name,
+            hamlet=hamlet or None,
+            track=track,
+            work_kind=kind,
+            official_id=official.id,
+            now=context.services.clock.now(),
+        )
+    await message.reply_html(house_texts.added(household.head_name, unit.name))

@@ -140,3 +140,27 @@ def test_cli_template_import_export(
     assert main(["households", "export", "ra.xlsx"]) == 0
     exported = list(load_workbook(tmp_path / "ra.xlsx").active.iter_rows(values_only=True))
     assert exported[1][:3] == ("Xã Long Chữ", "Ấp 3", "Nguyễn Văn A") and exported[1][9] == 0
+    assert (
+        main(
+            [
+                "households",
+                "add",
+                "--unit",
+                "long chu",
+                "--name",
+                "Trần Thị B",
+                "--hamlet",
+                "Ấp 1",
+                "--kind",
+                "sửa chữa",
+            ]
+        )
+        == 0
+    )
+    assert main(["households", "stage", "2", "đang thi công", "--on", "20/11/2026"]) == 0
+    assert main(["households", "stage", "2", "chưa khởi công"]) == 0  # never backwards
+    assert main(["households", "list", "--unit", "long chu"]) == 0
+    out = capsys.readouterr().out
+    assert "đã thêm hộ #2 Trần Thị B (Xã Long Chữ)" in out
+    assert "#2 Trần Thị B: Đang thi công (giữ nguyên: chỉ chuyển tới giai đoạn sau)" in out
+    assert "#2\tXã Long Chữ\tẤp 1\tTrần Thị B\tĐang thi công" in out

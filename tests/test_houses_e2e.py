@@ -197,6 +197,24 @@ async def test_refusals_write_nothing(running_bot: RunningBot, bot_db, client: E
     assert list(running_bot.settings.data_dir.glob("photos/*/*")) == []  # no file kept either
 
 
+async def test_adding_a_household_in_the_bot(running_bot: RunningBot, bot_db, client: EmulatorClient) -> None:
+    await world(bot_db, client)
+    added = (await say(client, HUNG, "/addhouse Đỗ Văn E; Ấp 4; gia dinh nguoi co cong; sửa chữa"))[0]
+    assert added["message"]["text"].startswith("Đã thêm hộ Đỗ Văn E (Xã Long Hiệp) vào danh sách.")
+    wrong = (await say(client, HUNG, "/addhouse Đỗ Văn F; Ấp 4; diện lạ"))[0]["message"]["text"]
+    assert wrong.startswith("Diện hoặc loại công trình không hợp lệ.")
+    other = (await say(client, HUNG, "/addhouse Đỗ Văn G; Ấp 1; ; ; long huu"))[0]["message"]["text"]
+    assert other == "Đồng chí chỉ xem được dữ liệu của đơn vị mình."
+    async with bot_db() as session:
+        house = (await session.exec(select(Household).where(Household.head_name == "Đỗ Văn E"))).one()
+    assert (house.hamlet, house.track, house.work_kind, house.stage) == (
+        "Ấp 4",
+        "nguoi_co_cong",
+        "sua_chua",
+        "chua_khoi_cong",
+    )
+
+
 async def test_progress_and_export(running_bot: RunningBot, bot_db, client: EmulatorClient) -> None:
     await world(bot_db, client)
     detail = (await say(client, HUNG, "/houses"))[0]["message"]["text"]
