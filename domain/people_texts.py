@@ -232,3 +232,27 @@ def group_only() -> str:
 
 def not_registered_group() -> str:
     return "Nhóm này chưa được đăng ký."
+
+
+NO_UNIT = "(chưa có đơn vị)"
+
+
+def editable_fields() -> str:
+    return "Trường sửa được: ten, chucvu, donvi, vaitro, sdt, dungdau."
+
+
+def missing_unit() -> str:
+    return "Thiếu đơn vị."
+
+
+def unit_unclear(value: str, hint: str) -> str:
+    """Plain text (the caller escapes it when replying)."""
+    return f"Đơn vị «{value}» chưa rõ" + (f", có thể là: {hint}." if hint else ".")
+
+
+def bad_role(value: str) -> str:
+    return f"Vai trò «{value}» không hợp lệ (cán bộ, lãnh đạo, quản trị)."
+
+
+def bad_phone(value: str) -> str:
+    return f"Số điện thoại «{value}» không hợp lệ."

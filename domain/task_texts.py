@@ -309,3 +309,11 @@ def reply_to_what() -> str:
         "Tin nhắn được trả lời không phải là nhiệm vụ. Hãy trả lời (reply) đúng tin nhiệm vụ, "
         "hoặc gõ /tasks để xem danh sách."
     )
+
+
+def changed_meanwhile(task_id: int) -> str:
+    """An answer to a question that another change overtook."""
+    return (
+        f"Nhiệm vụ #{task_id} đã thay đổi trạng thái trong lúc chờ; thao tác chưa được ghi. "
+        f"Gõ /task {task_id} để xem tình trạng mới."
+    )

@@ -114,7 +114,7 @@ async def _overview(update: Update, context: BotContext) -> None:
         rows = await officials.list_officials(session)
     per_unit: dict[str, list[Official]] = {}
     for official, unit in rows:
-        per_unit.setdefault(unit.name if unit else "(chưa có đơn vị)", []).append(official)
+        per_unit.setdefault(unit.name if unit else people_texts.NO_UNIT, []).append(official)
     lines = [people_texts.officials_usage()]
     lines += [
         people_texts.units_overview_line(name, len(people), sum(p.telegram_user_id is None for p in people))
@@ -204,7 +204,7 @@ async def edit_official(update: Update, context: BotContext) -> None:
             raw[re.sub(r"[\s_]", "", key.lower())] = value.strip()
     try:
         if not raw or any(k not in EDIT_FIELDS for k in raw):
-            raise OfficialError("Trường sửa được: ten, chucvu, donvi, vaitro, sdt, dungdau.")
+            raise OfficialError(people_texts.editable_fields())
         changes = await _parse_fields(context, raw)
         async with context.services.db.begin() as session:
             fresh = await officials.get_official(session, official_id=official.id or 0)
@@ -232,22 +232,22 @@ async def _parse_fields(context: BotContext, raw: dict[str, str]) -> dict[str, o
         field = EDIT_FIELDS.get(key, key)
         if field == "unit_id":
             if not value:
-                raise OfficialError("Thiếu đơn vị.")
+                raise OfficialError(people_texts.missing_unit())
             async with context.services.db() as session:
                 match = await units.find_unit(session, query=value)
             if match.found is None:
                 hint = "; ".join(c.name for c in match.candidates[:3])
-                raise OfficialError(f"Đơn vị «{value}» chưa rõ" + (f", có thể là: {hint}." if hint else "."))
+                raise OfficialError(people_texts.unit_unclear(value, hint))
             fields["unit_id"] = match.found.unit_id
         elif field == "role":
             role = parse_role(value)
             if role is None:
-                raise OfficialError(f"Vai trò «{value}» không hợp lệ (cán bộ, lãnh đạo, quản trị).")
+                raise OfficialError(people_texts.bad_role(value))
             fields["role"] = role
         elif field == "phone":
             phone = normalize_phone(value) if value else None
             if value and phone is None:
-                raise OfficialError(f"Số điện thoại «{value}» không hợp lệ.")
+                raise OfficialError(people_texts.bad_phone(value))
             fields["phone"] = phone
         elif field == "is_unit_head":
             fields["is_unit_head"] = parse_yes(value)

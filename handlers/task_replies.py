@@ -148,11 +148,7 @@ async def _answer_outcome(update: Update, outcome: Change, task: Task | None, ok
         await _reply(update, ok_text)
         return True
     if outcome in (Change.STALE, Change.NOT_NOW) and task is not None:
-        await _reply(
-            update,
-            f"Nhiệm vụ #{task.id} đã thay đổi trạng thái trong lúc chờ; thao tác chưa được "
-            "ghi. Gõ /task " + str(task.id) + " để xem tình trạng mới.",
-        )
+        await _reply(update, task_texts.changed_meanwhile(task.id or 0))
     return False
 
 

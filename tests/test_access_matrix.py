@@ -185,9 +185,16 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
             ADMIN: "Đã hủy",
         },
     ),
-    ("/addhouse Hộ Thử; Ấp 1", {STRANGER: REFUSED_STRANGER, OFFICIAL_A: "Đã thêm hộ Hộ Thử (Xã Long Hiệp)",
-                               OFFICIAL_B: "Đã thêm hộ Hộ Thử (Xã Long Hựu)", LEADER: "Chưa rõ xã/phường",
-                               ADMIN: "Chưa rõ xã/phường"}),
+    (
+        "/addhouse Hộ Thử; Ấp 1",
+        {
+            STRANGER: REFUSED_STRANGER,
+            OFFICIAL_A: "Đã thêm hộ Hộ Thử (Xã Long Hiệp)",
+            OFFICIAL_B: "Đã thêm hộ Hộ Thử (Xã Long Hựu)",
+            LEADER: "Chưa rõ xã/phường",
+            ADMIN: "Chưa rõ xã/phường",
+        },
+    ),
     ("/khonglenh", members("Bot không có lệnh /khonglenh")),
     ("xin chào, báo cáo tiến độ", members("Bot chưa hiểu tin nhắn này")),
     # Last: its answer is three messages (text, chart, workbook); nothing may follow it in the chat.
