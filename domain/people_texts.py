@@ -216,10 +216,19 @@ def bad_value(reason: str) -> str:
     return escape(reason)
 
 
-def group_registered(title: str, was_new: bool) -> str:
+def group_registered(title: str, was_new: bool, detail: str = "full") -> str:
+    scope = (
+        "chỉ số liệu tổng hợp (không nêu tên nhiệm vụ, cán bộ)"
+        if detail == "counts"
+        else "đầy đủ (đơn vị, nhiệm vụ, cán bộ)"
+    )
     if not was_new:
-        return f"Nhóm «{escape(title)}» đã được đăng ký từ trước."
-    return f"Đã đăng ký nhóm «{escape(title)}». Nhóm sẽ nhận bản tổng hợp giao ban sáng thứ Hai."
+        return f"Nhóm «{escape(title)}» đã được đăng ký từ trước; bản tổng hợp gửi nhóm: {scope}."
+    return (
+        f"Đã đăng ký nhóm «{escape(title)}». Nhóm sẽ nhận bản tổng hợp giao ban sáng thứ Hai, {scope}. "
+        "Gõ <code>/registergroup soluong</code> để chỉ gửi số liệu, <code>/registergroup chitiet</code> "
+        "để gửi đầy đủ."
+    )
 
 
 def group_unregistered(title: str) -> str:

@@ -18,6 +18,9 @@ async def register_group(update: Update, context: BotContext) -> None:
     if chat.type == ChatType.PRIVATE:
         await message.reply_html(people_texts.group_only())
         return
+    # "/registergroup soluong": a wider group sees counts only; "chitiet" (the default): units and names.
+    word = (context.args or [""])[0].lower()
+    detail = {"soluong": "counts", "sốlượng": "counts", "chitiet": "full", "chitiết": "full"}.get(word)
     async with context.services.db.begin() as session:
         record, was_new = await chats.register_chat(
             session,
@@ -25,8 +28,9 @@ async def register_group(update: Update, context: BotContext) -> None:
             title=chat.title or str(chat.id),
             now=context.services.clock.now(),
             actor_id=context.official.id if context.official else None,
+            detail=detail,
         )
-    await message.reply_html(people_texts.group_registered(record.title, was_new))
+    await message.reply_html(people_texts.group_registered(record.title, was_new, record.digest_detail))
 
 
 async def unregister_group(update: Update, context: BotContext) -> None:

@@ -31,14 +31,36 @@ async def news_chats(session: AsyncSession) -> list[Chat]:
 
 
 async def register_chat(
-    session: AsyncSession, *, telegram_chat_id: int, title: str, now: dt.datetime, actor_id: int | None
+    session: AsyncSession,
+    *,
+    telegram_chat_id: int,
+    title: str,
+    now: dt.datetime,
+    actor_id: int | None,
+    detail: str | None = None,
 ) -> tuple[Chat, bool]:
-    """Register a group (leaders' group by default receives digests); returns (chat, was_new)."""
+    """Register a group (it receives the digest: in full, or counts only); returns (chat, was_new).
+    Registering again only changes the detail, when one is given."""
     chat = await get_registered_chat(session, telegram_chat_id=telegram_chat_id)
     if chat is not None:
+        if detail is not None and detail != chat.digest_detail:
+            chat.digest_detail = detail
+            await add_audit(
+                session,
+                at=now,
+                action="chats.detail",
+                official_id=actor_id,
+                entity="chat",
+                entity_id=chat.id,
+                detail={"digest_detail": detail},
+            )
         return chat, False
     chat = Chat(
-        telegram_chat_id=telegram_chat_id, title=title[:255], receives_digest=True, registered_by_id=actor_id
+        telegram_chat_id=telegram_chat_id,
+        title=title[:255],
+        receives_digest=True,
+        digest_detail=detail or "full",
+        registered_by_id=actor_id,
     )
     session.add(chat)
     await session.flush()

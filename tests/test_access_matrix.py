@@ -219,7 +219,14 @@ GROUP_COMMANDS: list[tuple[str, dict[int, str | None]]] = [
     ("/assign", leaders_and_admins(PRIVATE_ONLY) | {STRANGER: IGNORED}),
     ("/khonglenh", dict.fromkeys(PRIVATE, IGNORED)),
     ("xin chào cả nhóm", dict.fromkeys(PRIVATE, IGNORED)),
-    ("/registergroup", admin_only("Nhóm «Lãnh đạo tỉnh» đã được đăng ký từ trước.") | {STRANGER: IGNORED}),
+    ("/registergroup", admin_only("Nhóm «Lãnh đạo tỉnh» đã được đăng ký từ trước") | {STRANGER: IGNORED}),
+    (
+        "/registergroup soluong",
+        admin_only(
+            "Nhóm «Lãnh đạo tỉnh» đã được đăng ký từ trước; bản tổng hợp gửi nhóm: chỉ số liệu tổng hợp"
+        )
+        | {STRANGER: IGNORED},
+    ),
 ]
 
 
