@@ -36,6 +36,19 @@ class RedeemResult:
     official: Official | None = None
 
 
+async def _revoke_unused(session: AsyncSession, *, official_id: int, now: dt.datetime) -> None:
+    """Codes issued to the official and never used stop working."""
+    await session.exec(
+        update(Invitation)
+        .where(
+            col(Invitation.official_id) == official_id,
+            col(Invitation.used_at).is_(None),
+            col(Invitation.revoked_at).is_(None),
+        )
+        .values(revoked_at=now)
+    )
+
+
 def new_code() -> str:
     """A fresh code that fits a t.me deep link (A–Z, a–z, 0–9, _ and -)."""
     return secrets.token_urlsafe(12)
@@ -50,15 +63,7 @@ async def issue_invitation(
     actor_id: int | None = None,
 ) -> str:
     """A new code for the official; earlier unused ones stop working. Returns the plain code."""
-    await session.exec(
-        update(Invitation)
-        .where(
-            col(Invitation.official_id) == official.id,
-            col(Invitation.used_at).is_(None),
-            col(Invitation.revoked_at).is_(None),
-        )
-        .values(revoked_at=now)
-    )
+    await _revoke_unused(session, official_id=official.id or 0, now=now)
     code = new_code()
     session.add(
         Invitation(official_id=official.id, code_hash=invitation_hash(code), expires_at=now + valid_for)
@@ -191,15 +196,7 @@ async def unlink(
 ) -> None:
     """Detach the Telegram account (a lost phone); pending invitations are revoked too."""
     official.telegram_user_id = None
-    await session.exec(
-        update(Invitation)
-        .where(
-            col(Invitation.official_id) == official.id,
-            col(Invitation.used_at).is_(None),
-            col(Invitation.revoked_at).is_(None),
-        )
-        .values(revoked_at=now)
-    )
+    await _revoke_unused(session, official_id=official.id or 0, now=now)
     await add_audit(
         session,
         at=now,

@@ -116,11 +116,13 @@ async def test_seed_real_province_finds_every_commune_without_accents(db) -> Non
     assert again.created == 0 and again.existing == len(official_list)
 
 
-async def test_unknown_province_suggests(db) -> None:
+async def test_unknown_province_is_refused_and_a_near_one_found(db) -> None:
     async with db.begin() as session:
         with pytest.raises(units.UnknownProvinceError) as caught:
-            await units.seed_province(session, province_name="Tây Ninh Bắc Giang Xyz", now=NOW)
-    assert caught.value.suggestions == [] or all(isinstance(s, str) for s in caught.value.suggestions)
+            await units.seed_province(session, province_name="Không Có Tỉnh Này", now=NOW)
+        near = await units.seed_province(session, province_name="tay nin", now=NOW)  # a typo
+    assert caught.value.suggestions == []
+    assert near.province.name == "Tây Ninh"
 
 
 def _row(number: int, **cells: str) -> SheetRow:
