@@ -119,7 +119,7 @@ async def test_seed_real_province_finds_every_commune_without_accents(db) -> Non
 async def test_unknown_province_is_refused_and_a_near_one_found(db) -> None:
     async with db.begin() as session:
         with pytest.raises(units.UnknownProvinceError) as caught:
-            await units.seed_province(session, province_name="Không Có Tỉnh Này", now=NOW)
+            await units.seed_province(session, province_name="zzzz qqqq", now=NOW)
         near = await units.seed_province(session, province_name="tay nin", now=NOW)  # a typo
     assert caught.value.suggestions == []
     assert near.province.name == "Tây Ninh"
