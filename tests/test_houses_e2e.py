@@ -172,6 +172,23 @@ async def test_photo_without_caption_asks_which_household_and_stage(
     assert house.stage == "dang_thi_cong" and (house.gps_lat, house.gps_lon) == (10.5, 106.5)
 
 
+async def test_an_album_follows_its_first_photo(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    ids = await world(bot_db, client)
+    first = await client.photo(
+        HUNG, picture(5), caption="hoàn thành nhà hộ Lê Văn C", media_group_id="album-1"
+    )
+    await client.photo(HUNG, picture(6), media_group_id="album-1")
+    last = await client.photo(HUNG, picture(7), media_group_id="album-1")
+    await wait_processed(bot_db, last["update_id"])
+    async with bot_db() as session:
+        album = (await session.exec(select(Photo).where(Photo.media_group_id == "album-1"))).all()
+    assert len(album) == 3 and {p.household_id for p in album} == {ids["Lê Văn C"]}
+    replies = [r for r in await client.records(HUNG, after=first["seq"]) if r["kind"] == "send"]
+    assert sum(r["message"]["text"].startswith("🏠 Hộ Lê Văn C") for r in replies) == 1  # one answer
+
+
 async def test_refusals_write_nothing(running_bot: RunningBot, bot_db, client: EmulatorClient) -> None:
     await world(bot_db, client)
     pdf = b"%PDF-1.4\n" + b"0" * 2000
