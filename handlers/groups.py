@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Message, Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
@@ -12,11 +12,8 @@ from storage import chats
 
 async def register_group(update: Update, context: BotContext) -> None:
     """/registergroup in a group: the bot serves it from now on."""
-    chat, message = update.effective_chat, update.effective_message
+    chat, message = await _group(update)
     if chat is None or message is None:
-        return
-    if chat.type == ChatType.PRIVATE:
-        await message.reply_html(people_texts.group_only())
         return
     # "/registergroup soluong": a wider group sees counts only; "chitiet" (the default): units and names.
     word = (context.args or [""])[0].lower()
@@ -35,11 +32,8 @@ async def register_group(update: Update, context: BotContext) -> None:
 
 async def unregister_group(update: Update, context: BotContext) -> None:
     """/unregistergroup in a group: the bot ignores it from now on."""
-    chat, message = update.effective_chat, update.effective_message
+    chat, message = await _group(update)
     if chat is None or message is None:
-        return
-    if chat.type == ChatType.PRIVATE:
-        await message.reply_html(people_texts.group_only())
         return
     async with context.services.db.begin() as session:
         record = await chats.get_registered_chat(session, telegram_chat_id=chat.id)
@@ -53,3 +47,14 @@ async def unregister_group(update: Update, context: BotContext) -> None:
     await message.reply_html(
         people_texts.group_unregistered(record.title) if record else people_texts.not_registered_group()
     )
+
+
+async def _group(update: Update) -> tuple[Chat | None, Message | None]:
+    """The group and the command's message; (None, None) after explaining in a private chat."""
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None:
+        return None, None
+    if chat.type == ChatType.PRIVATE:
+        await message.reply_html(people_texts.group_only())
+        return None, None
+    return chat, message

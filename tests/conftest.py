@@ -169,3 +169,16 @@ async def bot_db(running_bot: RunningBot) -> AsyncIterator[async_sessionmaker[As
     engine = create_engine(running_bot.settings.database_url)
     yield session_factory(engine)
     await engine.dispose()
+
+
+@pytest.fixture
+def seeded_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A working folder whose SQLite database holds Tây Ninh and its communes, for CLI tests."""
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["units", "seed", "--province", "tay ninh"]) == 0
+    assert "Tây Ninh: thêm 96" in capsys.readouterr().out  # the province and its 96 communes and wards
+    return tmp_path

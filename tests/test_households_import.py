@@ -104,12 +104,8 @@ def test_another_programme_is_configuration_only() -> None:
     assert XOA_NHA_TAM.stage_from_text("bàn giao nhà hộ Nguyễn Văn A") == "da_ban_giao"
 
 
-def test_cli_template_import_export(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    assert main(["units", "seed", "--province", "tay ninh"]) == 0
+def test_cli_template_import_export(seeded_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path = seeded_cli
     assert main(["households", "template", "ho.xlsx"]) == 0
     template = load_workbook(tmp_path / "ho.xlsx").active
     (tmp_path / "ho.csv").write_bytes(

@@ -106,14 +106,8 @@ def test_unreadable_files_are_refused_in_vietnamese() -> None:
         read_rows(b"not a zip", "ds.xlsx")
 
 
-def test_cli_templates_seed_import_and_invite(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    assert main(["units", "seed", "--province", "tay ninh"]) == 0
-    assert "Tây Ninh: thêm 96" in capsys.readouterr().out
+def test_cli_templates_seed_import_and_invite(seeded_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path = seeded_cli
     assert main(["units", "template", "don-vi.xlsx"]) == 0
     assert main(["officials", "template", "can-bo.xlsx"]) == 0
     assert main(["units", "import", "don-vi.xlsx"]) == 0
@@ -133,12 +127,8 @@ def test_cli_templates_seed_import_and_invite(
     assert "đơn vị «nowhere» chưa rõ" in capsys.readouterr().err
 
 
-def test_cli_tasks_add_import_and_list(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    assert main(["units", "seed", "--province", "tay ninh"]) == 0
+def test_cli_tasks_add_import_and_list(seeded_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path = seeded_cli
     assert (
         main(
             [
@@ -209,12 +199,7 @@ def test_cli_tasks_add_import_and_list(
     assert len(listed) == 2 and listed[1].startswith("#1\t31/12/2099\tMới giao\tXóa nhà tạm")
 
 
-def test_cli_meetings_add_postpone_cancel(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    assert main(["units", "seed", "--province", "tay ninh"]) == 0
+def test_cli_meetings_add_postpone_cancel(seeded_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(
             [
