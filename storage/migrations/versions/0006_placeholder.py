@@ -1,0 +1,27 @@
+"""units and people (issues 11.1-11.4)
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-25 09:30:00
+
+A slot in the chain, filled in by the work named above (empty until then).
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+import sqlmodel  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
