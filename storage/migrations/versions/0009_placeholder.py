@@ -5,7 +5,7 @@ Revises: 0008
 Create Date: 2026-11-25 09:30:00
 
 A slot in the chain, filled in by the work named above (empty until then).
-"""people and invitations (issues 10.2, 11.1, 11.2, 11.4)
+"""
 
 from collections.abc import Sequence
 

@@ -5,7 +5,7 @@ Revises: 0009
 Create Date: 2026-11-25 09:30:00
 
 A slot in the chain, filled in by the work named above (empty until then).
-"""reports (issue 10.4-10.5)
+"""
 
 from collections.abc import Sequence
 
