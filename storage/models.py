@@ -129,8 +129,10 @@ class Task(SQLModel, table=True):
     recurrence: str | None = Field(default=None, max_length=50)
     target_quantity: float | None = None
     target_measure: str | None = Field(default=None, max_length=50)
+    # One progress, two views kept consistent by storage: percent always, quantity when there is a target.
     progress_quantity: float | None = None
-    progress_percent: int | None = None
+    progress_percent: float | None = None
+    progress_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)  # when it was sent
     status: str = Field(default="new", max_length=30, index=True)
     needs_confirmation: bool = True
     created_by_id: int | None = _fk("official.id")
@@ -171,7 +173,7 @@ class TaskUpdate(SQLModel, table=True):
     at: dt.datetime = Field(sa_type=UTCDateTime)  # when the official sent it (message.date)
     new_status: str | None = Field(default=None, max_length=30)
     progress_quantity: float | None = None
-    progress_percent: int | None = None
+    progress_percent: float | None = None
     note: str | None = None
     telegram_update_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
