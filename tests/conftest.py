@@ -182,3 +182,10 @@ def seeded_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
     assert main(["units", "seed", "--province", "tay ninh"]) == 0
     assert "Tây Ninh: thêm 96" in capsys.readouterr().out  # the province and its 96 communes and wards
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _data_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings built by any test default to its tmp folder, never the clone's ./data (issue 11.15)."""
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'data' / 'nhacviec.db'}")
