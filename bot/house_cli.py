@@ -12,7 +12,7 @@ from bot.admin_cli import _report
 from bot.config import Settings
 from bot.context import SystemClock
 from domain import house_texts
-from domain.sheets import read_rows, rows_xlsx, template_xlsx
+from domain.sheets import read_rows, template_xlsx
 from domain.vntext import accent_free_key
 from storage import households, migrate, units
 from storage.db import create_engine, session_factory
@@ -38,6 +38,9 @@ def add_parsers(commands: Any) -> None:
     stage.add_argument("--on", help="dd/mm/yyyy (default: today)")
     listing = house.add_parser("list", help="households with ids and stages")
     listing.add_argument("--unit", help="one commune only")
+    house.add_parser(
+        "progress", help="houses at each stage now, per commune, and the running totals"
+    ).add_argument("--unit", help="one commune only")
     export = house.add_parser("export", help="every household with its stage and photo count (.xlsx)")
     export.add_argument("file")
     export.add_argument("--unit", help="one commune only")
@@ -87,11 +90,12 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
                     print(f"không tìm thấy đơn vị «{args.unit}»")
                     return 1
                 unit_ids = [match.found.unit_id]
-            names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
-            rows = await households.export_rows(
-                session, programme=programme, unit_ids=unit_ids, unit_names=names
-            )
-        workbook = rows_xlsx("Ho gia dinh", house_texts.EXPORT_HEADERS, rows)
+            rows, per_unit = await households.export_data(session, programme=programme, unit_ids=unit_ids)
+        if args.action == "progress":
+            for line in house_texts.progress_table(programme, per_unit):
+                print(line)
+            return 0
+        workbook = house_texts.export_workbook(programme, rows, per_unit)
         await asyncio.to_thread(Path(args.file).write_bytes, workbook)
         print(f"đã ghi {len(rows)} hộ vào {args.file}")
         return 0

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from html import escape
 
 from domain.dates import fmt
-from domain.programmes import Programme, Progress, pace_text
+from domain.programmes import Programme, Progress, pace_text, stage_counts, stage_headers
+from domain.sheets import workbook_xlsx
 from domain.task_texts import number
 
 AS_FILE_TIP = (
@@ -116,9 +117,8 @@ def progress_lines(programme: Programme, unit: str, result: Progress, flagged: i
         f"🏠 <b>{escape(programme.name)}</b> — {escape(unit)}",
         f"Kế hoạch: {result.planned} {programme.unit_label}",
     ]
-    for key, label in programme.stages[1:]:
-        count = result.reached(key)
-        lines.append(f"{label}: {count} ({percent(count, result.planned)})")
+    for label, count in stage_counts(programme, result):
+        lines.append(f"{escape(label)}: {count} ({percent(count, result.planned)})")
     if result.by_track:
         lines.append("")
         lines.append("<b>Theo diện</b> (bàn giao/kế hoạch):")
@@ -127,6 +127,7 @@ def progress_lines(programme: Programme, unit: str, result: Progress, flagged: i
                 f"• {escape(programme.tracks.get(track, track))}: "
                 f"{counts.get(stages[-1], 0)}/{counts.get(stages[0], 0)}"
             )
+        lines.extend(_unrecorded("diện", result.planned, result.by_track, stages[0]))
     if result.by_kind:
         lines.append(
             "<b>Theo loại</b>: "
@@ -136,6 +137,7 @@ def progress_lines(programme: Programme, unit: str, result: Progress, flagged: i
                 for kind, counts in result.by_kind.items()
             )
         )
+        lines.extend(_unrecorded("loại", result.planned, result.by_kind, stages[0]))
     lines.append("")
     lines.append(
         f"Kinh phí: cam kết {money(result.pledged)}, đã giải ngân {money(result.transferred)} "
@@ -151,6 +153,12 @@ def progress_lines(programme: Programme, unit: str, result: Progress, flagged: i
     if flagged:
         lines.append(f"⚠️ {flagged} ảnh trùng cần kiểm tra.")
     return lines
+
+
+def _unrecorded(what: str, planned: int, groups: dict[str, dict[str, int]], first: str) -> list[str]:
+    """Houses in the plan that no group counts, so the breakdown visibly adds up to the plan."""
+    missing = planned - sum(counts.get(first, 0) for counts in groups.values())
+    return [f"• Chưa ghi {what}: {missing}"] if missing > 0 else []
 
 
 def overview_line(unit: str, result: Progress, programme: Programme) -> str:
@@ -183,6 +191,33 @@ EXPORT_HEADERS: Sequence[str] = (
     "Kinh độ",
     "Ghi chú",
 )
+
+
+def export_workbook(
+    programme: Programme, rows: Sequence[Sequence[object]], per_unit: Sequence[tuple[str, Progress]]
+) -> bytes:
+    """Every household, then a summary sheet: each stage as things stand, running totals labelled."""
+    summary: list[list[object]] = [
+        [name, result.planned, *(count for _, count in stage_counts(programme, result))]
+        for name, result in per_unit
+    ]
+    if len(summary) > 1:
+        summary.append(
+            ["Tổng cộng", *(sum(column) for column in zip(*(r[1:] for r in summary), strict=True))]
+        )
+    headers = ["Xã/phường", "Kế hoạch", *stage_headers(programme)]
+    return workbook_xlsx([("Ho gia dinh", EXPORT_HEADERS, rows), ("Tong hop", headers, summary)])
+
+
+def progress_table(programme: Programme, per_unit: Sequence[tuple[str, Progress]]) -> list[str]:
+    """Plain lines for the command line: each commune's plan, its houses at each stage, the totals."""
+    if not per_unit:
+        return [no_programme_data()]
+    return [
+        f"{name}: kế hoạch {result.planned}; "
+        + "; ".join(f"{label.lower()} {count}" for label, count in stage_counts(programme, result))
+        for name, result in per_unit
+    ]
 
 
 def export_caption(unit: str | None, count: int) -> str:

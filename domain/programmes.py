@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,10 @@ class Programme:
     deadline: dt.date | None = None
     # Words in a photo caption that name a stage, accent-free, longest first.
     stage_words: dict[str, str] = field(default_factory=dict)
+    # How people write a track or a kind of work ("hộ nghèo", "sửa"), accent-free, to its key.
+    aliases: dict[str, str] = field(default_factory=dict)
+    # Running totals worth a line of their own: (stage, label), counting the houses at or past it.
+    cumulative: tuple[tuple[str, str], ...] = ()
 
     def stage_index(self, stage: str) -> int:
         return [key for key, _ in self.stages].index(stage)
@@ -51,12 +56,24 @@ class Programme:
         return None
 
     def parse_choice(self, text: str, options: dict[str, str]) -> str | None:
-        """A track/kind/source as typed in a spreadsheet: its key or its label, without accents."""
-        wanted = accent_free_key(text)
-        for key, label in options.items():
-            if wanted in (accent_free_key(key.replace("_", " ")), accent_free_key(label)):
-                return key
-        return None
+        """A track/kind/stage as people type it: its key, its label or a common wording, without
+        accents, with or without "hộ"; a word that starts only one of them ("sua") is enough."""
+        wanted = _choice_key(text)
+        if not wanted:
+            return None
+        words = {_choice_key(key.replace("_", " ")): key for key in options}
+        words |= {_choice_key(label): key for key, label in options.items()}
+        words |= {_choice_key(alias): key for alias, key in self.aliases.items() if key in options}
+        if wanted in words:
+            return words[wanted]
+        starts = {key for word, key in words.items() if len(wanted) >= 3 and word.startswith(wanted)}
+        return starts.pop() if len(starts) == 1 else None
+
+    def parse_track(self, text: str) -> str | None:
+        return self.parse_choice(text, self.tracks)
+
+    def parse_work_kind(self, text: str) -> str | None:
+        return self.parse_choice(text, self.work_kinds)
 
 
 XOA_NHA_TAM = Programme(
@@ -83,6 +100,26 @@ XOA_NHA_TAM = Programme(
         ("da_ban_giao", "Đã bàn giao"),
     ),
     deadline=dt.date(2026, 12, 31),
+    aliases={
+        "nguoi co cong": "nguoi_co_cong",
+        "co cong": "nguoi_co_cong",
+        "gia dinh chinh sach": "nguoi_co_cong",
+        "chinh sach": "nguoi_co_cong",
+        "giam ngheo": "giam_ngheo",
+        "giam ngheo ben vung": "giam_ngheo",
+        "dan toc": "dan_toc",
+        "dan toc thieu so": "dan_toc",
+        "dtts": "dan_toc",
+        "ngheo": "phong_trao",
+        "can ngheo": "phong_trao",
+        "ngheo can ngheo": "phong_trao",
+        "phong trao": "phong_trao",
+        "phong trao thi dua": "phong_trao",
+        "xay": "xay_moi",
+        "lam moi": "xay_moi",
+        "sua": "sua_chua",
+    },
+    cumulative=(("dang_thi_cong", "Đã khởi công (lũy kế)"), ("hoan_thanh", "Đã hoàn thành (lũy kế)")),
     stage_words={
         "ban giao": "da_ban_giao",
         "khanh thanh": "da_ban_giao",
@@ -112,6 +149,8 @@ def load_programmes(text: str | None) -> dict[str, Programme]:
             stages=tuple((k, v) for k, v in raw["stages"]),
             deadline=deadline,
             stage_words={accent_free_key(k): v for k, v in raw.get("stage_words", {}).items()},
+            aliases=dict(raw.get("aliases", {})),
+            cumulative=tuple((k, v) for k, v in raw.get("cumulative", [])),
         )
         programmes[programme.key] = programme
     return programmes
@@ -128,10 +167,18 @@ class CaseRow:
     transferred: float
 
 
+def _choice_key(text: str) -> str:
+    """'Hộ nghèo' → 'ngheo': accent-free, with the words "hộ" and "và" and punctuation dropped."""
+    key = accent_free_key(text)
+    key = re.sub(r"\b(ho|va)\b", " ", key)
+    return " ".join(key.split())
+
+
 @dataclass
 class Progress:
     planned: int = 0
-    by_stage: dict[str, int] = field(default_factory=dict)  # at or past each stage
+    by_stage: dict[str, int] = field(default_factory=dict)  # at or past each stage (cumulative)
+    at_stage: dict[str, int] = field(default_factory=dict)  # at each stage now
     by_track: dict[str, dict[str, int]] = field(default_factory=dict)
     by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
     pledged: float = 0.0
@@ -140,18 +187,24 @@ class Progress:
     working_days_left: int | None = None
 
     def reached(self, stage: str) -> int:
+        """Houses at or past the stage: a running total, never shown under the stage's own name."""
         return self.by_stage.get(stage, 0)
+
+    def now_at(self, stage: str) -> int:
+        """Houses at the stage today (not yet past it)."""
+        return self.at_stage.get(stage, 0)
 
 
 def progress(
     programme: Programme, rows: Iterable[CaseRow], *, today: dt.date, working_days_left: int | None
 ) -> Progress:
-    """Planned, started, finished and handed over (each counts what reached at least that stage)."""
+    """Planned; the houses now at each stage; running totals of those at or past each stage."""
     result = Progress()
     order = [key for key, _ in programme.stages]
     for row in rows:
         result.planned += 1
         index = order.index(row.stage) if row.stage in order else 0
+        result.at_stage[order[index]] = result.at_stage.get(order[index], 0) + 1
         for stage in order[: index + 1]:
             result.by_stage[stage] = result.by_stage.get(stage, 0) + 1
             for bucket, key in ((result.by_track, row.track), (result.by_kind, row.work_kind)):
@@ -165,6 +218,16 @@ def progress(
     if remaining > 0 and working_days_left is not None:
         result.per_day_needed = remaining / max(1, working_days_left)
     return result
+
+
+def stage_counts(programme: Programme, result: Progress) -> list[tuple[str, int]]:
+    """(label, houses) for every stage as things stand, then the labelled running totals."""
+    now = [(label, result.now_at(key)) for key, label in programme.stages]
+    return now + [(label, result.reached(key)) for key, label in programme.cumulative]
+
+
+def stage_headers(programme: Programme) -> list[str]:
+    return [label for _, label in programme.stages] + [label for _, label in programme.cumulative]
 
 
 def pace_text(per_day: float) -> str:

@@ -7,7 +7,6 @@ from telegram import Update
 from bot.context import BotContext
 from domain import house_texts, people_texts
 from domain.render import split_message
-from domain.sheets import rows_xlsx
 from domain.statuses import LOCAL_UNIT_KINDS
 from handlers.access import can_see_unit, sees_all_units
 from handlers.houses import programme_of as _programme
@@ -63,10 +62,9 @@ async def show_houses(update: Update, context: BotContext) -> None:
     async with context.services.db() as session:
         if unit_ids is None:
             lines = [house_texts.overview_head(programme)]
-            for unit_id, name in await households.units_with_households(session, programme=programme.key):
-                result = await households.progress_of(
-                    session, programme=programme, unit_ids=[unit_id], today=today, working_days_left=left
-                )
+            for _unit_id, name, result in await households.progress_by_unit(
+                session, programme=programme, today=today, working_days_left=left
+            ):
                 lines.append(house_texts.overview_line(name, result, programme))
             if len(lines) == 1:
                 lines.append(house_texts.no_programme_data())
@@ -98,12 +96,10 @@ async def export_houses(update: Update, context: BotContext) -> None:
     unit_ids, unit_name, ok = await _scope(update, context)
     if not ok:
         return
+    programme = _programme(context)
     async with context.services.db() as session:
-        names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
-        rows = await households.export_rows(
-            session, programme=_programme(context), unit_ids=unit_ids, unit_names=names
-        )
-    workbook = rows_xlsx("Ho gia dinh", house_texts.EXPORT_HEADERS, rows)
+        rows, per_unit = await households.export_data(session, programme=programme, unit_ids=unit_ids)
+    workbook = house_texts.export_workbook(programme, rows, per_unit)
     await update.effective_message.reply_document(  # type: ignore[union-attr]
         workbook, filename="xoa-nha-tam.xlsx", caption=house_texts.export_caption(unit_name, len(rows))
     )

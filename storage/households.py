@@ -19,7 +19,7 @@ from domain.statuses import LOCAL_UNIT_KINDS
 from domain.vntext import accent_free_key
 from storage.audit import add_audit
 from storage.models import Household, Photo, Unit
-from storage.units import ImportResult, find_unit
+from storage.units import ImportResult, find_unit, unit_names
 
 _MONTH = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 
@@ -374,24 +374,30 @@ async def export_rows(
 
 
 async def progress_by_unit(
-    session: AsyncSession, *, programme: Programme, today: dt.date, working_days_left: int | None
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    today: dt.date,
+    working_days_left: int | None,
+    unit_ids: Sequence[int] | None = None,
 ) -> list[tuple[int, str, Progress]]:
-    """Each unit's progress from one read of the programme's households."""
-    rows = (
-        await session.exec(
-            select(
-                Household.unit_id,
-                Unit.name,
-                Household.track,
-                Household.work_kind,
-                Household.stage,
-                Household.funds,
-                Household.transferred,
-            )
-            .join(Unit, col(Household.unit_id) == Unit.id)
-            .where(Household.programme == programme.key)
+    """Each unit's progress (of all units, or of some) from one read of the programme's households."""
+    query = (
+        select(
+            Household.unit_id,
+            Unit.name,
+            Household.track,
+            Household.work_kind,
+            Household.stage,
+            Household.funds,
+            Household.transferred,
         )
-    ).all()
+        .join(Unit, col(Household.unit_id) == Unit.id)
+        .where(Household.programme == programme.key)
+    )
+    if unit_ids is not None:
+        query = query.where(col(Household.unit_id).in_(list(unit_ids)))
+    rows = (await session.exec(query)).all()
     grouped: dict[tuple[int, str], list[CaseRow]] = {}
     for unit_id, name, track, kind, stage, funds, transferred in rows:
         pledged = float(sum(funds.values())) if funds else 0.0
@@ -402,3 +408,15 @@ async def progress_by_unit(
         (unit_id, name, progress(programme, cases, today=today, working_days_left=working_days_left))
         for (unit_id, name), cases in sorted(grouped.items(), key=lambda kv: kv[0][1])
     ]
+
+
+async def export_data(
+    session: AsyncSession, *, programme: Programme, unit_ids: Sequence[int] | None
+) -> tuple[list[list[object]], list[tuple[str, Progress]]]:
+    """What the export workbook holds: every household's row, and each unit's progress."""
+    names = {u.unit_id: u.name for u in await unit_names(session, active_only=False)}
+    rows = await export_rows(session, programme=programme, unit_ids=unit_ids, unit_names=names)
+    per_unit = await progress_by_unit(
+        session, programme=programme, today=dt.date.min, working_days_left=None, unit_ids=unit_ids
+    )
+    return rows, [(name, result) for _, name, result in per_unit]

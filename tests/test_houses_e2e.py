@@ -236,7 +236,8 @@ async def test_progress_and_export(running_bot: RunningBot, bot_db, client: Emul
     await world(bot_db, client)
     detail = (await say(client, HUNG, "/houses"))[0]["message"]["text"]
     assert "Xóa nhà tạm, nhà dột nát — Xã Long Hiệp" in detail and "Kế hoạch: 3 căn" in detail
-    assert "Đang thi công: 2 (66,67%)" in detail and "Hoàn thành: 1 (33,33%)" in detail
+    assert "Đang thi công: 1 (33,33%)" in detail and "Hoàn thành: 1 (33,33%)" in detail
+    assert "Đã khởi công (lũy kế): 2 (66,67%)" in detail
     assert "Đã bàn giao: 0 (0%)" in detail
     assert "cam kết 180.000.000 đ, đã giải ngân 90.000.000 đ (50%)" in detail
     assert "cần 0,2 căn/ngày làm việc (27 ngày" in detail  # 3 houses in 27 working days, rounded up
