@@ -344,10 +344,11 @@ class BotApi:
         text = params.str("text") or ""
         if len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
-        self.state.callback_answers[query_id] = {
-            "text": text,
-            "show_alert": params.bool("show_alert"),
-        }
+        answer = {"text": text, "show_alert": params.bool("show_alert")}
+        self.state.callback_answers[query_id] = answer
+        chat_id = self.state.callback_chats.pop(query_id, None)
+        if chat_id is not None:  # the toast the user sees, in the chat's order of events
+            self.state.record("answer", chat_id, {"callback_query_id": query_id, **answer})
         await self.state.notify()
         return True
 

@@ -9,10 +9,12 @@ import json
 import logging
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from emulator import persist
 from emulator.botapi import METHODS, BotApi
 from emulator.limits import LimitConfig, Limiter
 from emulator.params import Params, Upload
@@ -35,7 +37,11 @@ class Fault:
 
 
 class Emulator:
-    """Start with `async with Emulator() as emu:`; `emu.base_url` is TELEGRAM_API_BASE_URL."""
+    """Start with `async with Emulator() as emu:`; `emu.base_url` is TELEGRAM_API_BASE_URL.
+
+    With `state_dir`, what it remembers is saved there after each change and restored at the next
+    start, so a restarted emulator continues every numbering (the sandbox keeps it in DATA_DIR).
+    """
 
     def __init__(
         self,
@@ -45,12 +51,17 @@ class Emulator:
         port: int = 0,
         limits: LimitConfig | None = None,
         bot_username: str = "nhacviec_bot",
+        state_dir: Path | None = None,
     ) -> None:
         self.token = token
         self.host, self.port = host, port
         self.state = State(bot_username=bot_username)
         if token:
             self.state.bot_id = int(token.split(":", 1)[0])
+        self.state_dir = state_dir
+        if state_dir is not None:
+            persist.load(self.state, state_dir)
+            self.state.on_change = self.save
         self.limiter = Limiter(limits or LimitConfig())
         self.api = BotApi(self.state, self.limiter)
         self.users = UserActions(self.state)
@@ -84,6 +95,12 @@ class Emulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self.save()
+
+    def save(self) -> None:
+        """Write the state to `state_dir` (a no-op without one)."""
+        if self.state_dir is not None:
+            persist.save(self.state, self.state_dir)
 
     async def __aenter__(self) -> Emulator:
         await self.start()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# Where each numbering starts on a fresh emulator; a restored one continues from what it stored.
+FIRST_IDS = {"update": 700_000_001, "user": 5_000_001, "file": 1, "seq": 1, "callback": 9_000_001}
 
 
 class ApiError(Exception):
@@ -39,7 +42,7 @@ class Record:
     """One thing that happened in a chat, in order: what tests and the console read."""
 
     seq: int
-    kind: str  # send | edit | delete | user
+    kind: str  # send | edit | delete | user | answer (a toast)
     chat_id: int
     message: dict[str, Any]
     html: str | None = None  # the markup the bot sent, before parsing
@@ -58,7 +61,7 @@ class Record:
 
 @dataclass
 class State:
-    """Everything the emulator remembers; lives in memory only."""
+    """Everything the emulator remembers: in memory, saved after each change when persisted."""
 
     bot_id: int = 0
     bot_username: str = "nhacviec_bot"
@@ -77,13 +80,17 @@ class State:
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     webhook_url: str = ""
     closing: bool = False  # set when the server stops: long polls answer at once
-    _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(700_000_001))
-    _message_ids: dict[int, itertools.count[int]] = field(default_factory=dict)
-    _user_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5_000_001))
-    _file_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _callback_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9_000_001))
+    callback_chats: dict[str, int] = field(default_factory=dict)  # query id -> chat of its message
+    # the next number of each numbering (FIRST_IDS), and the next message id of each chat
+    next_ids: dict[str, int] = field(default_factory=lambda: dict(FIRST_IDS))
+    next_message_ids: dict[int, int] = field(default_factory=dict)
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    on_change: Callable[[], None] | None = None  # e.g. save the state to disk
+
+    def _next(self, numbering: str) -> int:
+        value = self.next_ids.get(numbering, FIRST_IDS[numbering])
+        self.next_ids[numbering] = value + 1
+        return value
 
     # --- identities -------------------------------------------------------------------------
 
@@ -96,7 +103,7 @@ class State:
         }
 
     def add_user(self, spec: dict[str, Any]) -> dict[str, Any]:
-        user_id = int(spec.get("id") or next(self._user_ids))
+        user_id = int(spec.get("id") or self._next("user"))
         user = {
             "id": user_id,
             "is_bot": False,
@@ -107,6 +114,9 @@ class State:
             if spec.get(key):
                 user[key] = spec[key]
         self.users[user_id] = user
+        if spec.get("started"):  # has pressed Start before: the bot may write first
+            self.private_chat(user_id)
+            self.started.add(user_id)
         return user
 
     def user(self, user_id: int) -> dict[str, Any]:
@@ -149,8 +159,9 @@ class State:
     # --- messages and records ---------------------------------------------------------------
 
     def next_message_id(self, chat_id: int) -> int:
-        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
-        return next(counter)
+        value = self.next_message_ids.get(chat_id, 1)
+        self.next_message_ids[chat_id] = value + 1
+        return value
 
     def new_message(
         self, chat_id: int, sender: dict[str, Any], date: int | None = None, **content: Any
@@ -173,20 +184,29 @@ class State:
         html: str | None = None,
         markup: dict[str, Any] | None = None,
     ) -> Record:
-        entry = Record(next(self._seq), kind, chat_id, message, html, markup)
+        entry = Record(self._next("seq"), kind, chat_id, message, html, markup)
         self.records.append(entry)
         return entry
 
     async def notify(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
         async with self.changed:
             self.changed.notify_all()
 
     # --- updates ----------------------------------------------------------------------------
 
     def push_update(self, **content: Any) -> dict[str, Any]:
-        update = {"update_id": next(self._update_ids), **content}
+        update = {"update_id": self._next("update"), **content}
+        query = content.get("callback_query")
+        if query and "message" in query:  # its answer (the toast) shows in that chat
+            self.callback_chats[query["id"]] = query["message"]["chat"]["id"]
         self.updates.append(update)
         return update
+
+    def number_updates_from(self, first: int) -> None:
+        """Number the next updates from `first` at least (a bot that saw higher ids drops lower)."""
+        self.next_ids["update"] = max(self.next_ids.get("update", FIRST_IDS["update"]), first)
 
     def confirm_below(self, offset: int) -> None:
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
@@ -203,7 +223,7 @@ class State:
         file_name: str | None = None,
     ) -> StoredFile:
         unique = hashlib.sha256(data).hexdigest()[:16]
-        number = next(self._file_ids)
+        number = self._next("file")
         file_id = f"F{number:06d}{unique}"
         stored = StoredFile(
             file_id=file_id,
@@ -220,4 +240,4 @@ class State:
         return next((f for f in self.files.values() if f.file_path == path), None)
 
     def next_callback_id(self) -> str:
-        return str(next(self._callback_ids))
+        return str(self._next("callback"))

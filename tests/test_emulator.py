@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -230,3 +232,68 @@ async def test_injected_faults(bot: Bot, client: EmulatorClient) -> None:
         await bot.send_message(511, "x")
     assert caught.value.retry_after == dt.timedelta(seconds=7)
     assert (await bot.send_message(511, "x")).text == "x"
+
+
+async def _restart_user_and_card(emu: Emulator) -> tuple[int, int]:
+    """A user who started the bot, and a card with a button, through the HTTP API."""
+    async with EmulatorClient(emu.base_url) as control:
+        first = await control.send(520, "/start")
+        async with Bot(TEST_TOKEN, base_url=f"{emu.base_url}/bot") as telegram_bot:
+            card = await telegram_bot.send_message(
+                520,
+                "Nhiệm vụ 1",
+                reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Xong", callback_data="v1:x")]]),
+            )
+    return first["update_id"], card.message_id
+
+
+async def test_a_restarted_emulator_is_the_same_telegram(tmp_path: Path) -> None:
+    """Update, message and file numbering continue; users, chats and old cards are remembered."""
+    async with Emulator(token=TEST_TOKEN, state_dir=tmp_path / "tg") as emu:
+        first_update, card_id = await _restart_user_and_card(emu)
+    async with Emulator(token=TEST_TOKEN, state_dir=tmp_path / "tg") as emu:
+        async with EmulatorClient(emu.base_url) as control:
+            again = await control.send(520, "còn đây")
+            pressed = await control.press(520, card_id, data="v1:x")
+        async with Bot(TEST_TOKEN, base_url=f"{emu.base_url}/bot") as telegram_bot:
+            pending = [u.update_id for u in await telegram_bot.get_updates()]
+            reply = await telegram_bot.send_message(520, "vẫn gửi được")
+    assert first_update < again["update_id"] < pressed["update_id"]
+    assert pending == [first_update, again["update_id"], pressed["update_id"]]  # none confirmed yet
+    assert reply.message_id > card_id
+
+
+async def test_a_crashed_emulator_restarts_from_what_it_saved(tmp_path: Path) -> None:
+    """No clean stop: the folder as it was at the crash is enough to keep update ids increasing."""
+    async with Emulator(token=TEST_TOKEN, state_dir=tmp_path / "tg") as emu:
+        first_update, _card = await _restart_user_and_card(emu)
+        shutil.copytree(tmp_path / "tg", tmp_path / "at-crash")  # what a killed process leaves
+    async with (
+        Emulator(token=TEST_TOKEN, state_dir=tmp_path / "at-crash") as emu,
+        EmulatorClient(emu.base_url) as control,
+    ):
+        again = await control.send(520, "sau sự cố")
+    assert again["update_id"] > first_update
+
+
+async def test_a_toast_is_recorded_in_the_chat(emulator: Emulator, bot: Bot, client: EmulatorClient) -> None:
+    await client.send(521, "/start")
+    card = await bot.send_message(
+        521, "Thẻ", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Bấm", callback_data="v1:b")]])
+    )
+    pressed = await client.press(521, card.message_id, data="v1:b")
+    update = (await bot.get_updates(offset=-1))[0]
+    await update.callback_query.answer("Đã ghi nhận", show_alert=True)
+    toasts = emulator.records(chat_id=521, after=pressed["seq"], kinds=("answer",))
+    assert [(t["message"]["text"], t["message"]["show_alert"]) for t in toasts] == [("Đã ghi nhận", True)]
+
+
+async def test_a_user_may_have_started_the_bot_before(
+    emulator: Emulator, bot: Bot, client: EmulatorClient
+) -> None:
+    """A persona seeded as having pressed Start can be written to first; a new user cannot."""
+    await client.user(522, "Minh", started=True)
+    await client.user(523, "Lan")
+    assert (await bot.send_message(522, "Có việc mới")).chat.id == 522
+    with pytest.raises(Forbidden, match="can't initiate"):
+        await bot.send_message(523, "Có việc mới")
