@@ -50,6 +50,12 @@ async def inbox_rows(database_url: str) -> list[InboxUpdate]:
         await engine.dispose()
 
 
+async def all_done(database_url: str, *, count: int) -> bool:
+    """Whether `count` updates are stored and none is still pending."""
+    rows = await inbox_rows(database_url)
+    return len(rows) == count and all(r.status != InboxStatus.PENDING for r in rows)
+
+
 async def test_batch_fetched_but_not_handled_is_handled_once_after_restart(
     emulator: Emulator, client: EmulatorClient, tmp_path: Path
 ) -> None:
@@ -74,7 +80,8 @@ async def test_batch_fetched_but_not_handled_is_handled_once_after_restart(
     running = await start_bot(settings, TestClock())
     try:
         await client.wait(700, count=4)
-        await asyncio.sleep(0.3)  # room for a wrong second answer to show up
+        # Every update finished (its answers are sent before its row is closed): no reply can follow.
+        await eventually(lambda: all_done(url, count=4))
     finally:
         await running.shutdown()
     assert replies_by_command(await client.records(700)) == {
@@ -145,7 +152,7 @@ async def test_hard_kill_mid_batch_then_restart(
     second = await launch()
     try:
         await client.wait(701, count=3, timeout=30)
-        await asyncio.sleep(0.5)
+        await eventually(lambda: all_done(url, count=3))
     finally:
         second.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(second.wait(), 30) == 0
