@@ -265,3 +265,8 @@ def bad_role(value: str) -> str:
 
 def bad_phone(value: str) -> str:
     return f"Số điện thoại «{value}» không hợp lệ."
+
+
+def invalid_button() -> str:
+    """A pressed button whose data is damaged or forged (a toast, at most 200 characters)."""
+    return "Nút này không còn hiệu lực. Gõ /help để xem các lệnh."

@@ -123,6 +123,10 @@ class EmulatorClient:
             "press", user_id=user_id, chat_id=chat_id, message_id=message_id, data=data, text=text
         )
 
+    async def forged_press(self, user_id: int, message_id: int, data: str | None) -> dict[str, Any]:
+        """A tampered client presses 'a button' carrying `data` (None: no data) under the message."""
+        return await self.call("forged_press", user_id=user_id, message_id=message_id, data=data)
+
     async def block(self, user_id: int, blocked: bool = True) -> None:
         await self.call("block", user_id=user_id, blocked=blocked)
 

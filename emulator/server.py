@@ -207,6 +207,8 @@ class Emulator:
                 return await users.location(spec)
             case "press":
                 return await users.press(spec)
+            case "forged_press":
+                return await users.forged_press(spec)
             case "block":
                 user_id = int(spec["user_id"])
                 (state.blocked.add if spec.get("blocked", True) else state.blocked.discard)(user_id)

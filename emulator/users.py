@@ -114,3 +114,19 @@ class UserActions:
         seq = self.state.records[-1].seq if self.state.records else 0
         await self.state.notify()
         return {"update_id": update["update_id"], "callback_query_id": query_id, "seq": seq}
+        return {"update_id": update["update_id"], "callback_query_id": query_id, "seq": seq}
+
+    async def forged_press(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """A tampered client: a callback query with any data (or none) on any message of the chat."""
+        user, chat = self._chat_for(spec)
+        message = self.state.messages.get((chat["id"], int(spec["message_id"])))
+        if message is None:
+            raise bad_request("message with the button not found")
+        query_id = self.state.next_callback_id()
+        self.state.callback_answers[query_id] = None
+        query = {"id": query_id, "from": user, "message": message, "chat_instance": str(abs(chat["id"]))}
+        if spec.get("data") is not None:
+            query["data"] = spec["data"]
+        update = self.state.push_update(callback_query=query)
+        await self.state.notify()
+        return {"update_id": update["update_id"], "callback_query_id": query_id}

@@ -20,6 +20,7 @@ from domain.task_texts import TASK, TASK_LIST
 from handlers import (
     access,
     assign,
+    buttons,
     fallback,
     groups,
     house_views,
@@ -44,6 +45,8 @@ def ADMIN_PRIVATE(handler: access.Handler) -> access.Handler:  # noqa: N802 - re
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register every handler. Order matters: access control runs first, in group -1."""
+    # Group -2: a button press whose data does not decode (forged, damaged) stops here, with a toast.
+    app.add_handler(CallbackQueryHandler(buttons.refuse_forged), group=-2)
     # Group -1: resolve the caller; strangers, locked accounts and unregistered groups stop here.
     app.add_handler(TypeHandler(Update, access.load_caller), group=-1)
 
