@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench mutate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,5 +30,16 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# Mutation testing (not part of `make test`; long): prints the score and the surviving mutants.
+mutate: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,mutate]'
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2 $(MUTATE_ARGS) || true
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/mutmut results
+	$(BIN)/python -c "import json; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	t = s['total'] - s.get('skipped', 0); k = s['killed'] + s.get('timeout', 0); \
+	print(f'mutation score: {k}/{t} = {100 * k / max(t, 1):.1f} % killed; {s[\"survived\"]} survived, {s.get(\"no_tests\", 0)} without tests')"
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info mutants
