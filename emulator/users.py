@@ -114,7 +114,6 @@ class UserActions:
         seq = self.state.records[-1].seq if self.state.records else 0
         await self.state.notify()
         return {"update_id": update["update_id"], "callback_query_id": query_id, "seq": seq}
-        return {"update_id": update["update_id"], "callback_query_id": query_id, "seq": seq}
 
     async def forged_press(self, spec: dict[str, Any]) -> dict[str, Any]:
         """A tampered client: a callback query with any data (or none) on any message of the chat."""
