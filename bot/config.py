@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.programmes import Programme, load_programmes
@@ -131,8 +131,13 @@ class Settings(BaseSettings):
 
     @field_validator("days_off", "working_days")
     @classmethod
-    def _dates(cls, value: str) -> str:
-        _parse_dates(value)
+    def _dates(cls, value: str, info: ValidationInfo) -> str:
+        days = _parse_dates(value)
+        if info.field_name == "working_days":
+            both = sorted(set(days) & set(_parse_dates(info.data.get("days_off") or "")))
+            if both:
+                listed = ", ".join(f"{day:%d/%m/%Y}" for day in both)
+                raise ValueError(f"{listed} is also in DAYS_OFF: a day is either off or worked")
         return value
 
     def reminder_policy(self) -> Policy:
