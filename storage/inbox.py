@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,6 +24,7 @@ async def add_updates(session: AsyncSession, *, updates: Sequence[dict[str, Any]
             "received_at": now,
             "status": InboxStatus.PENDING,
             "attempts": 0,
+            "chat_id": chat_of(raw),
         }
         for raw in updates
     ]
@@ -36,15 +37,63 @@ async def next_offset(session: AsyncSession) -> int | None:
     return None if highest is None else int(highest) + 1
 
 
-async def pending_update_ids(session: AsyncSession, *, limit: int = 100) -> list[int]:
-    """Ids of updates not yet processed, oldest first."""
-    result = await session.exec(
-        select(InboxUpdate.update_id)
-        .where(InboxUpdate.status == InboxStatus.PENDING)
-        .order_by(col(InboxUpdate.update_id))
-        .limit(limit)
-    )
+def chat_of(raw: dict[str, Any]) -> int | None:
+    """The chat a raw update belongs to (a button press: the chat of its message)."""
+    for key in ("message", "edited_message", "my_chat_member", "chat_member"):
+        chat = (raw.get(key) or {}).get("chat")
+        if chat:
+            return int(chat["id"])
+    query = raw.get("callback_query") or {}
+    chat = (query.get("message") or {}).get("chat")
+    if chat:
+        return int(chat["id"])
+    sender = query.get("from")
+    return int(sender["id"]) if sender else None
+
+
+async def pending_update_ids(
+    session: AsyncSession, *, now: dt.datetime | None = None, limit: int = 100
+) -> list[int]:
+    """Ids of updates due for processing, oldest first. A deferred update is not due before its
+    time, and it holds back the later updates of its chat, so a chat's updates keep their order.
+    Without `now`, every pending update counts as due."""
+    query = select(InboxUpdate.update_id).where(InboxUpdate.status == InboxStatus.PENDING)
+    if now is not None:
+        waiting = InboxUpdate.__table__.alias("waiting")  # type: ignore[attr-defined]
+        held_back = (
+            select(waiting.c.update_id)
+            .where(
+                waiting.c.status == InboxStatus.PENDING,
+                waiting.c.chat_id == InboxUpdate.chat_id,
+                waiting.c.update_id < InboxUpdate.update_id,
+                waiting.c.next_attempt_at > now,
+            )
+            .exists()
+        )
+        query = query.where(
+            or_(col(InboxUpdate.next_attempt_at).is_(None), col(InboxUpdate.next_attempt_at) <= now),
+            ~held_back,
+        )
+    result = await session.exec(query.order_by(col(InboxUpdate.update_id)).limit(limit))
     return [int(value) for value in result]
+
+
+async def next_due_at(session: AsyncSession) -> dt.datetime | None:
+    """When the earliest deferred update falls due (None when nothing waits)."""
+    return (
+        await session.exec(
+            select(func.min(InboxUpdate.next_attempt_at)).where(InboxUpdate.status == InboxStatus.PENDING)
+        )
+    ).one()
+
+
+async def defer(session: AsyncSession, *, update_id: int, until: dt.datetime, error: str) -> None:
+    """Leave the update pending, to be tried again at `until` (a transient failure)."""
+    await session.exec(
+        update(InboxUpdate)
+        .where(col(InboxUpdate.update_id) == update_id)
+        .values(next_attempt_at=until, last_error=error[:500])
+    )
 
 
 async def start_attempt(session: AsyncSession, *, update_id: int) -> InboxUpdate | None:
@@ -69,6 +118,7 @@ async def mark_processed(
         .values(
             status=InboxStatus.FAILED if error else InboxStatus.DONE,
             processed_at=now,
+            next_attempt_at=None,
             last_error=error[:500] if error else None,
         )
     )

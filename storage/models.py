@@ -327,6 +327,10 @@ class InboxUpdate(SQLModel, table=True):
     attempts: int = 0
     processed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=500)
+    # The chat it came from (None for updates without one): a chat's updates run in order.
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    # Set when a transient error (a locked or dropped database) deferred it: not due before then.
+    next_attempt_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AuditLog(SQLModel, table=True):
