@@ -1,5 +1,9 @@
-"""/assign: the office or a leader hands out a task in a short conversation (held in memory only:
-losing it on restart costs one retyping, the database holds everything that was decided)."""
+"""/assign: the office or a leader hands out a task in a short conversation.
+
+The draft lives in memory until ✅ Giao việc: nothing — not even a new directive — is written
+before that, so a cancelled or abandoned conversation leaves no trace in later lists. Losing the
+draft on restart costs one retyping; the database holds everything that was decided.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import datetime as dt
 import warnings
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -19,75 +23,65 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
 from domain import assign_texts
-from domain.callbacks import Callback, decode, pattern
-from domain.dates import DateError, Due, parse_due
+from domain.dates import DateError, parse_due
 from domain.statuses import Role
+from handlers import assign_review
 from handlers.access import private_only, requires
-from storage import task_notices, tasks, units
+from handlers.assign_review import ACTION, CONFIRM, button, draft_of, picked
+from storage import tasks, units
 
-DIRECTIVE, NEW_DIRECTIVE, TITLE, LEAD, COOPERATING, DUE, CONFIRM = range(7)
-ACTION = "as"  # callback action of this conversation
-
-
-def _button(text: str, *args: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=Callback(ACTION, args).encode())
-
-
-def _draft(context: BotContext) -> dict[str, Any]:
-    return context.user_data.setdefault("assign", {})  # type: ignore[union-attr]
+DIRECTIVE, NEW_DIRECTIVE, TITLE, LEAD, COOPERATING, DUE = range(6)
 
 
 async def start(update: Update, context: BotContext) -> int:
     """Step 1: which directive the task comes from."""
-    context.user_data["assign"] = {}  # type: ignore[index]
     async with context.services.db() as session:
         recent = await tasks.recent_directives(session)
-    rows = [[_button(d.number, "d", str(d.id))] for d in recent]
-    rows.append([_button("📄 Văn bản mới", "d", "new"), _button("Không thuộc văn bản", "d", "none")])
-    await update.effective_message.reply_html(
-        assign_texts.ask_directive(),  # type: ignore[union-attr]
-        reply_markup=InlineKeyboardMarkup(rows),
+    context.user_data["assign"] = {"recent": {str(d.id): d.number for d in recent}}  # type: ignore[index]
+    rows = [[button(d.number, "d", str(d.id))] for d in recent]
+    rows.append([button("📄 Văn bản mới", "d", "new"), button("Không thuộc văn bản", "d", "none")])
+    await update.effective_message.reply_html(  # type: ignore[union-attr]
+        assign_texts.ask_directive(), reply_markup=InlineKeyboardMarkup(rows)
     )
     return DIRECTIVE
 
 
 async def pick_directive(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    callback = decode(query.data or "") if query else None
-    assert query is not None and callback is not None
-    await query.answer()
+    callback = await picked(update)
+    if callback is None:
+        return DIRECTIVE
     choice = callback.args[1]
     if choice == "new":
-        await query.edit_message_text(assign_texts.ask_new_directive())
+        await update.callback_query.edit_message_text(assign_texts.ask_new_directive())  # type: ignore[union-attr]
         return NEW_DIRECTIVE
-    _draft(context)["directive_id"] = None if choice == "none" else int(choice)
-    await query.edit_message_text(assign_texts.ask_title())
+    draft = draft_of(context)
+    draft["directive_id"] = None if choice == "none" else int(choice)
+    draft["directive"] = draft.get("recent", {}).get(choice)
+    await update.callback_query.edit_message_text(assign_texts.ask_title())  # type: ignore[union-attr]
     return TITLE
 
 
 async def new_directive(update: Update, context: BotContext) -> int:
-    """'3022-CV/TU; 03/05/2024; Tăng cường thực hiện nhiệm vụ trọng tâm'."""
+    """'3022-CV/TU; 03/05/2024; Tăng cường thực hiện nhiệm vụ trọng tâm': kept in the draft only."""
     message = update.effective_message
     assert message is not None
-    parts = [p.strip() for p in (message.text or "").split(";")]
-    if not parts[0]:
-        await message.reply_html(assign_texts.ask_new_directive())
+    parts = [" ".join(p.split()) for p in (message.text or "").split(";")]
+    number, date_text = parts[0], parts[1] if len(parts) > 1 else ""
+    problem = assign_texts.directive_problem(number, bool(date_text))
+    if problem is not None:
+        await message.reply_html(f"{problem}\n{assign_texts.ask_new_directive()}")
         return NEW_DIRECTIVE
-    issued_on = None
-    if len(parts) > 1 and parts[1]:
-        try:
-            issued_on = parse_due(parts[1], today=context.services.today(), allow_past=True).on
-        except DateError as exc:
-            await message.reply_html(f"{exc}\n{assign_texts.ask_new_directive()}")
-            return NEW_DIRECTIVE
-    async with context.services.db.begin() as session:
-        directive = await tasks.add_directive(
-            session,
-            number=parts[0],
-            issued_on=issued_on,
-            summary=parts[2] if len(parts) > 2 and parts[2] else parts[0],
-        )
-    _draft(context)["directive_id"] = directive.id
+    try:
+        issued_on = parse_due(date_text, today=context.services.today(), allow_past=True).on
+    except DateError as exc:
+        await message.reply_html(f"{exc}\n{assign_texts.ask_new_directive()}")
+        return NEW_DIRECTIVE
+    summary = parts[2] if len(parts) > 2 and parts[2] else number
+    draft_of(context)["new_directive"] = {
+        "number": number,
+        "issued_on": issued_on.isoformat(),
+        "summary": summary,
+    }
     await message.reply_html(assign_texts.ask_title())
     return TITLE
 
@@ -97,78 +91,102 @@ async def title(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
     first, _, rest = (message.text or "").strip().partition("\n")
-    _draft(context).update(title=first.strip(), body=rest.strip() or None)
+    if not first.strip():
+        await message.reply_html(assign_texts.empty_title())
+        return TITLE
+    draft_of(context).update(title=first.strip(), body=rest.strip() or None)
     await message.reply_html(assign_texts.ask_lead())
     return LEAD
 
 
-async def _unit_step(update: Update, context: BotContext, query_text: str, *, step: str) -> int | None:
-    """Resolve a typed unit name; ambiguous names get buttons. Returns the unit id or None."""
+async def _resolve(update: Update, context: BotContext, typed: str, *, step: str) -> int | None:
+    """A typed unit name's id; an unclear one gets buttons (and None)."""
     async with context.services.db() as session:
-        match = await units.find_unit(session, query=query_text)
+        match = await units.find_unit(session, query=typed)
     if match.found is not None:
         return match.found.unit_id
-    rows = [[_button(c.name, step, str(c.unit_id))] for c in match.candidates]
+    rows = [[button(c.label, step, str(c.unit_id))] for c in match.candidates]
+    coop = draft_of(context).get("cooperating", [])
+    added = assign_texts.cooperating_so_far(await _names(context, coop)) if step == "c" else ""
     await update.effective_message.reply_html(  # type: ignore[union-attr]
-        assign_texts.unit_unclear(query_text, bool(rows)),
+        "\n".join(filter(None, [added, assign_texts.unit_unclear(typed, bool(rows))])),
         reply_markup=InlineKeyboardMarkup(rows) if rows else None,
     )
     return None
 
 
+async def _names(context: BotContext, unit_ids: list[int]) -> list[str]:
+    async with context.services.db() as session:
+        names = {u.unit_id: u.name for u in await units.unit_names(session)}
+    return [names.get(u, "?") for u in unit_ids]
+
+
 async def lead_typed(update: Update, context: BotContext) -> int:
-    unit_id = await _unit_step(update, context, update.effective_message.text or "", step="l")  # type: ignore[union-attr]
-    if unit_id is None:
-        return LEAD
-    return await _after_lead(update, context, unit_id)
+    unit_id = await _resolve(update, context, update.effective_message.text or "", step="l")  # type: ignore[union-attr]
+    return LEAD if unit_id is None else await _after_lead(update, context, unit_id)
 
 
 async def lead_picked(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    callback = decode(query.data or "") if query else None
-    assert query is not None and callback is not None
-    await query.answer()
-    return await _after_lead(update, context, int(callback.args[1]))
+    callback = await picked(update)
+    return LEAD if callback is None else await _after_lead(update, context, callback.number(1))
 
 
 async def _after_lead(update: Update, context: BotContext, unit_id: int) -> int:
-    _draft(context)["lead_unit_id"] = unit_id
-    _draft(context).setdefault("cooperating", [])
+    draft = draft_of(context)
+    draft["lead_unit_id"] = unit_id
+    draft["cooperating"], draft["queue"] = [], []
     await context.bot.send_message(
-        update.effective_chat.id,
-        assign_texts.ask_cooperating(),  # type: ignore[union-attr]
-        reply_markup=InlineKeyboardMarkup([[_button("Bỏ qua", "c", "skip")]]),
+        update.effective_chat.id,  # type: ignore[union-attr]
+        assign_texts.ask_cooperating(),
+        reply_markup=InlineKeyboardMarkup([[button("Bỏ qua", "c", "skip")]]),
     )
     return COOPERATING
 
 
+def _add_cooperating(draft: dict[str, Any], unit_id: int) -> None:
+    """Once each, and never the lead unit itself."""
+    if unit_id != draft["lead_unit_id"] and unit_id not in draft["cooperating"]:
+        draft["cooperating"].append(unit_id)
+
+
 async def cooperating_typed(update: Update, context: BotContext) -> int:
-    """Names separated by commas; each must be found, unclear ones are asked again."""
+    """Names separated by commas; a retyped name replaces the unclear one, the rest are kept."""
     names = [n.strip() for n in (update.effective_message.text or "").split(",") if n.strip()]  # type: ignore[union-attr]
-    draft = _draft(context)
-    for name in names:
-        unit_id = await _unit_step(update, context, name, step="c")
+    draft = draft_of(context)
+    draft["queue"] = names + draft["queue"][1:]
+    return await _next_cooperating(update, context)
+
+
+async def _next_cooperating(update: Update, context: BotContext) -> int:
+    draft = draft_of(context)
+    while draft["queue"]:
+        unit_id = await _resolve(update, context, draft["queue"][0], step="c")
         if unit_id is None:
             return COOPERATING
-        draft["cooperating"].append(unit_id)
+        _add_cooperating(draft, unit_id)
+        draft["queue"].pop(0)
     return await _ask_due(update, context)
 
 
 async def cooperating_picked(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    callback = decode(query.data or "") if query else None
-    assert query is not None and callback is not None
-    await query.answer()
-    if callback.args[1] != "skip":
-        _draft(context)["cooperating"].append(int(callback.args[1]))
-    return await _ask_due(update, context)
+    callback = await picked(update)
+    if callback is None:
+        return COOPERATING
+    draft = draft_of(context)
+    if callback.args[1] == "skip":
+        draft["queue"] = []
+        return await _ask_due(update, context)
+    _add_cooperating(draft, callback.number(1))
+    if draft["queue"]:
+        draft["queue"].pop(0)
+    return await _next_cooperating(update, context)
 
 
 async def _ask_due(update: Update, context: BotContext) -> int:
     await context.bot.send_message(
-        update.effective_chat.id,
-        assign_texts.ask_due(),  # type: ignore[union-attr]
-        reply_markup=InlineKeyboardMarkup([[_button("Không có hạn", "n", "none")]]),
+        update.effective_chat.id,  # type: ignore[union-attr]
+        assign_texts.ask_due(),
+        reply_markup=InlineKeyboardMarkup([[button("Không có hạn", "n", "none")]]),
     )
     return DUE
 
@@ -181,60 +199,15 @@ async def due_typed(update: Update, context: BotContext) -> int:
     except DateError as exc:
         await message.reply_html(f"{exc}\n\n{assign_texts.ask_due()}")
         return DUE
-    _draft(context)["due"] = (due.on.isoformat(), due.wording)
-    return await _summary(update, context)
+    draft_of(context)["due"] = (due.on.isoformat(), due.wording)
+    return await assign_review.show(update, context)
 
 
 async def no_due(update: Update, context: BotContext) -> int:
-    await update.callback_query.answer()  # type: ignore[union-attr]
-    _draft(context)["due"] = None
-    return await _summary(update, context)
-
-
-async def _summary(update: Update, context: BotContext) -> int:
-    draft = _draft(context)
-    async with context.services.db() as session:
-        names = {u.unit_id: u.name for u in await units.unit_names(session)}
-    due = dt.date.fromisoformat(draft["due"][0]) if draft.get("due") else None
-    text = assign_texts.summary(
-        draft["title"],
-        names.get(draft["lead_unit_id"], "?"),
-        [names.get(u, "?") for u in draft["cooperating"]],
-        due,
-    )
-    rows = [[_button("✅ Giao việc", "ok", "yes"), _button("✖️ Hủy", "ok", "no")]]
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=InlineKeyboardMarkup(rows))  # type: ignore[union-attr]
-    return CONFIRM
-
-
-async def confirm(update: Update, context: BotContext) -> int:
-    """Create the task and notify its officials, in one transaction."""
-    query = update.callback_query
-    callback = decode(query.data or "") if query else None
-    assert query is not None and callback is not None and context.official is not None
-    await query.answer()
-    if callback.args[1] != "yes":
-        await query.edit_message_text(assign_texts.cancelled())
-        return ConversationHandler.END
-    draft, now = _draft(context), context.services.clock.now()
-    due = Due(dt.date.fromisoformat(draft["due"][0]), draft["due"][1]) if draft.get("due") else None
-    async with context.services.db.begin() as session:
-        task = await tasks.add_task(
-            session,
-            title=draft["title"],
-            body=draft.get("body"),
-            lead_unit_id=draft["lead_unit_id"],
-            due=due,
-            directive_id=draft.get("directive_id"),
-            cooperating_unit_ids=draft["cooperating"],
-            created_by_id=context.official.id,
-            now=now,
-        )
-        sent = await task_notices.notify_assigned(session, task=task, today=context.services.today(), now=now)
-    context.services.wake_sender.set()
-    await query.edit_message_text(assign_texts.created(task.id or 0, sent))
-    context.user_data.pop("assign", None)  # type: ignore[union-attr]
-    return ConversationHandler.END
+    if await picked(update) is None:
+        return DUE
+    draft_of(context)["due"] = None
+    return await assign_review.show(update, context)
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -247,30 +220,34 @@ def conversation() -> ConversationHandler[BotContext]:
     """The /assign steps as data."""
     typed = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
     guard = requires(Role.ADMIN, Role.LEADER)
+
+    def step(name: str) -> str:
+        return rf"^v1:{ACTION}:{name}:"
+
     with warnings.catch_warnings():
         # Buttons belong to the one chat and user of the conversation: per_message is not wanted.
         warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
         return ConversationHandler(
             entry_points=[CommandHandler("assign", guard(private_only(start)))],  # type: ignore[arg-type]
             states={
-                DIRECTIVE: [CallbackQueryHandler(pick_directive, pattern=pattern(ACTION) + "d:")],
+                DIRECTIVE: [CallbackQueryHandler(pick_directive, pattern=step("d"))],
                 NEW_DIRECTIVE: [MessageHandler(typed, new_directive)],
                 TITLE: [MessageHandler(typed, title)],
                 LEAD: [
                     MessageHandler(typed, lead_typed),
-                    CallbackQueryHandler(lead_picked, pattern=pattern(ACTION) + "l:"),
+                    CallbackQueryHandler(lead_picked, pattern=step("l")),
                 ],
                 COOPERATING: [
                     MessageHandler(typed, cooperating_typed),
-                    CallbackQueryHandler(cooperating_picked, pattern=pattern(ACTION) + "c:"),
+                    CallbackQueryHandler(cooperating_picked, pattern=step("c")),
                 ],
-                DUE: [
-                    MessageHandler(typed, due_typed),
-                    CallbackQueryHandler(no_due, pattern=pattern(ACTION) + "n:"),
-                ],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=pattern(ACTION) + "ok:")],
+                DUE: [MessageHandler(typed, due_typed), CallbackQueryHandler(no_due, pattern=step("n"))],
+                **assign_review.states(typed, step),
             },
             fallbacks=[CommandHandler(["cancel", "huy"], cancel)],
             conversation_timeout=dt.timedelta(minutes=15),
             name="assign",
         )
+
+
+__all__ = ["CONFIRM", "conversation"]
