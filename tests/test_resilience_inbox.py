@@ -1,0 +1,225 @@
+"""The bot stays up: a locked SQLite file or dropped PostgreSQL connections delay answers, never
+lose them, never answer twice, and never stop the bot (issue 10.1)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import storage.db
+from domain import texts
+from domain.dates import Due
+from domain.statuses import InboxStatus, UnitKind
+from emulator import Emulator
+from emulator.client import EmulatorClient
+from storage import migrate, tasks
+from storage.db import create_engine, session_factory
+from storage.models import InboxUpdate, TaskUpdate
+from tests.conftest import RunningBot, bot_settings, start_bot
+from tests.factories import TestClock, add_official, add_unit, say
+from tests.test_tasks_e2e import buttons
+
+HUNG, LAN, TAM, BINH = 8301, 8302, 8303, 8304
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, limit: float = 30.0) -> None:
+    """Wait until `check` holds, or fail after `limit` seconds."""
+    async with asyncio.timeout(limit):
+        while not await check():  # noqa: ASYNC110 - polls the bot's effects
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def bot_on(request: pytest.FixtureRequest, emulator: Emulator, tmp_path: Path) -> AsyncIterator[Any]:
+    """Start the bot on a database URL of the test's choosing; stops it at the end."""
+    started: list[RunningBot] = []
+
+    async def start(url: str) -> RunningBot:
+        running = await start_bot(bot_settings(emulator, url, tmp_path), TestClock())
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        await running.shutdown()
+
+
+async def arrange(db: async_sessionmaker[AsyncSession]) -> None:
+    """One task of a commune, then four officials of that commune (no announcement is pending)."""
+    province = await add_unit(db, "Tỉnh Demo", kind=UnitKind.PROVINCE)
+    commune = await add_unit(db, "Xã Long Hiệp", parent_id=province.id)
+    async with db.begin() as session:
+        await tasks.add_task(
+            session,
+            title="Xóa nhà tạm",
+            lead_unit_id=commune.id,
+            now=dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC),
+            due=Due(dt.date(2026, 12, 30), "30/12"),
+        )
+    for user, name in (
+        (HUNG, "Nguyễn Văn Hùng"),
+        (LAN, "Võ Thị Lan"),
+        (TAM, "Phạm Văn Tâm"),
+        (BINH, "Lê Bình"),
+    ):
+        await add_official(db, name, unit=commune, telegram_user_id=user)
+
+
+async def users_write(client: EmulatorClient, card: dict[str, Any]) -> dict[int, int]:
+    """Three users write and one presses ✅ on the task card; returns each chat's last seq before."""
+    seqs = {}
+    for user, text in ((LAN, "/start"), (TAM, "/help"), (BINH, "/viec1")):
+        seqs[user] = (await client.send(user, text))["seq"]
+    pressed = await client.press(HUNG, card["message"]["message_id"], data=buttons(card)["✅ Hoàn thành"])
+    seqs[HUNG] = pressed["seq"]
+    return seqs
+
+
+async def answered_once(client: EmulatorClient, seqs: dict[int, int]) -> None:
+    """Each one who wrote got exactly one message back, and nobody an apology."""
+    for user, seq in seqs.items():
+        await client.wait(user, after=seq, count=1, timeout=30)
+    for user, seq in seqs.items():
+        records = await client.records(user, after=seq)
+        assert all(texts.internal_error() not in str(r.get("message")) for r in records), records
+        if user != HUNG:  # the press edits the card instead
+            assert [r["kind"] for r in records] == ["send"], (user, records)
+
+
+async def inbox_rows(db: async_sessionmaker[AsyncSession]) -> list[InboxUpdate]:
+    async with db() as session:
+        return list((await session.exec(select(InboxUpdate).order_by(col(InboxUpdate.update_id)))).all())
+
+
+async def all_closed(db: async_sessionmaker[AsyncSession], count: int) -> bool:
+    rows = await inbox_rows(db)
+    return len(rows) >= count and all(r.status != InboxStatus.PENDING for r in rows)
+
+
+async def recorded_once(db: async_sessionmaker[AsyncSession], pressed_update_id: int) -> None:
+    async with db() as session:
+        history = (
+            await session.exec(select(TaskUpdate).where(TaskUpdate.telegram_update_id == pressed_update_id))
+        ).all()
+    assert len(history) == 1
+
+
+def warned(caplog: pytest.LogCaptureFixture, needle: str, times: int) -> Callable[[], Awaitable[bool]]:
+    """A check: the inbox has logged a WARNING containing `needle` at least `times` times."""
+
+    async def check() -> bool:
+        found = [r for r in caplog.records if r.name == "bot.inbox" and needle in r.getMessage()]
+        return len(found) >= times and all(r.levelno == logging.WARNING and not r.exc_info for r in found)
+
+    return check
+
+
+async def test_sqlite_write_lock_held_past_the_busy_timeout(
+    bot_on: Any,
+    client: EmulatorClient,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The same behaviour as with the default 5 s, in a fraction of the time.
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "bot.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    running = await bot_on(url)
+    engine = create_engine(url)
+    db = session_factory(engine)
+    try:
+        await arrange(db)
+        card = (await say(client, HUNG, "/task 1"))[0]
+        before = len(await inbox_rows(db))
+        caplog.set_level(logging.WARNING, logger="bot.inbox")
+
+        # Another process (an import, a backup) takes the write lock and keeps it.
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            seqs = await users_write(client, card)
+            # The bot fetched the batch and could not store it, twice: past the busy timeout.
+            await eventually(warned(caplog, "database is locked", times=2))
+            assert not running.task.done()
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+
+        await answered_once(client, seqs)
+        await eventually(lambda: all_closed(db, before + 4))
+        rows = await inbox_rows(db)
+        assert [r.status for r in rows[before:]] == [InboxStatus.DONE] * 4
+        assert len({r.update_id for r in rows}) == len(rows)
+        press_id = max(r.update_id for r in rows if r.chat_id == HUNG)
+        await recorded_once(db, press_id)
+        assert not running.task.done()
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_postgresql_connections_terminated_mid_query(
+    bot_on: Any, client: EmulatorClient, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    db = session_factory(engine)
+    running = await bot_on(database_url)
+    schema = database_url.split("search_path=")[1]
+    dsn = database_url.split("?")[0].replace("postgresql+asyncpg://", "postgresql://")
+    locker, killer = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
+    try:
+        await arrange(db)
+        card = (await say(client, HUNG, "/task 1"))[0]
+        before = len(await inbox_rows(db))
+        caplog.set_level(logging.WARNING)
+
+        # Hold the officials table so the bot's next query waits inside PostgreSQL...
+        transaction = locker.transaction()
+        await transaction.start()
+        await locker.execute(f'LOCK TABLE "{schema}".official IN ACCESS EXCLUSIVE MODE')
+        try:
+            seqs = await users_write(client, card)
+            blocked_sql = """
+                SELECT DISTINCT l.pid FROM pg_locks l
+                JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = $1 AND NOT l.granted"""
+
+            async def waiting() -> bool:
+                return bool(await killer.fetch(blocked_sql, schema))
+
+            await eventually(waiting)
+            # ...and drop its connections there, as a failover or an operator would.
+            for record in await killer.fetch(blocked_sql, schema):
+                await killer.execute("SELECT pg_terminate_backend($1)", record["pid"])
+        finally:
+            await transaction.rollback()
+
+        await answered_once(client, seqs)
+        await eventually(lambda: all_closed(db, before + 4))
+        rows = await inbox_rows(db)
+        assert [r.status for r in rows[before:]] == [InboxStatus.DONE] * 4
+        assert max(r.attempts for r in rows[before:]) >= 2  # the interrupted one ran again
+        press_id = max(r.update_id for r in rows if r.chat_id == HUNG)
+        await recorded_once(db, press_id)
+        assert not running.task.done()
+        errors = [
+            r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("bot")
+        ]
+        assert errors == []
+    finally:
+        await locker.close()
+        await killer.close()
+        await engine.dispose()
