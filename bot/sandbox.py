@@ -1,147 +1,116 @@
-"""The sandbox: the emulator, the bot against it on SQLite, and a console chat in the terminal."""
+"""The sandbox: the emulator, the bot against it on SQLite, and a console chat in the terminal.
+
+Everything lives in DATA_DIR: `sandbox.db` (the bot's database), `sandbox-telegram/` (what the
+emulated Telegram remembers, so that a restarted sandbox is the same Telegram to the bot) and
+`sandbox-tep/` (the files the bot sent, saved by the console).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
+import signal
 import sys
+import threading
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import SecretStr
-from sqlmodel import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import sandbox_texts as texts
 from bot.config import Settings
-from bot.context import SystemClock
+from bot.context import Clock, SystemClock
 from bot.runner import serve
-from domain.dates import Due, fmt
-from domain.statuses import Role, UnitKind
+from bot.sandbox_console import Console
+from bot.sandbox_seed import GROUP_ID, GROUP_TITLE, PERSONAS, STARTED, seed_demo
+from domain.statuses import InboxStatus
 from emulator import Emulator
-from storage import households, migrate, officials, tasks, units
+from storage import inbox
 from storage.db import create_engine, session_factory
-from storage.models import Unit
+from storage.models import InboxUpdate
 
 logger = logging.getLogger(__name__)
 
 SANDBOX_TOKEN = "1000000001:SANDBOX_sandbox_sandbox_sandbox"
 
 
-@dataclass(frozen=True)
-class Persona:
-    telegram_id: int
-    first_name: str
-    label: str
+@dataclass
+class Sandbox:
+    """A running sandbox: the emulator (to play the users) and the settings the bot runs with."""
+
+    emulator: Emulator
+    settings: Settings
+    files_dir: Path
+    db: async_sessionmaker[AsyncSession]
+
+    async def processed(self, update_id: int) -> bool:
+        """Has the bot finished this update (answered, or decided to say nothing)?"""
+        async with self.db() as session:
+            row = await session.get(InboxUpdate, update_id)
+        return row is not None and row.status != InboxStatus.PENDING
 
 
-PERSONAS = (
-    Persona(9001, "Lan", "Người lạ (chưa được mời)"),
-    Persona(9002, "Hùng", "Nguyễn Văn Hùng — cán bộ xã Long Hiệp"),
-    Persona(9003, "Minh", "Trần Văn Minh — lãnh đạo (Thường trực)"),
-    Persona(9004, "Thảo", "Lê Thị Thảo — Văn phòng (quản trị)"),
-    Persona(9005, "Tâm", "Phạm Văn Tâm — cán bộ xã Long Hựu, chưa kích hoạt"),
-)
+@contextlib.asynccontextmanager
+async def running_sandbox(
+    settings: Settings, *, clock: Clock | None = None, port: int = 0
+) -> AsyncIterator[Sandbox]:
+    """Start the emulator (restoring what it remembered), seed the demo, start the bot; stop on exit."""
+    clock = clock or SystemClock()
+    data = settings.data_dir
+    data.mkdir(parents=True, exist_ok=True)
+    async with Emulator(token=SANDBOX_TOKEN, port=port, state_dir=data / "sandbox-telegram") as emulator:
+        bot_settings = settings.model_copy(
+            update={
+                "telegram_bot_token": SecretStr(SANDBOX_TOKEN),
+                "telegram_api_base_url": emulator.base_url,
+                "database_url": f"sqlite+aiosqlite:///{data / 'sandbox.db'}",
+                "poll_timeout": 10,
+            }
+        )
+        await seed_demo(bot_settings, clock.now())
+        await _number_updates_after_inbox(emulator, bot_settings)
+        for persona in PERSONAS:
+            emulator.state.add_user(
+                {
+                    "id": persona.telegram_id,
+                    "first_name": persona.first_name,
+                    "started": persona.telegram_id in STARTED,
+                }
+            )
+        emulator.state.add_group({"id": GROUP_ID, "title": GROUP_TITLE})
+        emulator.save()
+        stop, ready = asyncio.Event(), asyncio.Event()
+        bot_task = asyncio.create_task(serve(bot_settings, stop=stop, ready=ready, clock=clock))
+        ready_wait = asyncio.create_task(ready.wait())
+        await asyncio.wait({bot_task, ready_wait}, return_when=asyncio.FIRST_COMPLETED)
+        if bot_task.done():
+            ready_wait.cancel()
+            bot_task.result()  # raises what stopped the bot
+            raise RuntimeError("the bot stopped before it was ready")
+        engine = create_engine(bot_settings.database_url)
+        try:
+            yield Sandbox(emulator, bot_settings, data / "sandbox-tep", session_factory(engine))
+        finally:
+            stop.set()
+            await bot_task
+            await engine.dispose()
 
-CONSOLE_HELP = """\
-Gõ tin nhắn như trong Telegram (ví dụ /start, /help). Lệnh của bảng điều khiển:
-  :ds          danh sách nhân vật          :chon N   đóng vai nhân vật N
-  :bam N       bấm nút thứ N của tin gần nhất
-  :anh FILE    gửi ảnh từ tệp              :sdt SỐ   chia sẻ số điện thoại của mình
-  :thoat       thoát (hoặc Ctrl-D)"""
 
-
-async def seed_demo(settings: Settings, now: dt.datetime) -> None:
-    """A small demo organisation so that the sandbox personas are real officials."""
+async def _number_updates_after_inbox(emulator: Emulator, settings: Settings) -> None:
+    """Should the emulator's memory be lost, its updates still come after those the bot has seen."""
     engine = create_engine(settings.database_url)
     try:
-        await migrate.upgrade(engine)
-        async with session_factory(engine).begin() as session:
-            if (await session.exec(select(Unit).limit(1))).first() is not None:
-                return
-            province = await units.add_unit(session, name="Tỉnh Demo", kind=UnitKind.PROVINCE)
-            office = await units.add_unit(
-                session, name="Văn phòng Tỉnh ủy", kind=UnitKind.OFFICE, parent_id=province.id
-            )
-            long_hiep = await units.add_unit(
-                session,
-                name="Xã Long Hiệp",
-                kind=UnitKind.COMMUNE,
-                parent_id=province.id,
-                aliases=["Xã Long Thạnh"],
-            )
-            long_huu = await units.add_unit(
-                session, name="Xã Long Hựu", kind=UnitKind.COMMUNE, parent_id=province.id
-            )
-            for persona, unit, role, title, phone in (
-                (PERSONAS[1], long_hiep, Role.OFFICIAL, "Phó Chủ tịch UBND xã", "0912000002"),
-                (PERSONAS[2], province, Role.LEADER, "Phó Bí thư Thường trực", "0912000003"),
-                (PERSONAS[3], office, Role.ADMIN, "Chuyên viên Văn phòng", "0912000004"),
-                (PERSONAS[4], long_huu, Role.OFFICIAL, "Công chức Văn phòng - Thống kê", "0912000005"),
-            ):
-                official = await officials.add_official(
-                    session,
-                    full_name=persona.label.split(" — ")[0],
-                    unit_id=unit.id,
-                    role=role,
-                    title=title,
-                    phone=phone,
-                    now=now,
-                )
-                if persona is not PERSONAS[4]:  # Tâm has not activated yet: try ":sdt 0912000005"
-                    official.telegram_user_id = persona.telegram_id
-            await _demo_work(session, settings, now, long_hiep.id or 0, long_huu.id or 0)
+        async with session_factory(engine)() as session:
+            offset = await inbox.next_offset(session)
     finally:
         await engine.dispose()
-
-
-async def _demo_work(
-    session: AsyncSession, settings: Settings, now: dt.datetime, long_hiep: int, long_huu: int
-) -> None:
-    """A directive with tasks in several states and a few households, so every command has data."""
-    today = now.astimezone(settings.tz).date()
-    directive = await tasks.add_directive(
-        session,
-        number="3022-CV/TU",
-        issued_on=dt.date(2024, 5, 3),
-        summary="Tăng cường thực hiện một số nhiệm vụ trọng tâm",
-    )
-    for title, unit, days, target in (
-        ("Xóa nhà tạm, nhà dột nát cho hộ nghèo, cận nghèo", long_hiep, 20, 12.0),
-        ("Rà soát, báo cáo sắp xếp đơn vị hành chính cấp xã", long_hiep, -3, None),
-        ("Đẩy nhanh giải ngân vốn đầu tư công", long_huu, 5, None),
-    ):
-        due = today + dt.timedelta(days=days)
-        await tasks.add_task(
-            session,
-            title=title,
-            lead_unit_id=unit,
-            directive_id=directive.id,
-            due=Due(due, fmt(due)),
-            target_quantity=target,
-            target_measure="căn" if target else None,
-            now=now,
-        )
-    programme = settings.current_programme()
-    for name, hamlet, stage in (
-        ("Nguyễn Văn A", "Ấp 3", "dang_thi_cong"),
-        ("Trần Thị B", "Ấp 1", "chua_khoi_cong"),
-        ("Lê Văn C", "Ấp 2", "hoan_thanh"),
-    ):
-        await households.add_household(
-            session,
-            programme=programme,
-            unit_id=long_hiep,
-            head_name=name,
-            hamlet=hamlet,
-            track="phong_trao",
-            work_kind="xay_moi",
-            stage=stage,
-            funds={"trung_uong": 40_000_000, "van_dong": 20_000_000},
-            now=now,
-        )
+    if offset is not None:
+        emulator.state.number_updates_from(offset)
 
 
 async def run_sandbox(
@@ -152,143 +121,55 @@ async def run_sandbox(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
-    """Start everything; the console chat ends the sandbox when it ends."""
+    """Start everything; the console chat (or Ctrl-C) ends the sandbox, quietly."""
     out = stdout or sys.stdout
+    quit_now = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, quit_now.set)
     if console:  # keep the chat readable: only warnings and errors reach the terminal
         logging.getLogger().setLevel(logging.WARNING)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    async with Emulator(token=SANDBOX_TOKEN, port=port) as emulator:
-        sandbox_settings = settings.model_copy(
-            update={
-                "telegram_bot_token": SecretStr(SANDBOX_TOKEN),
-                "telegram_api_base_url": emulator.base_url,
-                "database_url": f"sqlite+aiosqlite:///{settings.data_dir / 'sandbox.db'}",
-                "poll_timeout": 10,
-            }
-        )
-        await seed_demo(sandbox_settings, SystemClock().now())
-        for persona in PERSONAS:
-            emulator.state.add_user({"id": persona.telegram_id, "first_name": persona.first_name})
-        print(
-            f"SANDBOX: không có TELEGRAM_BOT_TOKEN — chạy với Telegram giả lập tại "
-            f"{emulator.base_url} (no token: running against the local Bot API emulator).\n"
-            f"Cơ sở dữ liệu: {settings.data_dir / 'sandbox.db'}",
-            file=out,
-            flush=True,
-        )
-        stop, ready = asyncio.Event(), asyncio.Event()
-        bot_task = asyncio.create_task(serve(sandbox_settings, stop=stop, ready=ready))
-        ready_wait = asyncio.create_task(ready.wait())
-        await asyncio.wait({bot_task, ready_wait}, return_when=asyncio.FIRST_COMPLETED)
-        if bot_task.done():
-            ready_wait.cancel()
-            bot_task.result()  # raises what stopped the bot
-            return 1
-        try:
-            if console:
-                await Console(emulator, stdin or sys.stdin, out).run()
-            else:
-                print("Bot đang chạy; nhấn Ctrl-C để dừng.", file=out, flush=True)
-                await _until_interrupted()
-        finally:
-            stop.set()
-            await bot_task
+    async with running_sandbox(settings, port=port) as sandbox:
+        say = texts.STARTED.format(url=sandbox.emulator.base_url, db=settings.data_dir / "sandbox.db")
+        print(say, file=out, flush=True)
+        if console:
+            lines = _line_reader(stdin or sys.stdin)
+            chat = Console(sandbox.emulator, out, sandbox.files_dir, sandbox.processed)
+            await _until(chat.run(lambda: _next_line(lines, quit_now)), quit_now)
+        else:
+            print(texts.RUNNING, file=out, flush=True)
+            await quit_now.wait()
+    print(texts.STOPPED.format(data=settings.data_dir), file=out, flush=True)
     return 0
 
 
-async def _until_interrupted() -> None:
-    with contextlib.suppress(asyncio.CancelledError):
-        await asyncio.Event().wait()
+async def _until(work: Coroutine[Any, Any, None], quit_now: asyncio.Event) -> None:
+    """Run `work` until it ends or Ctrl-C is pressed."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(quit_now.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    for pending in (task, stopper):
+        pending.cancel()
+    await asyncio.gather(task, stopper, return_exceptions=True)
 
 
-class Console:
-    """A chat in the terminal: what you type goes to the bot as the chosen persona."""
+def _line_reader(stream: TextIO) -> asyncio.Queue[str | None]:
+    """Lines of `stream` read by a daemon thread (a blocked read never holds up the exit)."""
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
 
-    def __init__(self, emulator: Emulator, stdin: TextIO, stdout: TextIO) -> None:
-        self.emulator, self.stdin, self.out = emulator, stdin, stdout
-        self.persona = PERSONAS[1]
-        self.seen = 0
-        self.last_buttons: list[tuple[int, int, str]] = []  # (chat, message_id, callback_data)
+    def read() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed first: nobody reads any more
+            for line in iter(stream.readline, ""):
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            loop.call_soon_threadsafe(lines.put_nowait, None)
 
-    def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+    threading.Thread(target=read, name="sandbox-stdin", daemon=True).start()
+    return lines
 
-    async def run(self) -> None:
-        self.say(CONSOLE_HELP)
-        self.say(f"Đang đóng vai: {self.persona.label}")
-        loop = asyncio.get_running_loop()
-        while True:
-            self.say(f"[{self.persona.first_name}] >")
-            line = await loop.run_in_executor(None, self.stdin.readline)
-            if not line:
-                return
-            line = line.strip()
-            if not line:
-                continue
-            if line in (":thoat", ":quit", ":q"):
-                return
-            await self.handle(line)
 
-    async def handle(self, line: str) -> None:
-        emu, user = self.emulator, self.persona.telegram_id
-        try:
-            if line == ":ds":
-                for number, persona in enumerate(PERSONAS, 1):
-                    self.say(f"  {number}. {persona.label}")
-                return
-            if line.startswith(":chon"):
-                self.persona = PERSONAS[int(line.split()[1]) - 1]
-                self.say(f"Đang đóng vai: {self.persona.label}")
-                return
-            if line.startswith(":bam"):
-                number = int(line.split()[1])
-                if not 1 <= number <= len(self.last_buttons):
-                    self.say(f"Không có nút số {number} ở tin nhắn gần nhất.")
-                    return
-                _chat_id, message_id, data = self.last_buttons[number - 1]
-                await emu.control("press", {"user_id": user, "message_id": message_id, "data": data})
-            elif line.startswith(":sdt"):
-                await emu.users.contact({"user_id": user, "phone_number": line.split()[1]})
-            elif line.startswith(":anh"):
-                path = Path(line.split(maxsplit=1)[1])
-                data = await asyncio.to_thread(path.read_bytes)
-                await emu.users.photo({"user_id": user}, data)
-            else:
-                await emu.control("message", {"user_id": user, "text": line})
-        except (IndexError, ValueError):
-            self.say("Không hiểu lệnh bảng điều khiển; gõ :ds, :chon N, :bam N, :anh FILE, :thoat.")
-            return
-        except OSError as exc:
-            self.say(f"Không đọc được tệp: {exc.strerror}")
-            return
-        except Exception as exc:  # the emulator refused (e.g. a button that is gone)
-            self.say(f"Telegram giả lập từ chối: {exc}")
-            return
-        await self.show_replies(user)
-
-    async def show_replies(self, chat_id: int) -> None:
-        found = await self.emulator.wait_for(chat_id=chat_id, after=self.seen, count=1, timeout=10)
-        if not found:
-            self.say("(bot không trả lời)")
-            return
-        await asyncio.sleep(0.3)  # let a multi-message answer finish before printing it
-        for record in self.emulator.records(
-            chat_id=chat_id, after=self.seen, kinds=("send", "edit", "delete")
-        ):
-            self.show(record)
-        self.seen = self.emulator.state.records[-1].seq
-
-    def show(self, record: dict[str, Any]) -> None:
-        message = record["message"]
-        verb = {"send": "", "edit": " (sửa tin)", "delete": " (xóa tin)"}[record["kind"]]
-        body = message.get("text") or message.get("caption") or ("[ảnh]" if "photo" in message else "")
-        self.say(f"🤖 Nhắc việc{verb}:\n{body}")
-        markup = record.get("markup") or {}
-        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
-        if buttons:
-            self.last_buttons = [
-                (record["chat_id"], message["message_id"], b.get("callback_data", "")) for b in buttons
-            ]
-            self.say("   " + "  ".join(f"[{i}] {b['text']}" for i, b in enumerate(buttons, 1)))
-        for row in markup.get("keyboard", []):
-            self.say("   " + "  ".join(f"⌨ {b['text'] if isinstance(b, dict) else b}" for b in row))
+async def _next_line(lines: asyncio.Queue[str | None], quit_now: asyncio.Event) -> str | None:
+    if quit_now.is_set():
+        return None
+    return await lines.get()

@@ -1,0 +1,240 @@
+"""The sandbox's chat in the terminal: everything a phone does, typed as one line each."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TextIO
+
+from bot import sandbox_texts as texts
+from bot.sandbox_commands import COMMANDS
+from bot.sandbox_seed import GROUP_ID, GROUP_TITLE, PERSONAS, Persona
+
+REPLY_WAIT = 30.0  # seconds the console waits for the bot to finish one update
+
+
+class EmulatorLike(Protocol):
+    """What the console needs of the emulator (bot/ imports the emulator only in bot/sandbox.py)."""
+
+    state: Any
+    users: Any
+
+    async def control(self, action: str, spec: dict[str, Any]) -> Any: ...
+
+
+@dataclass
+class ChatView:
+    """What the console knows of one chat: how far it was shown, and what can be pressed."""
+
+    seen: int = 0  # the last record shown
+    announced: int = 0  # unseen messages already announced
+    buttons_on: int | None = None  # the last message shown with inline buttons
+    last_from_bot: int | None = None  # the last message the bot sent: what :tl answers
+
+
+class Console:
+    """What you type goes to the bot as the chosen persona; what the bot does is printed."""
+
+    def __init__(
+        self,
+        emulator: EmulatorLike,
+        out: TextIO,
+        files_dir: Path,
+        processed: Callable[[int], Awaitable[bool]],
+    ) -> None:
+        self.emulator, self.out, self.files_dir = emulator, out, files_dir
+        self.processed = processed  # has the bot finished the update with this id?
+        self.persona = PERSONAS[1]
+        self.in_group = False
+        self.views: dict[int, ChatView] = {}
+        self.cursor = 0  # records read by the watcher
+
+    @property
+    def chat_id(self) -> int:
+        return GROUP_ID if self.in_group else self.persona.telegram_id
+
+    def view(self, chat_id: int | None = None) -> ChatView:
+        return self.views.setdefault(self.chat_id if chat_id is None else chat_id, ChatView())
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    async def run(self, next_line: Callable[[], Awaitable[str | None]]) -> None:
+        """Read lines until :thoat or the end of input; print the bot's news meanwhile."""
+        self.say(texts.HELP.format(group=GROUP_TITLE, files=self.files_dir))
+        self.say(texts.PLAYING.format(label=self.persona.label))
+        self.cursor = self._last_seq()
+        watcher = asyncio.create_task(self._watch())
+        try:
+            while True:
+                self.say(f"[{self._prompt()}] >")
+                line = await next_line()
+                if line is None or line.strip() in (":thoat", ":quit", ":q"):
+                    return
+                if line.strip():
+                    await self.handle(line.strip())
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    def _prompt(self) -> str:
+        name = self.persona.first_name
+        return f"{name} @ {GROUP_TITLE}" if self.in_group else name
+
+    async def _watch(self) -> None:
+        """Print what happens in the chat in view; announce what arrives in the others."""
+        state = self.emulator.state
+        while True:
+            async with state.changed:
+                await state.changed.wait()
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        news: dict[int, int] = {}
+        for record in self.emulator.state.records:
+            if record.seq <= self.cursor or record.kind == "user":
+                continue
+            if record.chat_id == self.chat_id:
+                if record.seq > self.view().seen:  # not shown yet (a switch shows the backlog)
+                    self.show(record)
+            elif record.kind == "send":
+                news[record.chat_id] = news.get(record.chat_id, 0) + 1
+        self.cursor = max(self.cursor, self._last_seq())
+        for chat_id in news:
+            self._announce(chat_id)
+
+    def _announce(self, chat_id: int) -> None:
+        view = self.view(chat_id)
+        unseen = [r for r in self._unseen(chat_id) if r.kind == "send"]
+        if len(unseen) <= view.announced:
+            return
+        view.announced = len(unseen)
+        if chat_id == GROUP_ID:
+            self.say(texts.UNSEEN_GROUP.format(count=len(unseen), group=GROUP_TITLE))
+            return
+        for number, persona in enumerate(PERSONAS, 1):
+            if persona.telegram_id == chat_id:
+                name = persona.label.split(" (")[0]
+                self.say(texts.UNSEEN.format(count=len(unseen), name=name, number=number))
+
+    def _unseen(self, chat_id: int) -> list[Any]:
+        return self._news(chat_id, after=self.view(chat_id).seen)
+
+    def _news(self, chat_id: int, *, after: int) -> list[Any]:
+        """What the bot did in the chat after record `after` (sends, edits, deletions, toasts)."""
+        records = self.emulator.state.records
+        return [r for r in records if r.seq > after and r.chat_id == chat_id and r.kind != "user"]
+
+    def _last_seq(self) -> int:
+        records = self.emulator.state.records
+        return records[-1].seq if records else 0
+
+    def switch(self, persona: Persona | None = None, *, group: bool = False) -> None:
+        """Play another persona (or talk in the group) and show what came for them meanwhile."""
+        self.persona, self.in_group = persona or self.persona, group
+        if group:
+            self.say(texts.IN_GROUP.format(group=GROUP_TITLE, name=self.persona.first_name))
+        else:
+            self.say(texts.PLAYING.format(label=self.persona.label))
+        for record in self._unseen(self.chat_id):
+            self.show(record)
+
+    # --- showing what the bot did ------------------------------------------------------------
+
+    def show(self, record: Any) -> None:
+        view = self.view(record.chat_id)
+        view.seen, view.announced = max(view.seen, record.seq), 0
+        message = record.message
+        if record.kind == "answer":
+            if message.get("text"):
+                template = texts.ALERT if message.get("show_alert") else texts.TOAST
+                self.say(template.format(text=message["text"]))
+            return
+        if record.kind == "delete":
+            self.say(texts.DELETED.format(id=message["message_id"]))
+            return
+        verb = texts.EDITED if record.kind == "edit" else ""
+        self.say(texts.BOT.format(id=message["message_id"], verb=verb))
+        body = message.get("text") or message.get("caption") or ""
+        if "photo" in message:
+            body = f"{texts.PHOTO} {body}".strip()
+        if body:
+            self.say(body)
+        self._save_file(record.chat_id, message)
+        if record.kind == "send":
+            view.last_from_bot = message["message_id"]
+        markup = record.markup or message.get("reply_markup") or {}
+        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+        if buttons:
+            view.buttons_on = message["message_id"]
+            self.say("   " + "  ".join(f"[{i}] {b['text']}" for i, b in enumerate(buttons, 1)))
+        elif record.kind == "edit" and view.buttons_on == message["message_id"]:
+            view.buttons_on = None  # the edit took the buttons away
+        for row in markup.get("keyboard", []):
+            self.say("   " + "  ".join(f"⌨ {b['text'] if isinstance(b, dict) else b}" for b in row))
+
+    def _save_file(self, chat_id: int, message: dict[str, Any]) -> None:
+        """A workbook or chart the bot sent is written under the data folder, and named."""
+        media = message.get("document") or (message.get("photo") or [None])[-1]
+        stored = self.emulator.state.files.get(media["file_id"]) if media else None
+        if stored is None:
+            return
+        name = media.get("file_name") or "anh.jpg"
+        path = self.files_dir / str(chat_id) / f"{message['message_id']}-{Path(name).name}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(stored.data)
+        self.say(texts.SAVED.format(path=path))
+
+    # --- what you type ----------------------------------------------------------------------
+
+    async def handle(self, line: str) -> None:
+        """One typed line: a console command (':...') or a message to the bot."""
+        after = self._last_seq()
+        try:
+            update_id = await self._act(line, reply_to=None)
+        except (ValueError, IndexError):
+            self.say(texts.BAD_COMMAND.format(line=line))
+            return
+        except FileNotFoundError as exc:
+            self.say(texts.NO_FILE.format(path=exc.filename))
+            return
+        except OSError as exc:
+            self.say(texts.UNREADABLE.format(path=exc.filename, reason=exc.strerror))
+            return
+        except Exception as exc:  # the emulator refused, as Telegram would (a button gone, ...)
+            self.say(texts.REFUSED.format(reason=exc))
+            return
+        if update_id is not None:
+            await self._wait_for_bot(after, update_id)
+
+    async def _act(self, line: str, *, reply_to: int | None) -> int | None:
+        """Do what the line says; the id of the update the bot gets from it, if any."""
+        command, _, rest = line.partition(" ")
+        rest = rest.strip()
+        spec: dict[str, Any] = {"user_id": self.persona.telegram_id, "chat_id": self.chat_id}
+        if reply_to is not None:
+            spec["reply_to_message_id"] = reply_to
+        if not line.startswith(":"):
+            sent = await self.emulator.control("message", {**spec, "text": line})
+            return int(sent["update_id"])
+        action = COMMANDS.get(command)
+        if action is None:
+            self.say(texts.BAD_COMMAND.format(line=line))
+            return None
+        return await action(self, rest, spec)
+
+    async def _wait_for_bot(self, after: int, update_id: int) -> None:
+        """Until the bot has finished the update (its answer may be several messages and files)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REPLY_WAIT
+        while not await self.processed(update_id) and loop.time() < deadline:  # noqa: ASYNC110 (polls the db)
+            await asyncio.sleep(0.05)
+        self.catch_up()
+        if not self._news(self.chat_id, after=after):
+            self.say(texts.NO_ANSWER)

@@ -1,0 +1,39 @@
+"""Item 16: the sandbox restarted on the same data folder is a bot that answers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bot.config import Settings
+from bot.sandbox import running_sandbox
+from tests.factories import TestClock
+
+HUNG = 9002
+
+
+def sandbox_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", reminder_tick=0, _env_file=None)  # type: ignore[call-arg]
+
+
+async def say_start(settings: Settings) -> str:
+    """Start the sandbox, write /start as Hùng, return the bot's answer, stop the sandbox."""
+    async with running_sandbox(settings, clock=TestClock()) as sandbox:
+        sent = await sandbox.emulator.control("message", {"user_id": HUNG, "text": "/start"})
+        replies = await sandbox.emulator.wait_for(chat_id=HUNG, after=sent["seq"], timeout=15)
+    return replies[0]["message"]["text"] if replies else "(no answer)"
+
+
+async def test_a_restarted_sandbox_answers(tmp_path: Path) -> None:
+    settings = sandbox_settings(tmp_path)
+    assert "Xin chào đồng chí Nguyễn Văn Hùng" in await say_start(settings)
+    assert "Xin chào đồng chí Nguyễn Văn Hùng" in await say_start(settings)  # was: never answered
+    assert (tmp_path / "data" / "sandbox-telegram" / "state.json").exists()
+
+
+async def test_a_sandbox_whose_telegram_memory_was_lost_still_answers(tmp_path: Path) -> None:
+    """The emulator's folder deleted, the bot's database kept: updates are numbered after the inbox's."""
+    settings = sandbox_settings(tmp_path)
+    assert "Xin chào" in await say_start(settings)
+    shutil.rmtree(tmp_path / "data" / "sandbox-telegram")
+    assert "Xin chào" in await say_start(settings)
