@@ -69,15 +69,28 @@ def main(argv: Sequence[str] | None = None) -> int:
                 port=getattr(args, "port", 0),
             )
         )
-    return asyncio.run(_run(settings))
+    try:
+        return asyncio.run(_run(settings))
+    except KeyboardInterrupt:  # Ctrl-C before the signal handlers were in place
+        return 130
+
+
+TOKEN_REFUSED = (
+    "Telegram từ chối mã bot (401 Unauthorized), hãy kiểm tra TELEGRAM_BOT_TOKEN / "
+    "Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN"
+)
 
 
 async def _run(settings: Settings) -> int:
-    from bot.runner import serve
+    from bot.runner import TokenRefusedError, serve
 
     stop = asyncio.Event()
-    _stop_on_signals(stop)
-    await serve(settings, stop=stop)
+    _stop_on_signals(stop)  # Ctrl-C and SIGTERM stop the bot after the update in hand
+    try:
+        await serve(settings, stop=stop)
+    except TokenRefusedError:
+        print(TOKEN_REFUSED, file=sys.stderr)
+        return 1
     return 0
 
 

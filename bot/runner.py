@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 
 from telegram import Bot, BotCommand
+from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
 from bot.app import NhacviecApp, build_application
 from bot.config import Settings
 from bot.context import Clock, SystemClock
-from bot.inbox import InboxPoller
+from bot.inbox import Backoff, InboxPoller, PollError, sleep_unless
 from domain import texts
 from scheduler.sender import Sender
 from storage import migrate
@@ -36,6 +38,41 @@ def sender_bot(settings: Settings) -> Bot:
     )
 
 
+class TokenRefusedError(Exception):
+    """Telegram refused the bot token (401): the one start-up failure that waiting cannot fix."""
+
+
+async def connect(app: NhacviecApp, outbox_bot: Bot, stop: asyncio.Event, *, base_url: str) -> bool:
+    """Check the token (getMe), drop any webhook (this instance polls), set the command menu;
+    retry with backoff while Telegram cannot be reached. False if `stop` came first; a refused
+    token raises TokenRefusedError."""
+    backoff = Backoff(first=1.0, cap=60.0)
+    while not stop.is_set():
+        try:
+            await app.bot.initialize()
+            await outbox_bot.initialize()
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            await set_commands(app)
+            return True
+        except InvalidToken:
+            raise TokenRefusedError from None  # PTB's message carries the token: never print it
+        except RetryAfter as exc:
+            delay = _seconds(exc.retry_after)
+            reason = "429"
+        except NetworkError as exc:  # also TimedOut, and Telegram's 5xx
+            delay, reason = backoff.next(), str(exc)
+        logger.warning(
+            "Không kết nối được Telegram (%s: %s), thử lại sau %.0f giây / "
+            "Cannot reach Telegram, retrying in %.0f s",
+            base_url,
+            reason,
+            delay,
+            delay,
+        )
+        await sleep_unless(stop, delay)
+    return False
+
+
 async def serve(
     settings: Settings,
     *,
@@ -49,26 +86,44 @@ async def serve(
         await migrate.upgrade(engine)
         db = session_factory(engine)
         app = build_application(settings, db=db, clock=clock or SystemClock())
-        poller = InboxPoller(app, poll_timeout=settings.poll_timeout)
+        outbox_bot = sender_bot(settings)
         try:
-            async with app:  # initialize() checks the token with getMe; shutdown() on exit
-                # Polling and a webhook exclude each other; this instance polls.
-                await app.bot.delete_webhook(drop_pending_updates=False)
-                await set_commands(app)
-                await app.start()
-                logger.info("bot @%s is running", app.bot.username)
-                if ready is not None:
-                    ready.set()
-                async with sender_bot(settings) as bot:
-                    sender = Sender(bot, app.bot_data.services, rate=settings.send_rate)  # type: ignore[arg-type]
-                    sending = asyncio.create_task(sender.run(stop), name="outbox-sender")
-                    try:
-                        await poller.run(stop)
-                    finally:
-                        stop.set()
-                        await sending
-                        await app.stop()
+            base = settings.telegram_api_base_url
+            if not await connect(app, outbox_bot, stop, base_url=base):
+                return
+            await _run_polling(app, outbox_bot, settings, stop=stop, ready=ready)
         finally:
-            await poller.aclose()
+            await outbox_bot.shutdown()
+            await app.shutdown()  # a no-op once `async with app` has shut it down
     finally:
         await engine.dispose()
+
+
+async def _run_polling(
+    app: NhacviecApp, outbox_bot: Bot, settings: Settings, *, stop: asyncio.Event, ready: asyncio.Event | None
+) -> None:
+    poller = InboxPoller(app, poll_timeout=settings.poll_timeout)
+    try:
+        async with app:  # the bot was initialized by connect(); shutdown() on exit
+            await app.start()
+            logger.info("bot @%s is running", app.bot.username)
+            if ready is not None:
+                ready.set()
+            sender = Sender(outbox_bot, app.bot_data.services, rate=settings.send_rate)  # type: ignore[arg-type]
+            sending = asyncio.create_task(sender.run(stop), name="outbox-sender")
+            try:
+                await poller.run(stop)
+            except PollError as exc:
+                if exc.code == 401:
+                    raise TokenRefusedError from None
+                raise
+            finally:
+                stop.set()
+                await sending
+                await app.stop()
+    finally:
+        await poller.aclose()
+
+
+def _seconds(value: float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
