@@ -5,8 +5,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from domain.date_phrases import base_recurrence, read_period, strip_preamble
 from domain.vntext import accent_free_key
 
 WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -42,12 +44,17 @@ class DateError(ValueError):
     """A date that cannot be a deadline; the message is Vietnamese, for the user."""
 
 
+class UnreadableDateError(DateError):
+    """Words that are no date this grammar knows (as opposed to a date that cannot be)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Due:
     """A parsed deadline and the words it was given in ("trong tháng 9/2023")."""
 
     on: dt.date
     wording: str
+    recurrence: str | None = None  # "monthly", "monthly:5", "weekly:0", ... when the phrase repeats
 
 
 def fmt(day: dt.date) -> str:
@@ -77,21 +84,50 @@ def _year(raw: str | None, today: dt.date) -> int | None:
     return year + 2000 if year < 100 else year
 
 
-def parse_due(text: str, *, today: dt.date, allow_past: bool = False) -> Due:
+def parse_due(
+    text: str,
+    *,
+    today: dt.date,
+    allow_past: bool = False,
+    is_working_day: Callable[[dt.date], bool] | None = None,
+) -> Due:
     """A deadline from '30/9', '30/09/2024', '30-9-2024', 'ngày 30 tháng 9', 'cuối tháng',
     'trong tháng 9/2023', 'thứ sáu tuần sau', 'tuần sau', 'ngày mai', 'sau 10 ngày'.
 
+    and as directives write them (domain.date_phrases): 'chậm nhất ngày 15/10', 'trước 17h ngày
+    20/9', 'quý IV/2023', '6 tháng đầu năm', 'hết tháng 9', 'trong 10 ngày làm việc', 'ngày 5 hằng
+    tháng' (a recurrence: its next date, and `recurrence` set).
+
     A date without a year is this year's, or next year's when it fell more than six months ago
-    (in December, '15/1' is next January). Raises DateError for impossible and past dates.
+    (in December, '15/1' is next January). Raises DateError for impossible and past dates, and
+    UnreadableDateError for words it cannot read: nothing is guessed.
     """
     wording = " ".join(text.split())
     key = accent_free_key(text)
     if not key:
         raise DateError("Chưa nhập ngày.")
-    day = _parse(key, wording, today)
+    day, recurrence = _read(key, wording, today, is_working_day)
     if day < today and not allow_past:
         raise DateError(f"Ngày {fmt(day)} đã qua (hôm nay là {fmt(today)}). Vui lòng nhập một ngày sắp tới.")
-    return Due(day, wording)
+    return Due(day, wording, recurrence)
+
+
+def _read(
+    key: str, wording: str, today: dt.date, is_working_day: Callable[[dt.date], bool] | None
+) -> tuple[dt.date, str | None]:
+    """The plain forms first, then periods and recurrences, then both again without the preamble."""
+    for candidate, words in ((key, wording), (strip_preamble(key), None)):
+        try:
+            return _parse(candidate, words or candidate, today), None
+        except UnreadableDateError:
+            pass
+        period = read_period(candidate, today=today, is_working_day=is_working_day)
+        if period is not None:
+            return period.on, period.recurrence
+    raise UnreadableDateError(
+        f"Không hiểu ngày «{wording}». Có thể gõ: 30/9, 30/09/2026, ngày 30 tháng 9, cuối tháng, "
+        "thứ sáu tuần sau, tuần sau."
+    )
 
 
 def _parse(key: str, wording: str, today: dt.date) -> dt.date:
@@ -143,10 +179,7 @@ def _parse(key: str, wording: str, today: dt.date) -> dt.date:
         if (suffix and not key.endswith(suffix)) or name not in _WEEKDAYS:
             continue
         return _weekday(today, _WEEKDAYS[name], next_week=next_week)
-    raise DateError(
-        f"Không hiểu ngày «{wording}». Có thể gõ: 30/9, 30/09/2026, ngày 30 tháng 9, cuối tháng, "
-        "thứ sáu tuần sau, tuần sau."
-    )
+    raise UnreadableDateError(wording)
 
 
 def _weekday(today: dt.date, weekday: int, *, next_week: bool | None) -> dt.date:
@@ -183,6 +216,7 @@ def parse_recurrence(text: str) -> str | None:
 def next_due(due: dt.date, recurrence: str) -> dt.date:
     """The next deadline of a recurring task: the same day of the next period, the end of the
     month staying the end of the month (31/01 → 28/02 → 31/03)."""
+    recurrence = base_recurrence(recurrence)
     if recurrence == "weekly":
         return due + dt.timedelta(weeks=1)
     months = {"monthly": 1, "quarterly": 3, "yearly": 12}[recurrence]
