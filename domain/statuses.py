@@ -46,6 +46,16 @@ class UnitKind(StrEnum):
     FATHERLAND_FRONT = "mttq"
     ORGANISATION = "doan_the"  # political-social organisations
     AGENCY = "co_quan"  # any other agency
+    # Kinds the offices list besides the above (issue 10.13): imports accept them by name.
+    PARTY_COMMITTEE = "dang_uy"  # Đảng ủy, Tỉnh ủy, Thành ủy
+    DEPARTMENT = "phong"  # Phòng (commune), Sở (province)
+    CENTRE = "trung_tam"  # Trung tâm phục vụ hành chính công...
+    ASSOCIATION = "hoi"  # Hội Nông dân, Hội Phụ nữ, Hội Cựu chiến binh
+    UNION = "doan"  # Đoàn Thanh niên
+    POLICE = "cong_an"
+    MILITARY = "quan_su"  # Ban Chỉ huy Quân sự
+    SCHOOL = "truong"
+    HEALTH = "y_te"  # Trạm y tế, Trung tâm y tế
 
 
 # Communes and wards: the units a commune official belongs to and /status is asked about.

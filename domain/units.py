@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
 from domain.statuses import UnitKind
 from domain.vntext import accent_free_key, normalize_name
 
-# Accent-free words that name a unit kind, longest first, as officials type them.
+# Accent-free words that name a unit kind, as officials type them (matched longest first).
 _KIND_WORDS: Sequence[tuple[str, UnitKind]] = (
     ("thanh pho truc thuoc trung uong", UnitKind.PROVINCE),
     ("thanh pho trung uong", UnitKind.PROVINCE),
@@ -19,35 +19,100 @@ _KIND_WORDS: Sequence[tuple[str, UnitKind]] = (
     ("uy ban nhan dan", UnitKind.PEOPLES_COMMITTEE),
     ("hoi dong nhan dan", UnitKind.PEOPLES_COUNCIL),
     ("mat tran to quoc", UnitKind.FATHERLAND_FRONT),
+    ("uy ban mat tran", UnitKind.FATHERLAND_FRONT),
+    ("ban chi huy quan su", UnitKind.MILITARY),
+    ("uy ban kiem tra", UnitKind.BOARD),
+    ("doan thanh nien", UnitKind.UNION),
+    ("trung tam y te", UnitKind.HEALTH),
+    ("uy ban mttq", UnitKind.FATHERLAND_FRONT),
     ("thanh pho", UnitKind.PROVINCE),
     ("thi tran", UnitKind.TOWNSHIP),
     ("dac khu", UnitKind.SPECIAL_ZONE),
     ("van phong", UnitKind.OFFICE),
     ("doan the", UnitKind.ORGANISATION),
+    ("to chuc", UnitKind.ORGANISATION),
     ("co quan", UnitKind.AGENCY),
+    ("dang uy", UnitKind.PARTY_COMMITTEE),
+    ("tinh uy", UnitKind.PARTY_COMMITTEE),
+    ("thanh uy", UnitKind.PARTY_COMMITTEE),
+    ("huyen uy", UnitKind.PARTY_COMMITTEE),
+    ("trung tam", UnitKind.CENTRE),
+    ("tram y te", UnitKind.HEALTH),
+    ("benh vien", UnitKind.HEALTH),
+    ("y te", UnitKind.HEALTH),
+    ("cong an", UnitKind.POLICE),
+    ("quan su", UnitKind.MILITARY),
+    ("truong", UnitKind.SCHOOL),
     ("phuong", UnitKind.WARD),
     ("huyen", UnitKind.DISTRICT),
+    ("phong", UnitKind.DEPARTMENT),
     ("tinh", UnitKind.PROVINCE),
     ("ubnd", UnitKind.PEOPLES_COMMITTEE),
     ("hdnd", UnitKind.PEOPLES_COUNCIL),
     ("mttq", UnitKind.FATHERLAND_FRONT),
+    ("ubkt", UnitKind.BOARD),
+    ("doan", UnitKind.UNION),
     ("ban", UnitKind.BOARD),
+    ("hoi", UnitKind.ASSOCIATION),
+    ("so", UnitKind.DEPARTMENT),
     ("xa", UnitKind.COMMUNE),
     ("tp", UnitKind.PROVINCE),
     ("tt", UnitKind.TOWNSHIP),
     ("p", UnitKind.WARD),
     ("x", UnitKind.COMMUNE),
 )
+# Words that may open a longer 'Loại' ("Phòng Văn hóa - Xã hội", "Trường THCS"): not the
+# one- and two-letter abbreviations, which only count alone.
+_KIND_OPENERS = sorted(((w, k) for w, k in _KIND_WORDS if len(w) > 2), key=lambda wk: -len(wk[0]))
 # Prefixes dropped from lookup keys: "xã Long Hiệp", "x. long hiep" and "Long Hiệp" are one key.
+# "Tỉnh ủy", "Huyện ủy", "Thành phố ủy" are party committees, not a province or district.
 _LOCAL_PREFIXES = ("thi tran", "dac khu", "phuong", "huyen", "tinh", "thanh pho", "xa", "tp", "tt", "p", "x")
-_PREFIX_RE = re.compile(r"^(?:" + "|".join(_LOCAL_PREFIXES) + r")\s+(?=\S)")
+_PREFIX_RE = re.compile(r"^(?:" + "|".join(_LOCAL_PREFIXES) + r")\s+(?=\S)(?!uy\b)")
+# Levels abolished on 1 July 2025: a name typed with one of them never silently means a commune.
+_FORMER_LEVELS = frozenset({UnitKind.DISTRICT, UnitKind.TOWNSHIP, UnitKind.PROVINCE})
+# The 29 provinces merged away in 2025 (and Thừa Thiên Huế, renamed), with the province that
+# took them in: "Long An" is then asked about, never taken as Phường Long An.
+FORMER_PROVINCES: dict[str, str] = {
+    "ha giang": "Tuyên Quang",
+    "yen bai": "Lào Cai",
+    "bac kan": "Thái Nguyên",
+    "vinh phuc": "Phú Thọ",
+    "hoa binh": "Phú Thọ",
+    "bac giang": "Bắc Ninh",
+    "thai binh": "Hưng Yên",
+    "hai duong": "Thành phố Hải Phòng",
+    "ha nam": "Ninh Bình",
+    "nam dinh": "Ninh Bình",
+    "quang binh": "Quảng Trị",
+    "kon tum": "Quảng Ngãi",
+    "quang nam": "Thành phố Đà Nẵng",
+    "binh dinh": "Gia Lai",
+    "phu yen": "Đắk Lắk",
+    "ninh thuan": "Khánh Hòa",
+    "dak nong": "Lâm Đồng",
+    "binh thuan": "Lâm Đồng",
+    "binh phuoc": "Đồng Nai",
+    "binh duong": "Thành phố Hồ Chí Minh",
+    "ba ria vung tau": "Thành phố Hồ Chí Minh",
+    "long an": "Tây Ninh",
+    "tien giang": "Đồng Tháp",
+    "ben tre": "Vĩnh Long",
+    "tra vinh": "Vĩnh Long",
+    "soc trang": "Thành phố Cần Thơ",
+    "hau giang": "Thành phố Cần Thơ",
+    "bac lieu": "Cà Mau",
+    "kien giang": "An Giang",
+    "thua thien hue": "Thành phố Huế",
+}
+_NUMBER_RE = re.compile(r"\d+")
 
 FUZZY_CUTOFF = 80  # below this a candidate is not worth proposing
 AMBIGUITY_GAP = 6  # candidates within this many points of the best are all offered
 
 
 def kind_from_text(text: str) -> UnitKind | None:
-    """The unit kind an office worker wrote in a 'Loại' column: 'Xã', 'phường', 'Ban', 'MTTQ'."""
+    """The unit kind an office worker wrote in a 'Loại' column: 'Xã', 'phường', 'Đảng ủy', 'MTTQ',
+    or a longer wording that opens with one ('Phòng Văn hóa - Xã hội', 'Trường THCS')."""
     key = accent_free_key(text)
     if not key:
         return None
@@ -57,7 +122,8 @@ def kind_from_text(text: str) -> UnitKind | None:
     try:
         return UnitKind(key.replace(" ", "_"))
     except ValueError:
-        return None
+        pass
+    return next((kind for word, kind in _KIND_OPENERS if key.startswith(word + " ")), None)
 
 
 def kind_prefix(text: str) -> UnitKind | None:
@@ -90,6 +156,20 @@ class UnitName:
     aliases: tuple[str, ...] = ()
     # Lookup keys of the name and aliases, as stored (computed when not given).
     keys: tuple[str, ...] = ()
+    kind: str = ""  # a UnitKind value; empty: read from the name ("Xã ...")
+    province: str = ""  # the top of its tree, to tell apart units of one name in two provinces
+    shown: str = ""  # the label when a plain name would be ambiguous (set by match_unit)
+
+    @property
+    def label(self) -> str:
+        """What a button or a list shows: the name, with its province when names collide."""
+        return self.shown or self.name
+
+    def unit_kind(self) -> UnitKind | None:
+        try:
+            return UnitKind(self.kind) if self.kind else kind_prefix(self.name)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +182,29 @@ class UnitMatch:
 
 
 def match_unit(query: str, units: Iterable[UnitName], *, limit: int = 6) -> UnitMatch:
-    """Find a unit by what an official typed: exact key, former name, or closest spellings."""
+    """Find a unit by what an official typed: exact key, former name, or closest spellings.
+
+    Units of one name in two provinces, a name typed with an abolished level ("Huyện Cần Đước")
+    or a former province's name ("Long An") are asked about, never guessed; "Tân An, Tây Ninh"
+    or "Tân An (Tây Ninh)" picks the province."""
+    name_part, province_part = _split_province(query)
+    pool = list(units)
+    if province_part:
+        in_province = [u for u in pool if u.province and lookup_key(u.province) == province_part]
+        pool = in_province or pool
+    return _labelled(_match(name_part, pool, limit=limit))
+
+
+def _split_province(query: str) -> tuple[str, str]:
+    """'Tân An, Tây Ninh' and 'Tân An (Tây Ninh)' → ('Tân An', 'tay ninh')."""
+    for sep in (",", "("):
+        name, found, rest = query.partition(sep)
+        if found and name.strip() and rest.strip(" )"):
+            return name, lookup_key(rest.strip(" )"))
+    return query, ""
+
+
+def _match(query: str, units: Sequence[UnitName], *, limit: int) -> UnitMatch:
     wanted = lookup_key(query)
     if not wanted:
         return UnitMatch(None)
@@ -116,10 +218,15 @@ def match_unit(query: str, units: Iterable[UnitName], *, limit: int = 6) -> Unit
             choices[(unit.unit_id, name)] = key
     exact = {uid for (uid, _), key in choices.items() if key == wanted}
     wanted_kind = kind_prefix(query)
-    if len(exact) > 1 and wanted_kind is not None:
+    is_former, successors = _former_province(wanted, wanted_kind, by_id.values())
+    if exact and wanted_kind is not None:
         # "p. Tân Thành" when both a commune and a ward are called Tân Thành
-        same_kind = {uid for uid in exact if kind_prefix(by_id[uid].name) == wanted_kind}
-        exact = same_kind or exact
+        same_kind = {uid for uid in exact if by_id[uid].unit_kind() in (wanted_kind, None)}
+        if not same_kind:  # "Huyện Cần Đước" is not Xã Cần Đước: ask
+            return UnitMatch(None, _sorted(by_id[u] for u in exact) + successors)
+        exact = same_kind
+    if is_former and not _all_provinces(exact, by_id) and (exact or successors):
+        return UnitMatch(None, _sorted(by_id[u] for u in exact) + successors)  # "Long An": which?
     if len(exact) > 1:
         # "Tân Thạnh" typed with its marks, beside a "Tân Thành" in the same province
         marked = accented_key(query)
@@ -134,7 +241,18 @@ def match_unit(query: str, units: Iterable[UnitName], *, limit: int = 6) -> Unit
             alias = next((a for a in unit.aliases if lookup_key(a) == wanted), None)
         return UnitMatch(unit, (unit,), via_alias=alias)
     if len(exact) > 1:
-        return UnitMatch(None, tuple(sorted((by_id[u] for u in exact), key=lambda u: u.name)))
+        return UnitMatch(None, _sorted(by_id[u] for u in exact))
+    return _fuzzy(wanted, choices, by_id, limit=limit)
+
+
+def _fuzzy(
+    wanted: str, choices: dict[tuple[int, str], str], by_id: dict[int, UnitName], *, limit: int
+) -> UnitMatch:
+    """The closest spellings; numbers must agree ("A Lưới 1" is not "A Lưới 2", nor "Phường 1")."""
+    numbers = _NUMBER_RE.findall(wanted)
+    if not any(c.isalpha() for c in wanted):
+        return UnitMatch(None)  # "Phường 1", "P.3": only ever an exact name
+    choices = {k: v for k, v in choices.items() if _NUMBER_RE.findall(v) == numbers}
     scored = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=FUZZY_CUTOFF)
     best: dict[int, float] = {}
     for _, score, (unit_id, _name) in scored:
@@ -147,3 +265,43 @@ def match_unit(query: str, units: Iterable[UnitName], *, limit: int = 6) -> Unit
     if len(close) == 1 and top >= 90:
         return UnitMatch(close[0], (close[0],))
     return UnitMatch(None, tuple(by_id[uid] for uid, _ in ranked))
+
+
+def _former_province(
+    wanted: str, kind: UnitKind | None, units: Iterable[UnitName]
+) -> tuple[bool, tuple[UnitName, ...]]:
+    """Whether a former province's name was typed (bare or as a province), and the province
+    that took it in when it is in the tree."""
+    successor = FORMER_PROVINCES.get(wanted)
+    if successor is None or kind not in (None, *_FORMER_LEVELS):
+        return False, ()
+    key = lookup_key(successor)
+    return True, tuple(
+        u for u in units if lookup_key(u.name) == key and u.unit_kind() in (UnitKind.PROVINCE, None)
+    )
+
+
+def _all_provinces(ids: set[int], by_id: dict[int, UnitName]) -> bool:
+    return bool(ids) and all(by_id[u].unit_kind() == UnitKind.PROVINCE for u in ids)
+
+
+def _sorted(units: Iterable[UnitName]) -> tuple[UnitName, ...]:
+    return tuple(sorted(units, key=lambda u: (u.name, u.province)))
+
+
+def _labelled(match: UnitMatch) -> UnitMatch:
+    """Candidates of one name (Phường Tân An in three provinces) show their province."""
+    counts: dict[str, int] = {}
+    for unit in match.candidates:
+        counts[_same_name(unit)] = counts.get(_same_name(unit), 0) + 1
+    if all(n == 1 for n in counts.values()):
+        return match
+    labelled = tuple(
+        replace(u, shown=f"{u.name} ({u.province})") if counts[_same_name(u)] > 1 and u.province else u
+        for u in match.candidates
+    )
+    return replace(match, candidates=labelled)
+
+
+def _same_name(unit: UnitName) -> str:
+    return normalize_name(unit.name).lower()

@@ -51,11 +51,11 @@ async def add_aliases(session: AsyncSession, *, unit: Unit, names: Sequence[str]
 
 
 async def unit_names(session: AsyncSession, *, active_only: bool = True) -> list[UnitName]:
-    """Every unit with its former names, for matching what people type."""
-    query = select(Unit.id, Unit.name, Unit.key)
-    if active_only:
-        query = query.where(Unit.active)
-    units = (await session.exec(query)).all()
+    """Every unit with its former names, kind and province, for matching what people type."""
+    every = (
+        await session.exec(select(Unit.id, Unit.name, Unit.key, Unit.kind, Unit.parent_id, Unit.active))
+    ).all()
+    parents = {uid: (name, parent_id) for uid, name, _key, _kind, parent_id, _active in every}
     aliases: dict[int, list[tuple[str, str]]] = {}
     for unit_id, name, key in (
         await session.exec(select(UnitAlias.unit_id, UnitAlias.name, UnitAlias.key))
@@ -63,11 +63,25 @@ async def unit_names(session: AsyncSession, *, active_only: bool = True) -> list
         aliases.setdefault(unit_id, []).append((name, key))
     return [
         UnitName(
-            uid, name, tuple(a for a, _ in aliases.get(uid, ())), (key, *(k for _, k in aliases.get(uid, ())))
+            uid,
+            name,
+            tuple(a for a, _ in aliases.get(uid, ())),
+            (key, *(k for _, k in aliases.get(uid, ()))),
+            kind=kind,
+            province=_top(parents, parent_id),
         )
-        for uid, name, key in units
-        if uid is not None
+        for uid, name, key, kind, parent_id, active in every
+        if uid is not None and (active or not active_only)
     ]
+
+
+def _top(parents: dict[int | None, tuple[str, int | None]], parent_id: int | None) -> str:
+    """The name at the top of a unit's tree (its province); empty for a unit at the top."""
+    name, seen = "", set()
+    while parent_id is not None and parent_id in parents and parent_id not in seen:
+        seen.add(parent_id)
+        name, parent_id = parents[parent_id]
+    return name
 
 
 async def find_unit(session: AsyncSession, *, query: str, active_only: bool = True) -> UnitMatch:
@@ -127,8 +141,10 @@ async def seed_province(session: AsyncSession, *, province_name: str, now: dt.da
             existing += 1
             continue
         kind = _WARD_KINDS.get(ward.division_type.value, UnitKind.COMMUNE)
-        await add_unit(session, name=ward.name, kind=kind, parent_id=province.id, code=ward_code)
+        name = clean_name(ward.name)  # added together and flushed once: a province is ~100 rows
+        session.add(Unit(name=name, key=lookup_key(name), kind=kind, parent_id=province.id, code=ward_code))
         created += 1
+    await session.flush()
     await add_audit(
         session,
         at=now,
