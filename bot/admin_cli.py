@@ -100,6 +100,8 @@ async def _with_session(settings: Settings, args: argparse.Namespace) -> int:
         now = SystemClock().now()
         if args.command == "officials" and args.action == "invite":
             return await _invite(db, args, settings, now)
+        if args.command == "officials" and args.action == "import":  # commits every few hundred rows
+            return _report(await officials.import_officials_in_batches(db, rows=_read(args.file), now=now))
         action: Action = ACTIONS[(args.command, args.action)]
         async with db.begin() as session:
             return await action(session, args, now)

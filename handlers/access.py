@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -14,7 +15,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import BotContext
 from domain import people_texts
 from domain.statuses import Role
-from storage import chats, officials
+from storage import chats, officials, outbox
 from storage.models import Official
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ Handler = Callable[[Update, BotContext], Awaitable[Any]]
 PUBLIC_COMMANDS = frozenset({"start", "help"})
 # The only command heard in a group that is not registered yet.
 GROUP_SETUP_COMMAND = "registergroup"
+# Messages refused while the official had blocked the bot are resent if they are this recent.
+REFUSED_RETRY_WINDOW = dt.timedelta(days=7)
 
 
 def command_of(update: Update) -> str | None:
@@ -51,6 +54,8 @@ async def load_caller(update: Update, context: BotContext) -> None:
             await _refuse(update, people_texts.account_locked())
         raise ApplicationHandlerStop
     context.official = official
+    if private and official is not None and not official.reachable:
+        await _reachable_again(context, official, chat_id=chat.id)
     command = command_of(update)
     if not private:
         setup = command == GROUP_SETUP_COMMAND and official is not None and official.role == Role.ADMIN
@@ -64,6 +69,22 @@ async def load_caller(update: Update, context: BotContext) -> None:
             return
         await _refuse(update, people_texts.stranger_refused())
         raise ApplicationHandlerStop
+
+
+async def _reachable_again(context: BotContext, official: Official, *, chat_id: int) -> None:
+    """The official writes to the bot again after a refused delivery (403): deliverable again,
+    and what was refused lately is sent after all."""
+    assert official.id is not None
+    now = context.services.clock.now()
+    async with context.services.db.begin() as session:
+        await officials.mark_reachable(session, official_id=official.id, now=now)
+        retried = await outbox.retry_refused(
+            session, chat_id=chat_id, since=now - REFUSED_RETRY_WINDOW, now=now
+        )
+    official.reachable = True
+    if retried:
+        context.services.wake_sender.set()
+    logger.info("official %s is reachable again; %d refused messages resent", official.id, retried)
 
 
 def requires(*roles: Role) -> Callable[[Handler], Handler]:

@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +20,7 @@ from storage.models import Official, Unit
 from storage.units import ImportResult, find_unit
 
 EDITABLE = ("full_name", "title", "unit_id", "role", "phone", "is_unit_head")
+IMPORT_BATCH = 500  # rows per transaction of a long import
 
 
 class OfficialError(ValueError):
@@ -160,7 +162,49 @@ async def import_officials(
     Columns: Họ và tên, Chức vụ, Đơn vị, Vai trò, Số điện thoại, Người đứng đầu (x).
     """
     result = ImportResult()
+    await _import_rows(session, rows=rows, now=now, actor_id=actor_id, result=result, phones_in_file={})
+    await _audit_import(session, result=result, now=now, actor_id=actor_id)
+    return result
+
+
+async def import_officials_in_batches(
+    db: async_sessionmaker[AsyncSession],
+    *,
+    rows: Sequence[SheetRow],
+    now: dt.datetime,
+    actor_id: int | None = None,
+    batch: int = IMPORT_BATCH,
+) -> ImportResult:
+    """The same import, one transaction per `batch` rows: a file of thousands of people never
+    holds the database's single write lock (SQLite) for long, so the running bot keeps answering.
+    Rows of a committed batch stay written if a later batch fails."""
+    result = ImportResult()
     phones_in_file: dict[str, int] = {}
+    for start in range(0, len(rows), batch):
+        part, phones = ImportResult(), dict(phones_in_file)
+        async with db.begin() as session:
+            chunk = rows[start : start + batch]
+            await _import_rows(
+                session, rows=chunk, now=now, actor_id=actor_id, result=part, phones_in_file=phones
+            )
+        # Counted only once committed.
+        result.created, result.updated = result.created + part.created, result.updated + part.updated
+        result.errors.extend(part.errors)
+        phones_in_file = phones
+    async with db.begin() as session:
+        await _audit_import(session, result=result, now=now, actor_id=actor_id)
+    return result
+
+
+async def _import_rows(
+    session: AsyncSession,
+    *,
+    rows: Sequence[SheetRow],
+    now: dt.datetime,
+    actor_id: int | None,
+    result: ImportResult,
+    phones_in_file: dict[str, int],
+) -> None:
     for row in rows:
         name = clean_name(row.get("ho va ten", "ho ten", "ten"))
         if not name:
@@ -223,6 +267,11 @@ async def import_officials(
             fields.pop("full_name")
             await add_official(session, full_name=name, now=now, actor_id=actor_id, **fields)
             result.created += 1
+
+
+async def _audit_import(
+    session: AsyncSession, *, result: ImportResult, now: dt.datetime, actor_id: int | None
+) -> None:
     await add_audit(
         session,
         at=now,
@@ -230,7 +279,6 @@ async def import_officials(
         official_id=actor_id,
         detail={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
     )
-    return result
 
 
 async def mark_unreachable(session: AsyncSession, *, official_id: int, now: dt.datetime) -> None:
@@ -241,6 +289,19 @@ async def mark_unreachable(session: AsyncSession, *, official_id: int, now: dt.d
         await add_audit(
             session, at=now, action="officials.unreachable", entity="official", entity_id=official_id
         )
+
+
+async def mark_reachable(session: AsyncSession, *, official_id: int, now: dt.datetime) -> bool:
+    """The official wrote to the bot again after a refused delivery; whether the flag changed."""
+    result = await session.exec(
+        update(Official)
+        .where(col(Official.id) == official_id, ~col(Official.reachable))
+        .values(reachable=True)
+    )
+    if not result.rowcount:
+        return False
+    await add_audit(session, at=now, action="officials.reachable", entity="official", entity_id=official_id)
+    return True
 
 
 async def officials_to_notify(

@@ -134,3 +134,19 @@ async def list_notifications(
     if kinds:
         query = query.where(col(Notification.kind).in_(kinds))
     return list((await session.exec(query)).all())
+
+
+async def retry_refused(session: AsyncSession, *, chat_id: int, since: dt.datetime, now: dt.datetime) -> int:
+    """Send again what Telegram refused (403: the user had blocked the bot) to this chat since
+    `since`; the user is back. Returns how many notifications are due again."""
+    result = await session.exec(
+        update(Notification)
+        .where(
+            col(Notification.chat_id) == chat_id,
+            col(Notification.sent_at).is_(None),
+            col(Notification.cancelled_at) >= since,
+            col(Notification.last_error).startswith("Forbidden"),
+        )
+        .values(cancelled_at=None, claimed_until=None, due_at=now)
+    )
+    return int(result.rowcount or 0)
