@@ -87,6 +87,7 @@ SCHEMAS: dict[str, Schema] = {
     "ou": Schema((ID,)),  # /officials: which unit
     "as": Schema((WORD, ID_OR_CHOICE)),  # /assign: step, then an id or a choice
     "pc": Schema((WORD, ID), op_at=0, extra={"ro": (WORD,)}),  # the office confirms: op, official
+    "qx": Schema(()),  # ✖️ Hủy under any question
 }
 
 

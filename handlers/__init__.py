@@ -26,6 +26,7 @@ from handlers import (
     house_views,
     houses,
     people,
+    people_office,
     start,
     status,
     task_replies,
@@ -88,12 +89,15 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(MEMBERS(people.pick_unit), pattern=pattern(people.UNIT_PICK)))
 
     # The office (admin) only: people and group chats. Every one of these is audited.
-    app.add_handler(CommandHandler("invite", ADMIN_PRIVATE(people.invite)))
-    app.add_handler(CommandHandler("addofficial", ADMIN_PRIVATE(people.add_official)))
-    app.add_handler(CommandHandler("editofficial", ADMIN_PRIVATE(people.edit_official)))
-    app.add_handler(CommandHandler("deactivate", ADMIN_PRIVATE(people.deactivate)))
-    app.add_handler(CommandHandler("reactivate", ADMIN_PRIVATE(people.reactivate)))
-    app.add_handler(CommandHandler("unlink", ADMIN_PRIVATE(people.unlink)))
+    # Locking, unlinking, a role change and re-inviting a linked official are confirmed by a button.
+    app.add_handler(CommandHandler("invite", ADMIN_PRIVATE(people_office.invite)))
+    app.add_handler(CommandHandler("addofficial", ADMIN_PRIVATE(people_office.add_official)))
+    app.add_handler(CommandHandler("editofficial", ADMIN_PRIVATE(people_office.edit_official)))
+    app.add_handler(CommandHandler("deactivate", ADMIN_PRIVATE(people_office.deactivate)))
+    app.add_handler(CommandHandler("reactivate", ADMIN_PRIVATE(people_office.reactivate)))
+    app.add_handler(CommandHandler("unlink", ADMIN_PRIVATE(people_office.unlink)))
+    confirmed = pattern(people_office.CONFIRM)
+    app.add_handler(CallbackQueryHandler(ADMIN_PRIVATE(people_office.confirm), pattern=confirmed))
     app.add_handler(CommandHandler("registergroup", ADMIN(groups.register_group)))
     app.add_handler(CommandHandler("unregistergroup", ADMIN(groups.unregister_group)))
 

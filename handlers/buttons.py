@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BotContext
 from domain import people_texts
-from domain.callbacks import decode
+from domain.callbacks import Callback, decode
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +23,13 @@ async def refuse_forged(update: Update, context: BotContext) -> None:
     logger.warning("update %s: refused callback data %r from user %s", update.update_id, query.data, user)
     await query.answer(people_texts.invalid_button(), show_alert=True)
     raise ApplicationHandlerStop
+
+
+async def accept(update: Update) -> tuple[CallbackQuery, Callback] | None:
+    """The press and its decoded data, with the spinner stopped; None when there is nothing to do."""
+    query = update.callback_query
+    callback = decode(query.data) if query else None
+    if query is None or callback is None:
+        return None
+    await query.answer()
+    return query, callback

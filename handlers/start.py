@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -15,9 +17,9 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from domain import people_texts, texts
+from domain import office_texts, people_texts, texts
 from domain.people import normalize_phone
-from storage import invitations, units
+from storage import invitations, outbox, task_notices, units
 from storage.invitations import Redeem, RedeemResult
 from storage.models import Official
 
@@ -44,6 +46,8 @@ async def start(update: Update, context: BotContext) -> None:
             result = await invitations.redeem(
                 session, code=context.args[0], telegram_user_id=user.id, now=now
             )
+            if result.outcome == Redeem.RELINKED:
+                await _tell_account_moved(session, context, result, new_account=user.id, now=now)
         await _answer_link(update, context, result, refusals=people_texts.REDEEM_REFUSALS)
         return
     official = context.official
@@ -109,6 +113,34 @@ async def _answer_link(
         )
     else:
         await message.reply_html(refusals.get(result.outcome, refusals.get("unknown", "")))
+
+
+async def _tell_account_moved(
+    session: AsyncSession, context: BotContext, result: RedeemResult, *, new_account: int, now: dt.datetime
+) -> None:
+    """A re-link moved the official to this account: the old account and the office hear of it
+    (through the outbox, in the same transaction), so a stranger with a leaked code is noticed."""
+    official, old = result.official, result.previous_account
+    if official is None or old is None or old == new_account:
+        return
+    when = f"{now.astimezone(context.services.settings.tz):%H:%M %d/%m/%Y}"
+    key = f"account.moved:{official.id}:{old}:{new_account}:{now.isoformat()}"
+    await outbox.enqueue(
+        session,
+        chat_id=old,
+        kind="account.moved",
+        dedupe_key=key,
+        payload={"text": office_texts.account_moved_away(official.full_name, when)},
+        due_at=now,
+    )
+    await task_notices.notify_admins(
+        session,
+        text=office_texts.office_account_moved(official.full_name, official.id or 0, old, new_account, when),
+        kind="account.moved.office",
+        key=key,
+        now=now,
+        exclude_id=official.id,
+    )
 
 
 async def set_menu(context: BotContext, official: Official) -> None:

@@ -34,6 +34,7 @@ class Redeem(StrEnum):
 class RedeemResult:
     outcome: Redeem
     official: Official | None = None
+    previous_account: int | None = None  # on RELINKED: the account that lost the official
 
 
 async def _revoke_unused(session: AsyncSession, *, official_id: int, now: dt.datetime) -> None:
@@ -110,7 +111,7 @@ async def redeem(
                 entity_id=official.id,
                 detail={"previous_account": previous},
             )
-            return RedeemResult(outcome, official)
+            return RedeemResult(outcome, official, previous)
     await add_audit(
         session,
         at=now,

@@ -323,3 +323,18 @@ async def officials_to_notify(
     if conditions:
         query = query.where(or_(*conditions))
     return list((await session.exec(query.order_by(col(Official.id)))).all())
+
+
+async def is_last_admin(session: AsyncSession, *, official: Official) -> bool:
+    """Whether the official is the only active admin: locking, unlinking or demoting her would leave
+    the office without anyone who can manage the bot."""
+    if official.role != Role.ADMIN or not official.active:
+        return False
+    other = (
+        await session.exec(
+            select(Official.id).where(
+                Official.role == Role.ADMIN, Official.active, col(Official.id) != official.id
+            )
+        )
+    ).first()
+    return other is None

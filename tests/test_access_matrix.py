@@ -14,6 +14,7 @@ from domain.callbacks import Callback
 from domain.statuses import Role, UnitKind
 from emulator.client import EmulatorClient
 from storage import tasks
+from storage.models import Official
 from tests.conftest import RunningBot
 from tests.factories import add_official, add_unit, register_group, say, wait_processed
 
@@ -99,9 +100,9 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
     ("/invite {t}", admin_only("Đường link mời cho đồng chí Phạm Thị Mai")),
     ("/addofficial Võ Văn Mới; long hiep; cán bộ", admin_only("Đã thêm cán bộ")),
     ("/editofficial {t} chucvu=Công chức", admin_only("Đã cập nhật Phạm Thị Mai")),
-    ("/deactivate {t}", admin_only("Đã khóa tài khoản Phạm Thị Mai")),
+    ("/deactivate {t}", admin_only("Khóa tài khoản của đồng chí Phạm Thị Mai")),  # asked first
     ("/reactivate {t}", admin_only("Đã mở lại tài khoản Phạm Thị Mai")),
-    ("/unlink {t}", admin_only("Đã gỡ tài khoản Telegram của Phạm Thị Mai")),
+    ("/unlink {t}", admin_only("Phạm Thị Mai chưa gắn tài khoản Telegram nào")),
     ("/registergroup", admin_only("Lệnh này dùng trong nhóm")),
     ("/unregistergroup", admin_only("Lệnh này dùng trong nhóm")),
     (
@@ -356,3 +357,26 @@ async def _wait_answer(client: EmulatorClient, query_id: str) -> dict | None:
             return answer
         await asyncio.sleep(0.02)
     return None
+
+
+async def test_confirmation_buttons_are_the_office_s_alone(
+    world: World, bot_db, client: EmulatorClient
+) -> None:
+    """A 🔒 Khóa tài khoản press (as the office's confirmation carries it) from anyone else does nothing."""
+    data = Callback("pc", ("de", str(world.target_id))).encode()
+    expected = {
+        STRANGER: REFUSED_STRANGER,
+        OFFICIAL_A: ADMINS_ONLY,
+        OFFICIAL_B: ADMINS_ONLY,
+        LEADER: ADMINS_ONLY,
+    }
+    problems = []
+    for persona, wanted in expected.items():
+        message_id = (await say(client, persona, "/help"))[0]["message"]["message_id"]
+        pressed = await client.forged_press(persona, message_id, data)
+        got = ((await _wait_answer(client, pressed["callback_query_id"])) or {}).get("text", "(none)")
+        if not got.startswith(wanted):
+            problems.append(f"{persona}: {got!r} != {wanted!r}")
+    assert problems == []
+    async with bot_db() as session:
+        assert (await session.get(Official, world.target_id)).active

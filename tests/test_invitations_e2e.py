@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from sqlmodel import select
@@ -24,8 +25,23 @@ async def _setup(bot_db) -> Official:
     return await add_official(bot_db, "Nguyễn Văn Hùng", unit=commune, phone="0912345678")
 
 
-async def _invite(client: EmulatorClient, official_id: int) -> str:
-    reply = (await say(client, ADMIN_ID, f"/invite {official_id}"))[0]["message"]["text"]
+async def _edited(client: EmulatorClient, after: int) -> dict:
+    """The admin's message as a pressed button edited it (toasts in between are skipped)."""
+    async with asyncio.timeout(10):
+        while True:
+            edits = [r for r in await client.records(ADMIN_ID, after=after) if r["kind"] == "edit"]
+            if edits:
+                return edits[0]
+            await asyncio.sleep(0.02)
+
+
+async def _invite(client: EmulatorClient, official_id: int, *, confirm: str | None = None) -> str:
+    record = (await say(client, ADMIN_ID, f"/invite {official_id}"))[0]
+    if confirm is not None:  # the official is linked: the office is asked first
+        buttons = {b["text"]: b["callback_data"] for row in record["markup"]["inline_keyboard"] for b in row}
+        pressed = await client.press(ADMIN_ID, record["message"]["message_id"], data=buttons[confirm])
+        record = await _edited(client, pressed["seq"])
+    reply = record["message"]["text"]
     match = re.search(r"https://t\.me/nhacviec_bot\?start=([A-Za-z0-9_-]+)", reply)
     assert match, reply
     assert "dùng một lần, hết hạn 07/12/2026" in reply
@@ -76,7 +92,8 @@ async def test_new_phone_relinks_and_the_old_account_loses_access(
 ) -> None:
     hung = await _setup(bot_db)
     await say(client, 5301, f"/start {await _invite(client, hung.id)}")
-    relinked = (await say(client, 5302, f"/start {await _invite(client, hung.id)}"))[0]["message"]["text"]
+    code = await _invite(client, hung.id, confirm="🔑 Cấp mã mới")
+    relinked = (await say(client, 5302, f"/start {code}"))[0]["message"]["text"]
     assert relinked.startswith("Đã chuyển tài khoản nhận nhắc việc sang số Telegram này.")
     old_phone = (await say(client, 5301, "/officials"))[0]["message"]["text"]
     assert old_phone.startswith("Đồng chí chưa được cấp quyền")
@@ -116,7 +133,9 @@ async def test_deactivated_official_is_locked_out_and_reactivated(
 ) -> None:
     hung = await _setup(bot_db)
     await say(client, 5501, f"/start {await _invite(client, hung.id)}")
-    done = (await say(client, ADMIN_ID, f"/deactivate {hung.id}"))[0]["message"]["text"]
+    asked = (await say(client, ADMIN_ID, f"/deactivate {hung.id}"))[0]
+    pressed = await client.press(ADMIN_ID, asked["message"]["message_id"], text="🔒 Khóa tài khoản")
+    done = (await _edited(client, pressed["seq"]))["message"]["text"]
     assert done == "Đã khóa tài khoản Nguyễn Văn Hùng; bot không phục vụ đồng chí ấy nữa."
     locked = (await say(client, 5501, "/help"))[0]["message"]["text"]
     assert locked.startswith("Tài khoản của đồng chí đang bị tạm khóa.")
@@ -135,10 +154,14 @@ async def test_admin_adds_and_edits_officials_in_the_bot(running_bot: RunningBot
     official_id = int(re.search(r"#(\d+)", text).group(1))
     bad = (await say(client, ADMIN_ID, f"/editofficial {official_id} sdt=123"))[0]["message"]["text"]
     assert bad == "Số điện thoại «123» không hợp lệ."
-    edited = await say(client, ADMIN_ID, f"/editofficial {official_id} vaitro=lãnh đạo; chucvu=Phó Bí thư")
-    assert edited[0]["message"]["text"] == (
-        "Đã cập nhật Võ Thị Em: vai trò → lãnh đạo; chức vụ → Phó Bí thư."
+    edited = await say(
+        client, ADMIN_ID, f"/editofficial {official_id} vaitro=lãnh đạo; chucvu=Phó Bí thư", replies=2
     )
+    assert edited[0]["message"]["text"] == "Đã cập nhật Võ Thị Em: chức vụ → Phó Bí thư."
+    assert edited[1]["message"]["text"].startswith("Đổi vai trò của đồng chí Võ Thị Em")  # asked first
+    pressed = await client.press(ADMIN_ID, edited[1]["message"]["message_id"], text="✅ Đổi vai trò")
+    role = (await _edited(client, pressed["seq"]))["message"]["text"]
+    assert role == "Đã cập nhật Võ Thị Em: vai trò → lãnh đạo."
     duplicate = await say(client, ADMIN_ID, "/addofficial Người Trùng; long hiep; cán bộ; 0912345678")
     assert duplicate[0]["message"]["text"] == "Số điện thoại 0912345678 đã có cán bộ khác dùng."
     async with bot_db() as session:
