@@ -4,10 +4,12 @@ lose them, never answer twice, and never stop the bot (issue 10.1)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import bot.inbox
 import storage.db
 from domain import texts
 from domain.dates import Due
@@ -169,57 +172,122 @@ async def test_sqlite_write_lock_held_past_the_busy_timeout(
         await engine.dispose()
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-async def test_postgresql_connections_terminated_mid_query(
-    bot_on: Any, client: EmulatorClient, database_url: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    engine = create_engine(database_url)
-    await migrate.upgrade(engine)
-    db = session_factory(engine)
-    running = await bot_on(database_url)
+BLOCKED = """
+    SELECT DISTINCT l.pid FROM pg_locks l
+    JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = $1 AND NOT l.granted"""
+
+
+@dataclass
+class Outage:
+    """Another session that holds the officials table, and one that drops the bot's connections."""
+
+    schema: str
+    locker: asyncpg.Connection
+    killer: asyncpg.Connection
+
+    @contextlib.asynccontextmanager
+    async def officials_locked(self) -> AsyncIterator[None]:
+        async with self.locker.transaction():
+            await self.locker.execute(f'LOCK TABLE "{self.schema}".official IN ACCESS EXCLUSIVE MODE')
+            yield
+
+    async def waiting(self) -> bool:
+        """Whether a query of the bot waits on the lock inside PostgreSQL."""
+        return bool(await self.killer.fetch(BLOCKED, self.schema))
+
+    async def terminate_waiting(self) -> None:
+        """Drop the bot's connections that wait, as a failover or an operator would."""
+        for record in await self.killer.fetch(BLOCKED, self.schema):
+            await self.killer.execute("SELECT pg_terminate_backend($1)", record["pid"])
+
+
+@pytest.fixture
+async def outage(database_url: str) -> AsyncIterator[Outage]:
     schema = database_url.split("search_path=")[1]
     dsn = database_url.split("?")[0].replace("postgresql+asyncpg://", "postgresql://")
     locker, killer = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
     try:
-        await arrange(db)
-        card = (await say(client, HUNG, "/task 1"))[0]
-        before = len(await inbox_rows(db))
-        caplog.set_level(logging.WARNING)
-
-        # Hold the officials table so the bot's next query waits inside PostgreSQL...
-        transaction = locker.transaction()
-        await transaction.start()
-        await locker.execute(f'LOCK TABLE "{schema}".official IN ACCESS EXCLUSIVE MODE')
-        try:
-            seqs = await users_write(client, card)
-            blocked_sql = """
-                SELECT DISTINCT l.pid FROM pg_locks l
-                JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = $1 AND NOT l.granted"""
-
-            async def waiting() -> bool:
-                return bool(await killer.fetch(blocked_sql, schema))
-
-            await eventually(waiting)
-            # ...and drop its connections there, as a failover or an operator would.
-            for record in await killer.fetch(blocked_sql, schema):
-                await killer.execute("SELECT pg_terminate_backend($1)", record["pid"])
-        finally:
-            await transaction.rollback()
-
-        await answered_once(client, seqs)
-        await eventually(lambda: all_closed(db, before + 4))
-        rows = await inbox_rows(db)
-        assert [r.status for r in rows[before:]] == [InboxStatus.DONE] * 4
-        assert max(r.attempts for r in rows[before:]) >= 2  # the interrupted one ran again
-        press_id = max(r.update_id for r in rows if r.chat_id == HUNG)
-        await recorded_once(db, press_id)
-        assert not running.task.done()
-        errors = [
-            r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("bot")
-        ]
-        assert errors == []
+        yield Outage(schema, locker, killer)
     finally:
         await locker.close()
         await killer.close()
-        await engine.dispose()
+
+
+@pytest.fixture
+async def pg_db(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_postgresql_connections_terminated_mid_query(
+    bot_on: Any,
+    client: EmulatorClient,
+    database_url: str,
+    pg_db: async_sessionmaker[AsyncSession],
+    outage: Outage,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    db = pg_db
+    running = await bot_on(database_url)
+    await arrange(db)
+    card = (await say(client, HUNG, "/task 1"))[0]
+    before = len(await inbox_rows(db))
+    caplog.set_level(logging.WARNING)
+
+    async with outage.officials_locked():
+        seqs = await users_write(client, card)
+        await eventually(outage.waiting)
+        await outage.terminate_waiting()
+
+    await answered_once(client, seqs)
+    await eventually(lambda: all_closed(db, before + 4))
+    rows = await inbox_rows(db)
+    assert [r.status for r in rows[before:]] == [InboxStatus.DONE] * 4
+    assert max(r.attempts for r in rows[before:]) >= 2  # the interrupted one ran again
+    press_id = max(r.update_id for r in rows if r.chat_id == HUNG)
+    await recorded_once(db, press_id)
+    assert not running.task.done()
+    errors = [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("bot")
+    ]
+    assert errors == []
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_an_update_that_keeps_failing_gets_the_apology_once_and_is_set_aside(
+    bot_on: Any,
+    client: EmulatorClient,
+    database_url: str,
+    pg_db: async_sessionmaker[AsyncSession],
+    outage: Outage,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bot.inbox, "MAX_ATTEMPTS", 2)
+    await bot_on(database_url)
+    await arrange(pg_db)
+    await say(client, LAN, "/start")
+    before = len(await inbox_rows(pg_db))
+
+    async def failed() -> bool:
+        rows = (await inbox_rows(pg_db))[before:]
+        if rows and rows[0].status == InboxStatus.FAILED:
+            return True
+        if await outage.waiting():
+            await outage.terminate_waiting()  # every attempt loses its connection
+        return False
+
+    async with outage.officials_locked():
+        sent = await client.send(LAN, "/help")
+        await eventually(failed)
+
+    [row] = (await inbox_rows(pg_db))[before:]
+    assert row.attempts == 2 and row.last_error
+    apology = await client.wait(LAN, after=sent["seq"], count=1)
+    assert apology[0]["message"]["text"] == texts.internal_error()
+    again = await say(client, LAN, "/help")  # the bot is still up, and the database back
+    assert "Hướng dẫn" in again[0]["message"]["text"]
+    assert [r["kind"] for r in await client.records(LAN, after=sent["seq"])].count("send") == 2
