@@ -14,7 +14,7 @@ Gõ tin nhắn như trong Telegram (ví dụ /start, /help, /tasks). Lệnh củ
   :tep FILE [chú thích]  gửi tệp (tài liệu; ảnh gửi dạng tệp giữ nguyên EXIF)
   :sdt SỐ              chia sẻ số điện thoại của mình (ví dụ :sdt +84 912 000 005)
   :vitri VĨ_ĐỘ KINH_ĐỘ   gửi vị trí (ví dụ :tl :vitri 10.61 106.67)
-  :? hoặc :help        xem lại bảng này
+  :? (:help, :giup)    xem lại bảng này
   :thoat               thoát (hoặc Ctrl-D, Ctrl-C)
 Tin của bot có số #ID; tệp bot gửi (bảng tính, biểu đồ) được lưu vào {files}."""
 

@@ -1,0 +1,132 @@
+"""Items 17 and 18: the console shows the pushes and does everything a phone does."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.config import Settings
+from bot.sandbox import Sandbox, running_sandbox
+from bot.sandbox_commands import COMMANDS
+from bot.sandbox_console import Console
+from bot.sandbox_texts import HELP
+from tests.factories import TestClock
+
+HUNG = 9002
+
+
+class Typist:
+    """Types lines into the console as a person would, and reads what it printed."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox, self.out, self.lines = sandbox, io.StringIO(), asyncio.Queue[str | None]()
+        self.console = Console(sandbox.emulator, self.out, sandbox.files_dir, sandbox.processed)
+        self.task = asyncio.create_task(self.console.run(self.lines.get))
+
+    def _prompts(self) -> int:
+        return len(re.findall(r"^\[[^\]]+\] >$", self.out.getvalue(), re.M))
+
+    async def shown(self, text: str, timeout: float = 15) -> None:
+        """Wait until the console has printed `text` (a push arrives when the sender sends it)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                if text in self.out.getvalue():
+                    return
+                await asyncio.sleep(0.02)
+
+    async def type(self, line: str) -> str:
+        """Type one line; return what the console printed until it asks for the next one."""
+        prompts, start = self._prompts(), len(self.out.getvalue())
+        await self.lines.put(line)
+        async with asyncio.timeout(40):
+            while True:
+                if self._prompts() > prompts:
+                    return self.out.getvalue()[start:]
+                await asyncio.sleep(0.02)
+
+    async def press(self, label: str) -> str:
+        """`:bam N` for the button labelled `label` on the message the console would press."""
+        chat = self.console.chat_id
+        message_id = self.console.view().buttons_on
+        message = self.sandbox.emulator.state.messages[(chat, message_id)]
+        labels = [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+        return await self.type(f":bam {labels.index(label) + 1}")
+
+    async def close(self) -> None:
+        await self.lines.put(None)
+        await asyncio.wait_for(self.task, 10)
+
+
+@pytest.fixture
+async def typist(tmp_path: Path) -> AsyncIterator[Typist]:
+    settings = Settings(data_dir=tmp_path / "data", reminder_tick=0, _env_file=None)  # type: ignore[call-arg]
+    async with running_sandbox(settings, clock=TestClock()) as sandbox:
+        typist = Typist(sandbox)
+        await typist.shown("[Hùng] >")
+        yield typist
+        await typist.close()
+
+
+async def test_pushes_reach_personas_and_show_when_switching(typist: Typist) -> None:
+    """A report to the office is pushed to Thảo, announced at once, and shown on :chon 4."""
+    await typist.type("/task 2")
+    said = await typist.press("✅ Hoàn thành")
+    assert "💬 ✅ Đã báo hoàn thành nhiệm vụ #2" in said  # the toast
+    await typist.shown("📨 1 tin mới cho Lê Thị Thảo — Văn phòng (:chon 4 để xem)")
+    said = await typist.type(":chon 4")
+    assert "Báo hoàn thành nhiệm vụ #2" in said
+    said = await typist.press("✔️ Xác nhận hoàn thành")
+    assert "💬 ✔️ Nhiệm vụ #2 đã được Lê Thị Thảo xác nhận hoàn thành." in said
+    await typist.shown("📨 1 tin mới cho Nguyễn Văn Hùng — cán bộ xã Long Hiệp (:chon 2 để xem)")
+    said = await typist.type(":chon 2")
+    assert "xác nhận hoàn thành" in said
+
+
+async def test_buttons_after_an_edit_replies_and_files(typist: Typist, tmp_path: Path) -> None:
+    """Buttons an edit put on a card can be pressed; :tl replies; captions and documents go through."""
+    await typist.type("/task 2")
+    await typist.press("✅ Hoàn thành")  # the card is edited: its buttons change
+    said = await typist.press("📝 Ghi chú")
+    assert "Telegram giả lập từ chối" not in said and "ghi chú" in said.lower()
+    await typist.type("/task 1")
+    said = await typist.type(":tl 5/12")
+    assert "5/12" in said and "(bot không trả lời)" not in said
+    photo = tmp_path / "nha.jpg"
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(photo)
+    said = await typist.type(f":anh {photo} bàn giao nhà hộ Nguyễn Văn A")
+    sent = [r for r in typist.sandbox.emulator.records(chat_id=HUNG) if r["kind"] == "user"]
+    assert sent[-1]["message"]["caption"] == "bàn giao nhà hộ Nguyễn Văn A"
+    assert "Nguyễn Văn A" in said
+    said = await typist.type(f":tep {photo}")
+    sent = [r for r in typist.sandbox.emulator.records(chat_id=HUNG) if r["kind"] == "user"]
+    assert sent[-1]["message"]["document"]["file_name"] == "nha.jpg"
+    assert "(bot không trả lời)" not in said
+    said = await typist.type(":anh khong-co.jpg")
+    assert "Không tìm thấy tệp «khong-co.jpg»." in said
+
+
+async def test_groups_files_from_the_bot_phone_numbers_and_help(typist: Typist) -> None:
+    said = await typist.type(":?")
+    first_columns = [re.split(r"\s{2,}", line.strip())[0] for line in HELP.splitlines()]
+    listed = {name for column in first_columns for name in re.findall(r":[\w?]+", column)}
+    assert set(COMMANDS) | {":thoat"} <= listed  # each command has its line in the help
+    assert HELP.splitlines()[1] in said
+    await typist.type(":chon 4")
+    said = await typist.type(":nhom")
+    assert "[Thảo @ Lãnh đạo Tỉnh Demo] >" in said
+    said = await typist.type("/registergroup")
+    assert "Đã đăng ký nhóm «Lãnh đạo Tỉnh Demo»" in said
+    await typist.type(":rieng")
+    said = await typist.type("/exporthouses long hiep")
+    saved = re.search(r"📎 Đã lưu tệp bot gửi: (\S+\.xlsx)", said)
+    assert saved, said
+    assert Path(saved.group(1)).read_bytes()[:2] == b"PK"  # the workbook itself
+    await typist.type(":chon 5")
+    said = await typist.type(":sdt +84 912 000 005")
+    assert "Kích hoạt thành công" in said
