@@ -50,6 +50,12 @@ class Typist:
                     return self.out.getvalue()[start:]
                 await asyncio.sleep(0.02)
 
+    async def expect(self, line: str, text: str) -> str:
+        """Type a line (or ':bam <label>' to press a button by its label); `text` must be printed."""
+        said = await (self.press(line[5:]) if line.startswith(":bam ") else self.type(line))
+        assert text in said, said
+        return said
+
     async def press(self, label: str) -> str:
         """`:bam N` for the button labelled `label` on the message the console would press."""
         chat = self.console.chat_id
@@ -76,16 +82,12 @@ async def typist(tmp_path: Path) -> AsyncIterator[Typist]:
 async def test_pushes_reach_personas_and_show_when_switching(typist: Typist) -> None:
     """A report to the office is pushed to Thảo, announced at once, and shown on :chon 4."""
     await typist.type("/task 2")
-    said = await typist.press("✅ Hoàn thành")
-    assert "💬 ✅ Đã báo hoàn thành nhiệm vụ #2" in said  # the toast
+    await typist.expect(":bam ✅ Hoàn thành", "💬 ✅ Đã báo hoàn thành nhiệm vụ #2")  # the toast
     await typist.shown("📨 1 tin mới cho Lê Thị Thảo — Văn phòng (:chon 4 để xem)")
-    said = await typist.type(":chon 4")
-    assert "Báo hoàn thành nhiệm vụ #2" in said
-    said = await typist.press("✔️ Xác nhận hoàn thành")
-    assert "💬 ✔️ Nhiệm vụ #2 đã được Lê Thị Thảo xác nhận hoàn thành." in said
+    await typist.expect(":chon 4", "Báo hoàn thành nhiệm vụ #2")
+    await typist.expect(":bam ✔️ Xác nhận hoàn thành", "💬 ✔️ Nhiệm vụ #2 đã được Lê Thị Thảo xác nhận")
     await typist.shown("📨 1 tin mới cho Nguyễn Văn Hùng — cán bộ xã Long Hiệp (:chon 2 để xem)")
-    said = await typist.type(":chon 2")
-    assert "xác nhận hoàn thành" in said
+    await typist.expect(":chon 2", "xác nhận hoàn thành")
 
 
 async def test_buttons_after_an_edit_replies_and_files(typist: Typist, tmp_path: Path) -> None:
@@ -107,8 +109,7 @@ async def test_buttons_after_an_edit_replies_and_files(typist: Typist, tmp_path:
     sent = [r for r in typist.sandbox.emulator.records(chat_id=HUNG) if r["kind"] == "user"]
     assert sent[-1]["message"]["document"]["file_name"] == "nha.jpg"
     assert "(bot không trả lời)" not in said
-    said = await typist.type(":anh khong-co.jpg")
-    assert "Không tìm thấy tệp «khong-co.jpg»." in said
+    await typist.expect(":anh khong-co.jpg", "Không tìm thấy tệp «khong-co.jpg».")
 
 
 async def test_groups_files_from_the_bot_phone_numbers_and_help(typist: Typist) -> None:
@@ -118,15 +119,12 @@ async def test_groups_files_from_the_bot_phone_numbers_and_help(typist: Typist) 
     assert set(COMMANDS) | {":thoat"} <= listed  # each command has its line in the help
     assert HELP.splitlines()[1] in said
     await typist.type(":chon 4")
-    said = await typist.type(":nhom")
-    assert "[Thảo @ Lãnh đạo Tỉnh Demo] >" in said
-    said = await typist.type("/registergroup")
-    assert "Đã đăng ký nhóm «Lãnh đạo Tỉnh Demo»" in said
+    await typist.expect(":nhom", "[Thảo @ Lãnh đạo Tỉnh Demo] >")
+    await typist.expect("/registergroup", "Đã đăng ký nhóm «Lãnh đạo Tỉnh Demo»")
     await typist.type(":rieng")
-    said = await typist.type("/exporthouses long hiep")
+    said = await typist.expect("/exporthouses long hiep", "📎 Đã lưu tệp bot gửi: ")
     saved = re.search(r"📎 Đã lưu tệp bot gửi: (\S+\.xlsx)", said)
     assert saved, said
     assert Path(saved.group(1)).read_bytes()[:2] == b"PK"  # the workbook itself
     await typist.type(":chon 5")
-    said = await typist.type(":sdt +84 912 000 005")
-    assert "Kích hoạt thành công" in said
+    await typist.expect(":sdt +84 912 000 005", "Kích hoạt thành công")
