@@ -10,6 +10,7 @@ from html import escape
 
 from domain.callbacks import Callback
 from domain.dates import RECURRENCES, fmt
+from domain.progress import Progress, from_percent, from_quantity
 from domain.statuses import TaskStatus
 from domain.tasks import QUICK_PERCENTS, can_report, days_overdue
 
@@ -61,9 +62,11 @@ class TaskView:
     target_measure: str | None = None
     recurrence: str | None = None
     progress_quantity: float | None = None
-    progress_percent: int | None = None
+    progress_percent: float | None = None
     acknowledged: Sequence[str] = field(default_factory=tuple)
     not_acknowledged: Sequence[str] = field(default_factory=tuple)
+    ack_needed: bool = False  # the viewer works on it and has not received it yet: 📥 Đã nhận
+    extension: tuple[int, dt.date] | None = None  # the pending request (id, date) a leader decides
 
 
 def number(value: float) -> str:
@@ -89,13 +92,24 @@ def due_line(view: TaskView, today: dt.date) -> str:
     return text
 
 
+def progress_text(progress: Progress, measure: str | None = None) -> str:
+    """'6/12 căn (50%)' or '12,5%': the one number, in both views when the task counts something."""
+    percent = f"{number(progress.percent)}%"
+    if progress.quantity is None or not progress.target:
+        return percent
+    unit = f" {escape(measure)}" if measure else ""
+    return f"{number(progress.quantity)}/{number(progress.target)}{unit} ({percent})"
+
+
 def progress_line(view: TaskView) -> str | None:
     if view.target_quantity:
-        done = number(view.progress_quantity or 0)
-        measure = f" {escape(view.target_measure)}" if view.target_measure else ""
-        return f"Tiến độ: {done}/{number(view.target_quantity)}{measure}"
+        if view.progress_quantity is None and view.progress_percent is not None:
+            current = from_percent(view.progress_percent, view.target_quantity)
+        else:
+            current = from_quantity(view.progress_quantity or 0, view.target_quantity)
+        return f"Tiến độ: {progress_text(current, view.target_measure)}"
     if view.progress_percent is not None:
-        return f"Tiến độ: {view.progress_percent}%"
+        return f"Tiến độ: {progress_text(from_percent(view.progress_percent, None))}"
     return None
 
 
@@ -131,11 +145,14 @@ def _data(task_id: int, op: str, version: int, *extra: str) -> str:
     return Callback(TASK, (str(task_id), op, str(version), *extra)).encode()
 
 
+button_data = _data  # the public name, for buttons drawn outside this module
+
+
 def task_buttons(view: TaskView, *, with_ack: bool = False, decider: bool = False) -> Buttons:
     """Two-tap reporting: the buttons under a task for its current status."""
     tid, ver = view.id, view.version
     rows: Buttons = []
-    if with_ack:
+    if with_ack or view.ack_needed:
         rows.append([("📥 Đã nhận", _data(tid, "ack", ver))])
     if can_report(view.status):
         rows.append(
@@ -147,6 +164,10 @@ def task_buttons(view: TaskView, *, with_ack: bool = False, decider: bool = Fals
         rows.append([("📝 Ghi chú", _data(tid, "note", ver))])
     if decider and view.status == TaskStatus.AWAITING_CONFIRMATION:
         rows.append([("✔️ Xác nhận hoàn thành", _data(tid, "cf", ver)), ("↩️ Trả lại", _data(tid, "rt", ver))])
+    if not decider and view.status == TaskStatus.AWAITING_CONFIRMATION:
+        rows.append([("↩️ Rút báo hoàn thành", _data(tid, "wd", ver))])
+    if decider and view.status == TaskStatus.EXTENSION_REQUESTED and view.extension:
+        rows.extend(extension_buttons(tid, view.extension[0]))
     if decider and view.status == TaskStatus.DONE:
         rows.append([("🔄 Mở lại", _data(tid, "ro", ver))])
     return rows
@@ -228,8 +249,8 @@ def reported_done(task_id: int, *, needs_confirmation: bool) -> str:
     return f"✅ Nhiệm vụ #{task_id} đã hoàn thành. Cảm ơn đồng chí!"
 
 
-def stale(view: TaskView, who: str | None, when: str | None, today: dt.date) -> str:
-    by = f" bởi {escape(who)}" if who else ""
+def stale(view: TaskView, who: str | None, when: str | None, today: dt.date, *, by_you: bool = False) -> str:
+    by = " bởi chính đồng chí (ở một tin khác)" if by_you else (f" bởi {escape(who)}" if who else "")
     at = f" lúc {when}" if when else ""
     return (
         f"ℹ️ Nhiệm vụ #{view.id} vừa được cập nhật{by}{at}, nên thao tác của đồng chí chưa được ghi. "

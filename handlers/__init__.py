@@ -25,8 +25,10 @@ from handlers import (
     groups,
     house_views,
     houses,
+    keyboards,
     people,
     people_office,
+    questions,
     start,
     status,
     task_replies,
@@ -58,6 +60,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
     # Handing out a task: the office and leaders, in a private chat (a short conversation).
     app.add_handler(assign.conversation())
+    # /huy and ✖️ Hủy leave any question the bot waits on; inside /assign its own cancel runs first.
+    app.add_handler(CommandHandler(["huy", "cancel"], MEMBERS(questions.cancel)))
+    app.add_handler(CallbackQueryHandler(MEMBERS(questions.cancel_button), pattern=pattern(keyboards.CANCEL)))
 
     # Tasks: the list, one card, the buttons under every card, replies to cards and questions.
     app.add_handler(CommandHandler("tasks", MEMBERS(tasks.list_tasks)))

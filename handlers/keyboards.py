@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import BotContext
+from domain.callbacks import Callback
 from domain.task_texts import Buttons
+from domain.taskflow_texts import CANCEL_LABEL
 from storage import messages
+
+CANCEL = "qx"  # callback action of ✖️ Hủy under any question: v1:qx
+
+
+def cancel_row() -> list[tuple[str, str]]:
+    """✖️ Hủy, for any question or confirmation (houses may put it under their questions too)."""
+    return [(CANCEL_LABEL, Callback(CANCEL).encode())]
 
 
 def markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
@@ -47,8 +56,9 @@ async def ask(
     official_id: int | None,
     data: dict[str, Any] | None = None,
 ) -> Message:
-    """Ask a question whose answer (a reply, or the next plain text) the bot will expect."""
-    sent = await context.bot.send_message(chat_id, text, reply_markup=ForceReply(selective=True))
+    """Ask a question whose answer (a reply, or the next plain text) the bot will expect; ✖️ Hủy
+    under it (or /huy) closes it, and it expires after messages.PROMPT_OPEN_FOR."""
+    sent = await context.bot.send_message(chat_id, text, reply_markup=markup([cancel_row()]))
     now = context.services.clock.now()
     async with context.services.db.begin() as session:
         await messages.close_prompts(session, chat_id=chat_id, now=now)

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import BotMessage
 from storage.upsert import insert_ignoring_duplicates
 
-PROMPT_OPEN_FOR = dt.timedelta(minutes=30)  # plain text (not a reply) answers a question this fresh
+PROMPT_OPEN_FOR = dt.timedelta(minutes=30)  # a question older than this has expired: said, not answered
 
 
 async def record_message(
@@ -54,15 +54,19 @@ async def get_message(session: AsyncSession, *, chat_id: int, message_id: int) -
     return result.first()
 
 
-async def open_prompt(session: AsyncSession, *, chat_id: int, now: dt.datetime) -> BotMessage | None:
-    """The newest unanswered question in the chat, if it is recent enough to be what the user answers."""
+def is_expired(prompt: BotMessage, now: dt.datetime) -> bool:
+    """A question left unanswered too long: the next message is not taken as its answer."""
+    return prompt.at < now - PROMPT_OPEN_FOR
+
+
+async def open_prompt(session: AsyncSession, *, chat_id: int) -> BotMessage | None:
+    """The newest unanswered question in the chat (perhaps expired: see `is_expired`)."""
     result = await session.exec(
         select(BotMessage)
         .where(
             BotMessage.chat_id == chat_id,
             BotMessage.kind == "prompt",
             col(BotMessage.answered_at).is_(None),
-            col(BotMessage.at) >= now - PROMPT_OPEN_FOR,
         )
         .order_by(col(BotMessage.id).desc())
         .limit(1)
@@ -70,17 +74,23 @@ async def open_prompt(session: AsyncSession, *, chat_id: int, now: dt.datetime) 
     return result.first()
 
 
-async def close_prompts(session: AsyncSession, *, chat_id: int, now: dt.datetime) -> None:
-    """Mark every open question of the chat answered (a new question replaces the old ones)."""
-    await session.exec(
-        update(BotMessage)
-        .where(
-            col(BotMessage.chat_id) == chat_id,
-            col(BotMessage.kind) == "prompt",
-            col(BotMessage.answered_at).is_(None),
-        )
-        .values(answered_at=now)
+async def close_prompts(
+    session: AsyncSession, *, chat_id: int, now: dt.datetime, message_id: int | None = None
+) -> int:
+    """Close the open questions of the chat (a new question replaces the old ones; /huy), or only
+    the one sent as `message_id` (its ✖️ Hủy); returns how many were open and unexpired."""
+    where = [
+        col(BotMessage.chat_id) == chat_id,
+        col(BotMessage.kind) == "prompt",
+        col(BotMessage.answered_at).is_(None),
+    ]
+    if message_id is not None:
+        where.append(col(BotMessage.message_id) == message_id)
+    fresh = await session.exec(
+        update(BotMessage).where(*where, col(BotMessage.at) >= now - PROMPT_OPEN_FOR).values(answered_at=now)
     )
+    await session.exec(update(BotMessage).where(*where).values(answered_at=now))
+    return int(fresh.rowcount or 0)
 
 
 async def mark_answered(session: AsyncSession, *, message: BotMessage, now: dt.datetime) -> bool:

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain import task_texts
 from domain.statuses import Role
 from domain.task_texts import Buttons
-from storage import officials, outbox, tasks
+from storage import officials, outbox, task_views
 from storage.models import ExtensionRequest, Official, Task
 
 
@@ -53,9 +53,9 @@ async def send_to(
 
 async def notify_assigned(session: AsyncSession, *, task: Task, today: dt.date, now: dt.datetime) -> int:
     """The new task, with its buttons and 'Đã nhận', to each of its officials."""
-    view = await tasks.task_view(session, task=task)
+    view = await task_views.task_view(session, task=task)
     text = f"{task_texts.assigned_intro()}\n\n{task_texts.task_card(view, today)}"
-    people = await tasks.assignees_of(session, task=task)
+    people = await task_views.assignees_of(session, task=task)
     return await send_to(
         session,
         people,
@@ -87,7 +87,7 @@ async def notify_extension_request(
     unit_name: str,
     now: dt.datetime,
 ) -> int:
-    view = await tasks.task_view(session, task=task)
+    view = await task_views.task_view(session, task=task)
     text = task_texts.extension_prompt_for_leader(
         view, requester.full_name, unit_name, request.requested_due_on, request.reason
     )
@@ -108,7 +108,7 @@ async def notify_confirmation(
     session: AsyncSession, *, task: Task, reporter: Official, unit_name: str, today: dt.date, now: dt.datetime
 ) -> int:
     """'Hoàn thành' reported: the office and the assigning leader confirm or return it."""
-    view = await tasks.task_view(session, task=task)
+    view = await task_views.task_view(session, task=task)
     text = task_texts.confirm_prompt(view, reporter.full_name, unit_name)
     extra = [task.created_by_id] if task.created_by_id else []
     people = await deciders(session, role=Role.ADMIN, fallback=Role.LEADER, extra_ids=extra)
@@ -133,14 +133,15 @@ async def notify_assignees(
     now: dt.datetime,
     with_card: bool = False,
     today: dt.date | None = None,
+    exclude_id: int | None = None,
 ) -> int:
-    """News about a task to the officials who work on it."""
+    """News about a task to the officials who work on it (but `exclude_id`, who made it happen)."""
     buttons = None
     if with_card and today is not None:
-        view = await tasks.task_view(session, task=task)
+        view = await task_views.task_view(session, task=task)
         text = f"{text}\n\n{task_texts.task_card(view, today)}"
         buttons = task_texts.task_buttons(view)
-    people = await tasks.assignees_of(session, task=task)
+    people = [p for p in await task_views.assignees_of(session, task=task) if p.id != exclude_id]
     return await send_to(
         session,
         people,

@@ -7,26 +7,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.dates import RECURRENCES, Due, next_due
-from domain.statuses import OPEN_STATUSES, TaskStatus
-from domain.task_texts import TaskView
-from domain.tasks import Progress
-from storage import outbox
+from domain.progress import Progress
+from domain.statuses import TaskStatus
+from storage import outbox, task_notices
 from storage.audit import add_audit
-from storage.models import (
-    Directive,
-    ExtensionRequest,
-    Official,
-    Task,
-    TaskAck,
-    TaskOfficial,
-    TaskUnit,
-    TaskUpdate,
-    Unit,
+from storage.models import Directive, ExtensionRequest, Task, TaskAck, TaskOfficial, TaskUnit, TaskUpdate
+from storage.task_views import (  # noqa: F401  (the public surface of tasks, read side)
+    assignees_of,
+    history,
+    is_assignee,
+    last_update,
+    open_tasks,
+    open_tasks_for,
+    task_view,
 )
 
 
@@ -124,114 +122,6 @@ async def get_task(session: AsyncSession, *, task_id: int, for_update: bool = Fa
     return (await session.exec(query)).first()
 
 
-async def task_view(session: AsyncSession, *, task: Task, with_acks: bool = False) -> TaskView:
-    """A task with the names a card shows."""
-    lead = await session.get(Unit, task.lead_unit_id)
-    directive = await session.get(Directive, task.directive_id) if task.directive_id else None
-    cooperating = (
-        await session.exec(
-            select(Unit.name)
-            .join(TaskUnit, col(TaskUnit.unit_id) == Unit.id)
-            .where(TaskUnit.task_id == task.id)
-            .order_by(col(Unit.name))
-        )
-    ).all()
-    acked: list[str] = []
-    missing: list[str] = []
-    if with_acks:
-        assignees = await assignees_of(session, task=task)
-        acks = set((await session.exec(select(TaskAck.official_id).where(TaskAck.task_id == task.id))).all())
-        acked = [o.full_name for o in assignees if o.id in acks]
-        missing = [o.full_name for o in assignees if o.id not in acks]
-    assert task.id is not None
-    return TaskView(
-        id=task.id,
-        version=task.version,
-        title=task.title,
-        body=task.body,
-        status=task.status,
-        lead_unit=lead.name if lead else "?",
-        due_on=task.due_on,
-        original_due_on=task.original_due_on,
-        due_wording=task.due_wording,
-        directive=directive.number if directive else None,
-        cooperating=tuple(cooperating),
-        target_quantity=task.target_quantity,
-        target_measure=task.target_measure,
-        recurrence=task.recurrence,
-        progress_quantity=task.progress_quantity,
-        progress_percent=task.progress_percent,
-        acknowledged=tuple(acked),
-        not_acknowledged=tuple(missing),
-    )
-
-
-async def assignees_of(session: AsyncSession, *, task: Task) -> list[Official]:
-    """Who works on the task: the lead unit's active officials and the officials named on it."""
-    named = select(TaskOfficial.official_id).where(TaskOfficial.task_id == task.id)
-    result = await session.exec(
-        select(Official)
-        .where(Official.active, or_(col(Official.unit_id) == task.lead_unit_id, col(Official.id).in_(named)))
-        .order_by(col(Official.id))
-    )
-    return list(result.all())
-
-
-async def open_tasks_for(
-    session: AsyncSession, *, official: Official, page: int = 1, per_page: int = 8
-) -> tuple[list[Task], int]:
-    """Open tasks of the official's unit (lead or cooperating) and those naming them, soonest first."""
-    mine = or_(
-        col(Task.lead_unit_id) == official.unit_id,
-        col(Task.id).in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == official.unit_id)),
-        col(Task.id).in_(select(TaskOfficial.task_id).where(TaskOfficial.official_id == official.id)),
-    )
-    where = (col(Task.status).in_(list(OPEN_STATUSES)), mine)
-    total = int((await session.exec(select(func.count()).select_from(Task).where(*where))).one())
-    result = await session.exec(
-        select(Task)
-        .where(*where)
-        .order_by(col(Task.due_on).is_(None), col(Task.due_on), col(Task.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(result.all()), total
-
-
-async def is_assignee(session: AsyncSession, *, task: Task, official: Official) -> bool:
-    """May this official report on the task (their unit leads or cooperates, or they are named)?"""
-    if official.unit_id == task.lead_unit_id:
-        return True
-    cooperates = await session.exec(
-        select(TaskUnit).where(TaskUnit.task_id == task.id, TaskUnit.unit_id == official.unit_id)
-    )
-    named = await session.exec(
-        select(TaskOfficial).where(TaskOfficial.task_id == task.id, TaskOfficial.official_id == official.id)
-    )
-    return cooperates.first() is not None or named.first() is not None
-
-
-async def last_update(session: AsyncSession, *, task_id: int) -> tuple[TaskUpdate, Official | None] | None:
-    """The newest entry of the history, with who made it."""
-    row = (
-        await session.exec(
-            select(TaskUpdate, Official)
-            .join(Official, col(TaskUpdate.official_id) == Official.id, isouter=True)
-            .where(TaskUpdate.task_id == task_id)
-            .order_by(col(TaskUpdate.id).desc())
-            .limit(1)
-        )
-    ).first()
-    return (row[0], row[1]) if row else None
-
-
-async def history(session: AsyncSession, *, task_id: int) -> list[TaskUpdate]:
-    result = await session.exec(
-        select(TaskUpdate).where(TaskUpdate.task_id == task_id).order_by(col(TaskUpdate.id))
-    )
-    return list(result.all())
-
-
 # --- changes ----------------------------------------------------------------------------------
 
 
@@ -247,6 +137,22 @@ class Change(StrEnum):
 class ChangeResult:
     outcome: Change
     task: Task | None = None
+    newer_progress_kept: bool = False  # a late report went into the history only
+
+
+def _progress_values(task: Task, progress: Progress, at: dt.datetime) -> dict[str, object] | None:
+    """The task's progress columns after a report sent at `at`: one number in two consistent views.
+    None when a newer report is already on the task (an older one delivered late never wins)."""
+    if task.progress_at is not None and at < task.progress_at:
+        return None
+    values: dict[str, object] = {
+        "progress_percent": progress.percent,
+        "progress_quantity": progress.quantity,
+        "progress_at": at,
+    }
+    if not task.target_quantity and progress.target:
+        values["target_quantity"] = progress.target  # '5/12' on a task without one: said to the user
+    return values
 
 
 async def change_task(
@@ -281,13 +187,8 @@ async def change_task(
     values: dict[str, object] = {"version": task.version + 1, **fields}
     if new_status is not None:
         values["status"] = new_status
-    if progress is not None:
-        if progress.quantity is not None:
-            values["progress_quantity"] = progress.quantity
-            if task.target_quantity is None and progress.target:
-                values["target_quantity"] = progress.target
-        if progress.percent is not None:
-            values["progress_percent"] = progress.percent
+    progress_values = _progress_values(task, progress, at) if progress is not None else None
+    values.update(progress_values or {})
     # A conditional update: two presses racing on one version, only one wins.
     result = await session.exec(
         update(Task).where(col(Task.id) == task_id, col(Task.version) == task.version).values(**values)
@@ -314,7 +215,8 @@ async def change_task(
         )
     )
     await session.flush()
-    return ChangeResult(Change.APPLIED, await get_task(session, task_id=task_id))
+    kept = progress is not None and progress_values is None
+    return ChangeResult(Change.APPLIED, await get_task(session, task_id=task_id), newer_progress_kept=kept)
 
 
 async def acknowledge(session: AsyncSession, *, task_id: int, official_id: int, at: dt.datetime) -> bool:
@@ -392,20 +294,8 @@ async def get_extension_request(session: AsyncSession, *, request_id: int) -> Ex
     return await session.get(ExtensionRequest, request_id)
 
 
-async def open_tasks(session: AsyncSession) -> list[Task]:
-    """Every open task, soonest deadline first."""
-    result = await session.exec(
-        select(Task)
-        .where(col(Task.status).in_(list(OPEN_STATUSES)))
-        .order_by(col(Task.due_on).is_(None), col(Task.due_on), col(Task.id))
-    )
-    return list(result.all())
-
-
 async def _next_occurrence(session: AsyncSession, *, task: Task, at: dt.datetime) -> Task:
     """A recurring task, once done, hands out its next occurrence (same units, people, target)."""
-    from storage import task_notices  # (task_notices builds on this module)
-
     base = task.due_on or at.date()
     due_on = next_due(base, task.recurrence or "monthly")
     cooperating = (await session.exec(select(TaskUnit.unit_id).where(TaskUnit.task_id == task.id))).all()

@@ -180,8 +180,8 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
         "/huy",
         {
             STRANGER: REFUSED_STRANGER,
-            OFFICIAL_A: "Bot không có lệnh /huy",
-            OFFICIAL_B: "Bot không có lệnh /huy",
+            OFFICIAL_A: "Không có gì để hủy",
+            OFFICIAL_B: "Không có gì để hủy",
             LEADER: "Đã hủy",
             ADMIN: "Đã hủy",
         },

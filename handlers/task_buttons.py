@@ -1,0 +1,217 @@
+"""The official's buttons on a card: received, done (asked first at 0), progress, questions, withdraw."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+
+from bot.context import BotContext
+from domain import progress as progress_rules
+from domain import task_texts, taskflow_texts
+from domain.statuses import TaskStatus
+from domain.task_texts import progress_text
+from domain.tasks import can_report, completion_status
+from handlers.keyboards import ask, cancel_row, markup
+from handlers.task_cards import (
+    REPORTING,
+    answer_change,
+    change_by_button,
+    refresh_card,
+    send_task_card,
+    view_for,
+)
+from storage import outbox, task_notices, tasks, units
+from storage.models import Task
+from storage.tasks import Change, ChangeResult
+
+Button = Callable[[Update, BotContext, Task, int, tuple[str, ...]], Awaitable[None]]
+CONFIRMED = "y"  # the extra argument of ✅ once 'Xác nhận hoàn thành?' was answered
+
+
+async def _open(
+    update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
+) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    await query.answer()
+    await send_task_card(context, query.message.chat.id, await view_for(context, task.id or 0))
+
+
+async def _ack(update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]) -> None:
+    async with context.services.db.begin() as session:
+        await tasks.acknowledge(
+            session,
+            task_id=task.id or 0,
+            official_id=context.official.id or 0,  # type: ignore[union-attr]
+            at=context.services.clock.now(),
+        )
+    await update.callback_query.answer(task_texts.acknowledged(task.id or 0))  # type: ignore[union-attr]
+    await refresh_card(update, context, task.id or 0)  # the 📥 button goes away
+
+
+async def _ask_before_done(update: Update, task: Task, version: int) -> bool:
+    """✅ at 0/12: ask 'Xác nhận hoàn thành?' first; True when asked."""
+    if not task.target_quantity or not progress_rules.is_unstarted(task.progress_percent):
+        return False
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    current = progress_text(progress_rules.from_quantity(0, task.target_quantity), task.target_measure)
+    confirm = task_texts.button_data(task.id or 0, "done", version, CONFIRMED)
+    await query.answer()
+    await query.message.reply_html(  # type: ignore[union-attr]
+        taskflow_texts.confirm_done_question(task.id or 0, current),
+        reply_markup=markup([[(taskflow_texts.CONFIRM_DONE_LABEL, confirm), *cancel_row()]]),
+    )
+    return True
+
+
+async def _done(
+    update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
+) -> None:
+    official = context.official
+    assert official is not None
+    if CONFIRMED not in extra and await _ask_before_done(update, task, version):
+        return
+    now = context.services.clock.now()
+    status = completion_status(task.needs_confirmation)
+    fields = {"reported_done_at": now, **({"completed_at": now} if status == TaskStatus.DONE else {})}
+
+    async def ask_to_confirm(session: Any, changed: Task) -> None:
+        if status == TaskStatus.AWAITING_CONFIRMATION:
+            unit = await units.get_unit(session, unit_id=official.unit_id)
+            await task_notices.notify_confirmation(
+                session,
+                task=changed,
+                reporter=official,
+                unit_name=unit.name if unit else "",
+                today=context.services.today(),
+                now=now,
+            )
+
+    result = await change_by_button(
+        update,
+        context,
+        task,
+        version,
+        then=ask_to_confirm,
+        allowed_from=REPORTING,
+        new_status=status,
+        note="Báo hoàn thành",
+        **fields,
+    )
+    done = task_texts.reported_done(task.id or 0, needs_confirmation=task.needs_confirmation)
+    await answer_change(update, context, result, done)
+
+
+async def _withdraw(
+    update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
+) -> None:
+    """↩️ Rút báo hoàn thành: back to work while nobody has confirmed it yet."""
+
+    async def withdraw_request(session: Any, changed: Task) -> None:  # if not sent yet
+        now = context.services.clock.now()
+        await outbox.cancel_pending(session, key_prefix=f"task:{task.id}:v{version}:confirm", now=now)
+
+    result = await change_by_button(
+        update,
+        context,
+        task,
+        version,
+        then=withdraw_request,
+        allowed_from=(TaskStatus.AWAITING_CONFIRMATION,),
+        new_status=TaskStatus.IN_PROGRESS,
+        note="Rút báo cáo hoàn thành",
+        reported_done_at=None,
+    )
+    await answer_change(update, context, result, taskflow_texts.withdrawn(task.id or 0))
+
+
+async def _progress_menu(
+    update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    view = await view_for(context, task.id or 0)
+    if view.version != version or not can_report(view.status):
+        outcome = Change.STALE if view.version != version else Change.NOT_NOW
+        await answer_change(update, context, ChangeResult(outcome, task), "")
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(markup(task_texts.percent_buttons(view)))
+
+
+async def _percent(
+    update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
+) -> None:
+    """A quick percentage (25/50/75%), or a reading over 100% once confirmed ('ovr')."""
+    quick = extra[0] if extra and extra[0].isdigit() and len(extra[0]) <= 3 else None
+    value = progress_rules.from_percent(int(quick), task.target_quantity) if quick else None
+    if value is None:
+        await update.callback_query.answer()  # type: ignore[union-attr]
+        return
+    await record_progress(update, context, task, version, value)
+
+
+async def _exceeded(
+    update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
+) -> None:
+    value = progress_rules.decode(extra[0] if extra else "", target=task.target_quantity)
+    if value is None:
+        await update.callback_query.answer()  # type: ignore[union-attr]
+        return
+    await record_progress(update, context, task, version, value)
+
+
+async def record_progress(
+    update: Update, context: BotContext, task: Task, version: int, value: progress_rules.Progress
+) -> None:
+    result = await change_by_button(
+        update,
+        context,
+        task,
+        version,
+        allowed_from=REPORTING,
+        new_status=TaskStatus.IN_PROGRESS,
+        progress=value,
+    )
+    reading = progress_rules.Reading(value)
+    await answer_change(
+        update, context, result, taskflow_texts.progress_recorded(reading, task.id or 0, task.target_measure)
+    )
+
+
+def asker(kind: str) -> Button:
+    async def ask_for(
+        update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
+    ) -> None:
+        query = update.callback_query
+        assert query is not None and query.message is not None
+        await query.answer()
+        await ask(
+            context,
+            chat_id=query.message.chat.id,
+            prompt=kind,
+            text=task_texts.prompt(kind, task.id or 0),
+            task_id=task.id,
+            official_id=context.official.id,  # type: ignore[union-attr]
+            data={"version": version},
+        )
+
+    return ask_for
+
+
+BUTTONS: dict[str, Button] = {
+    "open": _open,
+    "ack": _ack,
+    "done": _done,
+    "wd": _withdraw,
+    "prog": _progress_menu,
+    "pct": _percent,
+    "ovr": _exceeded,
+    "num": asker("num"),
+    "blk": asker("blk"),
+    "ext": asker("ext_date"),
+    "note": asker("note"),
+}

@@ -1,0 +1,134 @@
+"""Task cards as each viewer sees them: drawing, redrawing, and telling how a change went."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from domain import task_texts
+from domain.statuses import Role, TaskStatus
+from domain.task_texts import TaskView
+from handlers.keyboards import markup, send_card
+from storage import tasks
+from storage.models import Official, Task
+from storage.tasks import Change, ChangeResult
+
+REPORTING = (TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+AfterChange = Callable[[Any, Task], Awaitable[object]]  # (session, changed task), in the transaction
+
+
+def is_decider(official: Official | None) -> bool:
+    return official is not None and official.role in (Role.ADMIN, Role.LEADER)
+
+
+async def view_for(context: BotContext, task_id: int) -> TaskView:
+    """The card of a task as the caller sees it (acknowledgements for deciders, 📥 for assignees)."""
+    official = context.official
+    async with context.services.db() as session:
+        task = await tasks.get_task(session, task_id=task_id)
+        assert task is not None
+        return await tasks.task_view(session, task=task, with_acks=is_decider(official), viewer=official)
+
+
+def card_text(context: BotContext, view: TaskView) -> str:
+    return task_texts.task_card(view, context.services.today(), show_acks=is_decider(context.official))
+
+
+def card_buttons(context: BotContext, view: TaskView) -> task_texts.Buttons:
+    return task_texts.task_buttons(view, decider=is_decider(context.official))
+
+
+async def send_task_card(context: BotContext, chat_id: int, view: TaskView, text: str | None = None) -> None:
+    """A new card message (recorded, so replies to it land on the task)."""
+    await send_card(
+        context,
+        chat_id=chat_id,
+        text=text or card_text(context, view),
+        buttons=card_buttons(context, view),
+        task_id=view.id,
+        official_id=context.official.id if context.official else None,
+    )
+
+
+async def change_by_button(
+    update: Update,
+    context: BotContext,
+    task: Task,
+    version: int,
+    *,
+    then: AfterChange | None = None,
+    **change: Any,
+) -> ChangeResult:
+    """A button's change, only over the version its card showed; `then` adds what follows from it
+    (notices) to the same transaction, and the sender is woken once it is committed."""
+    async with context.services.db.begin() as session:
+        result = await tasks.change_task(
+            session,
+            task_id=task.id or 0,
+            official_id=context.official.id if context.official else None,
+            at=context.services.clock.now(),
+            update_id=update.update_id,
+            expected_version=version,
+            **change,
+        )
+        if then is not None and result.outcome == Change.APPLIED:
+            await then(session, result.task)  # type: ignore[arg-type]
+    if then is not None:
+        context.services.wake_sender.set()
+    return result
+
+
+async def edit_quietly(update: Update, text: str, buttons: task_texts.Buttons | None) -> None:
+    """Edit the message the button was on; pressing twice ('not modified') is no error."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(text, reply_markup=markup(buttons))
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def refresh_card(update: Update, context: BotContext, task_id: int) -> None:
+    """Redraw the card the button was on, so its buttons match the new status."""
+    query = update.callback_query
+    if query is None or query.message is None or context.official is None:
+        return
+    view = await view_for(context, task_id)
+    await edit_quietly(update, card_text(context, view), card_buttons(context, view))
+
+
+async def answer_change(update: Update, context: BotContext, result: ChangeResult, done_text: str) -> bool:
+    """Tell the user how a change went; True when it was applied."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    if result.outcome == Change.APPLIED:
+        await query.answer(done_text[:200])
+        await refresh_card(update, context, result.task.id)  # type: ignore[union-attr]
+        return True
+    if result.outcome == Change.DUPLICATE:
+        await query.answer()
+        return False
+    task = result.task
+    assert task is not None
+    view = await view_for(context, task.id or 0)
+    if result.outcome == Change.STALE:
+        async with context.services.db() as session:
+            last = await tasks.last_update(session, task_id=task.id or 0)
+        who = last[1] if last else None
+        when = (
+            last[0].at.astimezone(context.services.settings.tz).strftime("%H:%M %d/%m/%Y") if last else None
+        )
+        by_you = who is not None and context.official is not None and who.id == context.official.id
+        text = task_texts.stale(
+            view, who.full_name if who else None, when, context.services.today(), by_you=by_you
+        )
+        await query.answer()
+        await send_task_card(context, query.message.chat.id, view, text)
+        return False
+    await query.answer(task_texts.not_now(view)[:200], show_alert=True)
+    return False
