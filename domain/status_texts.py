@@ -9,6 +9,7 @@ from html import escape
 from typing import Protocol
 
 from domain.dates import fmt
+from domain.overdue_texts import oldest_overdue, overdue_age
 from domain.statuses import Outcome, TaskStatus
 from domain.task_texts import STATUS_LABELS
 
@@ -24,7 +25,8 @@ class Counts(Protocol):
     name: str
     outcomes: dict[Outcome, int]
     by_status: dict[str, int]
-    oldest_overdue: int
+    oldest_overdue: int  # working days
+    extended: int
 
 
 class Line(Protocol):
@@ -44,8 +46,15 @@ def four_way(outcomes: dict[Outcome, int]) -> str:
     return ", ".join(f"{outcomes.get(kind, 0)} {label}" for kind, label in OUTCOME_LABELS.items())
 
 
+def extended_note(extended: int) -> str:
+    """Deadlines moved by an approved extension are counted against the new date, and said so."""
+    return f"{extended} nhiệm vụ đã được gia hạn, tính theo hạn mới"
+
+
 def overview_line(counts: Counts) -> str:
-    oldest = f"; quá hạn lâu nhất {counts.oldest_overdue} ngày" if counts.oldest_overdue else ""
+    oldest = f"; {oldest_overdue(counts.oldest_overdue)}" if counts.oldest_overdue else ""
+    if counts.extended:
+        oldest += f"; {extended_note(counts.extended)}"
     mark = "🔴" if counts.outcomes.get(Outcome.OVERDUE) else "🟢"
     return (
         f"{mark} <b>{escape(counts.name)}</b>: Đ {counts.outcomes.get(Outcome.DONE_ON_TIME, 0)} · "
@@ -90,6 +99,8 @@ def unit_status(status: UnitStatus, today: dt.date) -> list[str]:
         lines.append("Đơn vị chưa có nhiệm vụ nào.")
     else:
         lines.append("Nhiệm vụ: " + four_way(counts.outcomes) + ".")
+        if counts.extended:
+            lines.append(extended_note(counts.extended).capitalize() + ".")
         lines.append(
             "Theo trạng thái: "
             + ", ".join(
@@ -103,7 +114,7 @@ def unit_status(status: UnitStatus, today: dt.date) -> list[str]:
         (
             "⚠️ <b>Quá hạn</b>",
             status.overdue,
-            lambda x: _task(x, f" — hạn {fmt(x.due_on)}, quá {x.days_overdue} ngày" if x.due_on else ""),
+            lambda x: _task(x, f" — hạn {fmt(x.due_on)}, {overdue_age(x.days_overdue)}" if x.due_on else ""),
         ),
         (
             "⏰ <b>Đến hạn trong tuần</b>",

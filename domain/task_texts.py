@@ -10,9 +10,10 @@ from html import escape
 
 from domain.callbacks import Callback
 from domain.dates import RECURRENCES, fmt
+from domain.overdue_texts import overdue_age
 from domain.progress import Progress, from_percent, from_quantity
 from domain.statuses import TaskStatus
-from domain.tasks import QUICK_PERCENTS, can_report, days_overdue
+from domain.tasks import QUICK_PERCENTS, can_report, days_overdue, is_overdue
 
 STATUS_LABELS = {
     TaskStatus.NEW: "Mới giao",
@@ -84,9 +85,8 @@ def due_line(view: TaskView, today: dt.date) -> str:
         text += f" ({escape(view.due_wording)})"
     if view.original_due_on and view.original_due_on != view.due_on:
         text += f", đã gia hạn từ {fmt(view.original_due_on)}"
-    late = days_overdue(view.due_on, view.status, today)
-    if late:
-        text += f" — ⚠️ <b>quá hạn {late} ngày</b>"
+    if is_overdue(view.due_on, view.status, today):
+        text += f" — ⚠️ <b>{overdue_age(days_overdue(view.due_on, view.status, today))}</b>"
     elif view.status != TaskStatus.DONE and view.due_on == today:
         text += " — ⏰ <b>hạn hôm nay</b>"
     return text
@@ -192,8 +192,8 @@ def extension_buttons(task_id: int, request_id: int) -> Buttons:
 
 def list_line(view: TaskView, today: dt.date) -> str:
     due = fmt(view.due_on) if view.due_on else "không hạn"
-    late = days_overdue(view.due_on, view.status, today)
-    mark = f" ⚠️ quá hạn {late} ngày" if late else ""
+    late = is_overdue(view.due_on, view.status, today)
+    mark = f" ⚠️ {overdue_age(days_overdue(view.due_on, view.status, today))}" if late else ""
     return f"• <b>#{view.id}</b> {escape(view.title[:120])} — hạn {due}{mark} ({status_label(view.status)})"
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from domain.statuses import OPEN_STATUSES, Outcome, Role, TaskStatus
+from domain.workdays import WorkCalendar
+
+# Government holidays and swapped Saturdays; the office's own DAYS_OFF need the configured calendar.
+DEFAULT_CALENDAR = WorkCalendar()
 
 QUICK_PERCENTS = (25, 50, 75)
 _FRACTION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)\s*$")
@@ -17,21 +22,49 @@ def is_open(status: str) -> bool:
     return status in OPEN_STATUSES
 
 
-def days_overdue(due_on: dt.date | None, status: str, today: dt.date) -> int:
-    """Calendar days past the deadline of an open task (0 when not overdue); derived, never stored."""
-    if due_on is None or not is_open(status) or due_on >= today:
-        return 0
-    return (today - due_on).days
+def past_deadline(day: Any, deadline: Any) -> Any:
+    """The one boundary of the four-way count: `day` is past `deadline` only once the deadline's
+    own day has ended (Asia/Ho_Chi_Minh days). Finishing on the deadline is on time; a task due
+    today is still in progress today.
+
+    Written with one comparison so that it applies to dates here and to SQL expressions in
+    storage/reports.py, which builds its CASE from it: one rule, not two copies."""
+    return day > deadline
+
+
+def four_way(*, done: bool, finished_late: bool, past_due: bool) -> Outcome:
+    """Hoàn thành đúng hạn / quá hạn, đang thực hiện trong hạn / quá hạn chưa hoàn thành."""
+    if done:
+        return Outcome.DONE_LATE if finished_late else Outcome.DONE_ON_TIME
+    return Outcome.OVERDUE if past_due else Outcome.ON_TRACK
 
 
 def outcome(due_on: dt.date | None, status: str, done_on: dt.date | None, today: dt.date) -> Outcome:
-    """Hoàn thành đúng hạn / quá hạn, đang thực hiện trong hạn / quá hạn chưa hoàn thành."""
-    if status == TaskStatus.DONE:
-        late = due_on is not None and done_on is not None and done_on > due_on
-        return Outcome.DONE_LATE if late else Outcome.DONE_ON_TIME
-    if due_on is not None and due_on < today:
-        return Outcome.OVERDUE
-    return Outcome.ON_TRACK
+    """The four-way outcome of one task against its current deadline (`due_on`: an approved
+    extension has moved it, a rejected one never does); `done_on` is the local day of the
+    official's completion report."""
+    has_due = due_on is not None
+    return four_way(
+        done=status == TaskStatus.DONE,
+        finished_late=has_due and done_on is not None and bool(past_deadline(done_on, due_on)),
+        past_due=has_due and bool(past_deadline(today, due_on)),
+    )
+
+
+def days_overdue(
+    due_on: dt.date | None, status: str, today: dt.date, calendar: WorkCalendar | None = None
+) -> int:
+    """Working days past the deadline of an open task (0 when not overdue); derived, never stored.
+
+    A task due on Friday is overdue on Saturday but 0 working days late: see `is_overdue`."""
+    if not is_overdue(due_on, status, today):
+        return 0
+    assert due_on is not None
+    return (calendar or DEFAULT_CALENDAR).working_days_between(due_on, today)
+
+
+def is_overdue(due_on: dt.date | None, status: str, today: dt.date) -> bool:
+    return due_on is not None and is_open(status) and bool(past_deadline(today, due_on))
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,12 @@ async def pick_unit(update: Update, context: BotContext) -> None:
 async def _overview(update: Update, context: BotContext) -> None:
     today = context.services.today()
     async with context.services.db() as session:
-        counts = await reports.unit_counts(session, today=today, zone=context.services.settings.tz)
+        counts = await reports.unit_counts(
+            session,
+            today=today,
+            zone=context.services.settings.tz,
+            calendar=context.services.settings.work_calendar(),
+        )
     lines = [status_texts.overview_head(len(counts), today), *(status_texts.overview_line(c) for c in counts)]
     for chunk in split_message(lines):
         await update.effective_message.reply_html(chunk)  # type: ignore[union-attr]
@@ -89,17 +94,19 @@ async def unit_status_lines(
     today, zone = services.today(), services.settings.tz
     monday = today - dt.timedelta(days=today.weekday())
     programme = services.settings.current_programme()
+    calendar = services.settings.work_calendar()
     async with services.db() as session:
         unit = await units.get_unit(session, unit_id=unit_id)
-        counts = await reports.unit_counts(session, today=today, zone=zone, unit_ids=[unit_id])
-        overdue = await reports.overdue_lines(session, today=today, unit_id=unit_id)
+        counts = await reports.unit_counts(
+            session, today=today, zone=zone, unit_ids=[unit_id], calendar=calendar
+        )
+        overdue = await reports.overdue_lines(session, today=today, unit_id=unit_id, calendar=calendar)
         due = await reports.due_between(
             session, start=today, end=monday + dt.timedelta(days=6), unit_id=unit_id
         )
         blocked = await reports.blockers(session, unit_id=unit_id)
         extensions = await reports.pending_extensions(session, unit_id=unit_id)
         latest = await reports.latest_updates(session, unit_id=unit_id)
-        calendar = services.settings.work_calendar()
         left = calendar.working_days_between(today, programme.deadline) if programme.deadline else None
         result = await households.progress_of(
             session, programme=programme, unit_ids=[unit_id], today=today, working_days_left=left
@@ -147,5 +154,10 @@ async def gather(services: Services) -> digest.DigestData:
     left = calendar.working_days_between(today, programme.deadline) if programme.deadline else None
     async with services.db() as session:
         return await digest_data.build_digest(
-            session, day=today, zone=services.settings.tz, programme=programme, working_days_left=left
+            session,
+            day=today,
+            zone=services.settings.tz,
+            programme=programme,
+            working_days_left=left,
+            calendar=calendar,
         )

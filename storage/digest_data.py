@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.digest import DigestData, HouseRow
 from domain.programmes import Programme, pace_text
+from domain.workdays import WorkCalendar
 from storage import households, reports
 from storage.models import Notification, Official, Unit
 
@@ -21,6 +22,7 @@ async def build_digest(
     zone: ZoneInfo,
     programme: Programme,
     working_days_left: int | None,
+    calendar: WorkCalendar | None = None,
 ) -> DigestData:
     monday = day - dt.timedelta(days=day.weekday())
     last_monday, last_sunday = monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
@@ -45,9 +47,9 @@ async def build_digest(
     return DigestData(
         day=day,
         last_week=(last_monday, last_sunday),
-        counts=await reports.unit_counts(session, today=day, zone=zone),
+        counts=await reports.unit_counts(session, today=day, zone=zone, calendar=calendar),
         completed=await reports.completed_between(session, start=start, end=end),
-        overdue=await reports.overdue_lines(session, today=day),
+        overdue=await reports.overdue_lines(session, today=day, calendar=calendar),
         due_this_week=await reports.due_between(session, start=monday, end=monday + dt.timedelta(days=6)),
         new_blockers=await reports.blockers(session, unit_id=None, since=start),
         extensions=await reports.pending_extensions(session, unit_id=None),

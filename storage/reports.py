@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, and_, case, cast, func
@@ -12,7 +13,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.statuses import LOCAL_UNIT_KINDS, OPEN_STATUSES, Outcome, TaskStatus
-from domain.tasks import days_overdue
+from domain.tasks import days_overdue, four_way, past_deadline
+from domain.workdays import WorkCalendar
 from storage.models import ExtensionRequest, Official, Photo, Task, TaskUpdate, Unit
 
 
@@ -25,7 +27,8 @@ class UnitCounts:
     kind: str
     outcomes: dict[Outcome, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
-    oldest_overdue: int = 0  # days
+    oldest_overdue: int = 0  # working days
+    extended: int = 0  # tasks whose deadline an approved extension moved
 
     @property
     def overdue(self) -> int:
@@ -46,46 +49,63 @@ def _local_date(session: AsyncSession, column: object, zone: ZoneInfo, today: dt
     return func.date(column, f"{hours:+d} hours")
 
 
-async def unit_counts(
-    session: AsyncSession, *, today: dt.date, zone: ZoneInfo, unit_ids: Sequence[int] | None = None
-) -> list[UnitCounts]:
-    """Every unit with tasks (or the given ones), worst first: most overdue, then the oldest.
-
-    Counted by the database (GROUP BY), so that a province's 50,000 tasks stay quick."""
-    past = case((and_(col(Task.due_on).is_not(None), col(Task.due_on) < today), 1), else_=0)
+def _flags(session: AsyncSession, *, today: dt.date, zone: ZoneInfo) -> tuple[Any, Any]:
+    """The SQL of domain.tasks.past_deadline, applied as domain.tasks.outcome applies it: the
+    current deadline (an approved extension moved it) against today, and against the local day of
+    the official's completion report."""
+    has_due = col(Task.due_on).is_not(None)
+    finished = func.coalesce(Task.reported_done_at, Task.completed_at)
+    past = case((and_(has_due, past_deadline(today, col(Task.due_on))), 1), else_=0)
     late = case(
         (
             and_(
                 Task.status == TaskStatus.DONE,
-                col(Task.due_on).is_not(None),
-                _local_date(session, Task.completed_at, zone, today) > Task.due_on,
+                has_due,
+                finished.is_not(None),
+                past_deadline(_local_date(session, finished, zone, today), col(Task.due_on)),
             ),
             1,
         ),
         else_=0,
-    )  # type: ignore[arg-type]
-    query = select(Task.lead_unit_id, Task.status, past, late, func.count(), func.min(Task.due_on)).group_by(
-        col(Task.lead_unit_id), col(Task.status), past, late
     )
+    return past, late
+
+
+async def unit_counts(
+    session: AsyncSession,
+    *,
+    today: dt.date,
+    zone: ZoneInfo,
+    unit_ids: Sequence[int] | None = None,
+    calendar: WorkCalendar | None = None,
+) -> list[UnitCounts]:
+    """Every unit with tasks (or the given ones), worst first: most overdue, then the oldest.
+
+    Counted by the database (GROUP BY), so that a province's 50,000 tasks stay quick."""
+    past, late = _flags(session, today=today, zone=zone)
+    extended = func.sum(case((col(Task.due_on) != col(Task.original_due_on), 1), else_=0))
+    query = select(
+        Task.lead_unit_id, Task.status, past, late, func.count(), func.min(Task.due_on), extended
+    ).group_by(col(Task.lead_unit_id), col(Task.status), past, late)
     if unit_ids is not None:
         query = query.where(col(Task.lead_unit_id).in_(list(unit_ids)))
     unit_query = select(Unit) if unit_ids is None else select(Unit).where(col(Unit.id).in_(list(unit_ids)))
     units = {u.id: u for u in (await session.exec(unit_query)).all()}
     counts: dict[int, UnitCounts] = {}
-    for unit_id, status, is_past, is_late, number, oldest_due in (await session.exec(query)).all():
+    rows = (await session.exec(query)).all()
+    for unit_id, status, is_past, is_late, number, oldest_due, moved in rows:
         unit = units.get(unit_id)
         entry = counts.setdefault(
             unit_id, UnitCounts(unit_id, unit.name if unit else "?", unit.kind if unit else "")
         )
-        if status == TaskStatus.DONE:
-            kind = Outcome.DONE_LATE if is_late else Outcome.DONE_ON_TIME
-        else:
-            kind = Outcome.OVERDUE if is_past else Outcome.ON_TRACK
+        kind = four_way(done=status == TaskStatus.DONE, finished_late=bool(is_late), past_due=bool(is_past))
         entry.outcomes[kind] = entry.outcomes.get(kind, 0) + number
         entry.by_status[status] = entry.by_status.get(status, 0) + number
+        entry.extended += int(moved or 0)
         if kind == Outcome.OVERDUE and oldest_due is not None:
             oldest = oldest_due if isinstance(oldest_due, dt.date) else dt.date.fromisoformat(str(oldest_due))
-            entry.oldest_overdue = max(entry.oldest_overdue, days_overdue(oldest, status, today))
+            age = days_overdue(oldest, status, today, calendar)
+            entry.oldest_overdue = max(entry.oldest_overdue, age)
     return sorted(counts.values(), key=lambda c: (-c.overdue, -c.oldest_overdue, c.name))
 
 
@@ -193,12 +213,20 @@ async def pending_extensions(session: AsyncSession, *, unit_id: int | None) -> l
 async def blockers(
     session: AsyncSession, *, unit_id: int | None, since: dt.datetime | None = None
 ) -> list[TaskLine]:
-    """Blocked tasks with the latest reason given: two queries, whatever the number of tasks."""
-    query = (
-        select(Task.id, Task.title, Unit.name, Task.due_on, Task.status)
-        .join(Unit, col(Task.lead_unit_id) == Unit.id)
-        .where(Task.status == TaskStatus.BLOCKED)
+    """Blocked tasks with the latest reason given: two queries, whatever the number of tasks.
+
+    With `since`: every open task on which a blocker was reported since then, even if a later
+    report (an extension request) has changed its status since."""
+    query = select(Task.id, Task.title, Unit.name, Task.due_on, Task.status).join(
+        Unit, col(Task.lead_unit_id) == Unit.id
     )
+    if since is None:
+        query = query.where(Task.status == TaskStatus.BLOCKED)
+    else:
+        reported = select(TaskUpdate.task_id).where(
+            TaskUpdate.new_status == TaskStatus.BLOCKED, col(TaskUpdate.at) >= since
+        )
+        query = query.where(col(Task.status).in_(list(OPEN_STATUSES)), col(Task.id).in_(reported))
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
     tasks = (await session.exec(query.order_by(col(Task.due_on)))).all()
@@ -245,19 +273,23 @@ async def completed_between(session: AsyncSession, *, start: dt.datetime, end: d
 
 
 async def overdue_lines(
-    session: AsyncSession, *, today: dt.date, unit_id: int | None = None
+    session: AsyncSession,
+    *,
+    today: dt.date,
+    unit_id: int | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> list[TaskLine]:
     # Columns, not Task objects: a province has thousands of overdue tasks.
     query = (
         select(Task.id, Task.title, Unit.name, Task.due_on, Task.status)
         .join(Unit, col(Task.lead_unit_id) == Unit.id)
-        .where(col(Task.status).in_(list(OPEN_STATUSES)), col(Task.due_on) < today)
+        .where(col(Task.status).in_(list(OPEN_STATUSES)), past_deadline(today, col(Task.due_on)))
     )
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
     rows = (await session.exec(query.order_by(col(Task.due_on)))).all()
     return [
-        TaskLine(tid or 0, title, unit, due_on, status, days_overdue(due_on, status, today))
+        TaskLine(tid or 0, title, unit, due_on, status, days_overdue(due_on, status, today, calendar))
         for tid, title, unit, due_on, status in rows
     ]
 

@@ -72,7 +72,7 @@ def test_four_way_count_and_overdue_days() -> None:
     assert outcome(due, TaskStatus.DONE, dt.date(2026, 11, 21), MONDAY) == Outcome.DONE_LATE
     assert outcome(due, TaskStatus.IN_PROGRESS, None, MONDAY) == Outcome.OVERDUE
     assert outcome(dt.date(2026, 12, 1), TaskStatus.BLOCKED, None, MONDAY) == Outcome.ON_TRACK
-    assert days_overdue(due, TaskStatus.IN_PROGRESS, MONDAY) == 3
+    assert days_overdue(due, TaskStatus.IN_PROGRESS, MONDAY) == 1  # Friday to Monday: 1 working day
     assert days_overdue(due, TaskStatus.DONE, MONDAY) == 0
 
 

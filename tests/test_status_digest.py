@@ -42,7 +42,8 @@ async def test_status_by_any_spelling(running_bot: RunningBot, bot_db, client: E
         "Nhiệm vụ: 2 hoàn thành đúng hạn, 2 hoàn thành quá hạn, 8 đang thực hiện trong hạn, "
         "4 quá hạn chưa hoàn thành." in text
     )
-    assert "⚠️ Quá hạn (4)" in text and "quá 8 ngày" in text and "quá 3 ngày" in text
+    assert "⚠️ Quá hạn (4)" in text
+    assert "quá hạn 6 ngày làm việc" in text and "quá hạn 1 ngày làm việc" in text
     assert "🚧 Vướng mắc (2)" in text and "Vướng mắc: thiếu mặt bằng" in text
     assert "📅 Đang xin gia hạn (2)" in text and "xin đến 13/12/2026: chờ vốn" in text
     assert "📝 Cập nhật mới nhất" in text and "📷1" in text
@@ -72,8 +73,8 @@ async def test_overview_worst_first(running_bot: RunningBot, bot_db, client: Emu
     text = (await say(client, LEADER, "/status"))[0]["message"]["text"]
     lines = text.splitlines()
     assert lines[0].startswith("📋 Tình hình thực hiện nhiệm vụ — 23/11/2026, 5 đơn vị")
-    assert lines[2] == "🔴 Xã Long Hiệp: Đ 2 · ĐQ 2 · T 8 · Q 4; quá hạn lâu nhất 8 ngày"
-    assert all(line.endswith("Q 2; quá hạn lâu nhất 8 ngày") for line in lines[3:])
+    assert lines[2] == "🔴 Xã Long Hiệp: Đ 2 · ĐQ 2 · T 8 · Q 4; quá hạn lâu nhất 6 ngày làm việc"
+    assert all(line.endswith("Q 2; quá hạn lâu nhất 6 ngày làm việc") for line in lines[3:])
 
 
 async def test_digest_preview_text_chart_and_workbook(
@@ -87,7 +88,8 @@ async def test_digest_preview_text_chart_and_workbook(
     text = records[0]["message"]["text"]
     assert text.startswith("📊 Tổng hợp giao ban 23/11/2026")
     assert "Tuần trước (16/11/2026–22/11/2026): hoàn thành 6 nhiệm vụ." in text
-    assert "⚠️ Quá hạn theo đơn vị (12)" in text and "• Xã Long Hiệp: 4 nhiệm vụ, lâu nhất 8 ngày" in text
+    assert "⚠️ Quá hạn theo đơn vị (12)" in text
+    assert "• Xã Long Hiệp: 4 nhiệm vụ, quá hạn lâu nhất 6 ngày làm việc" in text
     assert "🏠 Xóa nhà tạm: đã bàn giao 10/40 căn" in text
     photo = next(r for r in records if "photo" in r["message"])
     document = next(r for r in records if "document" in r["message"])
@@ -100,7 +102,12 @@ async def test_digest_preview_text_chart_and_workbook(
         (await client.call("file", file_id=document["message"]["document"]["file_id"]))["data_b64"]
     )
     book = load_workbook(io.BytesIO(xlsx))
-    summary = {row[0]: row[1:] for row in book["Tong hop"].iter_rows(min_row=2, values_only=True)}
+    # Title, period, date made, then the header on row 4; rows start with their STT.
+    summary = {
+        row[1]: row[3:7]
+        for row in book["Tong hop"].iter_rows(min_row=5, values_only=True)
+        if isinstance(row[0], int)
+    }
     # Against the database, counted here independently.
     async with bot_db() as session:
         all_tasks = (await session.exec(select(Task))).all()
@@ -114,7 +121,7 @@ async def test_digest_preview_text_chart_and_workbook(
             counts[3 if task.due_on < TODAY else 2] += 1
     names = {v: k for k, v in district.units.items()}
     assert {names[u]: tuple(c) for u, c in expected.items()} == {k: tuple(v[:4]) for k, v in summary.items()}
-    overdue_rows = list(book["Qua han"].iter_rows(min_row=2, values_only=True))
+    overdue_rows = list(book["Qua han"].iter_rows(min_row=5, values_only=True))
     assert len(overdue_rows) == sum(c[3] for c in expected.values())
 
 
