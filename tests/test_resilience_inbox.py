@@ -172,6 +172,52 @@ async def test_sqlite_write_lock_held_past_the_busy_timeout(
         await engine.dispose()
 
 
+async def test_sqlite_lock_taken_while_an_answer_is_on_its_way_is_waited_out_in_place(
+    bot_on: Any,
+    emulator: Emulator,
+    client: EmulatorClient,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The answer went out but the update cannot be closed yet: the bot waits to close it rather
+    than run it again (which would answer twice), and everyone else is answered afterwards."""
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "bot.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    await bot_on(url)
+    engine = create_engine(url)
+    db = session_factory(engine)
+    try:
+        await arrange(db)
+        await say(client, LAN, "/start")
+        caplog.set_level(logging.WARNING, logger="bot.inbox")
+        await client.fault("sendMessage", delay=1.5, times=1)  # the next answer takes a while
+        replies_before = emulator.calls.get("sendMessage", 0)
+        first = await client.send(LAN, "/help")
+
+        async def answering() -> bool:
+            return emulator.calls.get("sendMessage", 0) > replies_before
+
+        await eventually(answering)
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            second = await client.send(TAM, "/start")
+            await eventually(warned(caplog, "database is locked", times=2))
+            assert await warned(caplog, "cannot record its outcome", times=1)()
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+
+        await answered_once(client, {LAN: first["seq"], TAM: second["seq"]})
+        await eventually(lambda: all_closed(db, 3))
+        rows = await inbox_rows(db)
+        assert [(r.status, r.attempts) for r in rows[-2:]] == [(InboxStatus.DONE, 1)] * 2
+    finally:
+        await engine.dispose()
+
+
 BLOCKED = """
     SELECT DISTINCT l.pid FROM pg_locks l
     JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
