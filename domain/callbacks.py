@@ -35,6 +35,11 @@ def NUM(text: str) -> bool:  # noqa: N802
     return _number(text, low=0)
 
 
+def PAGE(text: str) -> bool:  # noqa: N802
+    """A page of a list: 0 .. 9999."""
+    return text.isascii() and text.isdigit() and len(text) <= 4
+
+
 def WORD(text: str) -> bool:  # noqa: N802
     """An operation or step name: lower-case letters, digits and '_', at most 20."""
     return re.fullmatch(r"[a-z][a-z0-9_]{0,19}", text) is not None
@@ -79,7 +84,7 @@ SCHEMAS: dict[str, Schema] = {
         extra={"pct": (NUM,), "ea": (ID,), "er": (ID,)},
         default_extra=WORD,
     ),
-    "tl": Schema((NUM,)),  # a page of /tasks
+    "tl": Schema((PAGE,)),  # a page of /tasks
     "hh": Schema((ID, ID)),  # photo, household
     "hs": Schema((ID, ID, WORD)),  # photo, household, stage key
     "st": Schema((ID,)),  # /status: which unit

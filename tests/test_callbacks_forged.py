@@ -11,7 +11,7 @@ import pytest
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler
 
 from domain import texts
-from domain.callbacks import ID, NUM, SCHEMAS, WORD, Callback, decode
+from domain.callbacks import ID, NUM, PAGE, SCHEMAS, WORD, Callback, decode
 from domain.statuses import Role, UnitKind
 from emulator.client import EmulatorClient
 from handlers import register
@@ -75,7 +75,7 @@ def _forgeries(action: str) -> list[str]:
 
 def _well_formed_unknown(action: str) -> str:
     """Data that fits the schema but names records that do not exist."""
-    fill = {ID: "2147483647", NUM: "2147483647", WORD: "zz"}
+    fill = {ID: "2147483647", NUM: "2147483647", PAGE: "9999", WORD: "zz"}
     return Callback(action, tuple(fill.get(check, "2147483647") for check in SCHEMAS[action].args)).encode()
 
 
@@ -95,13 +95,16 @@ def test_the_codec_refuses_damaged_data_and_keeps_real_buttons() -> None:
     assert decode("v1:hs:3:4:dang_thi_cong").number(1) == 4  # type: ignore[union-attr]
 
 
-async def _toast(client: EmulatorClient, query_id: str) -> dict[str, Any]:
-    async with asyncio.timeout(10):
-        while True:
-            answer = await client.answer(query_id)
-            if answer is not None:
-                return answer
-            await asyncio.sleep(0.02)
+async def _toast(client: EmulatorClient, query_id: str, data: str | None) -> dict[str, Any]:
+    try:
+        async with asyncio.timeout(10):
+            while True:
+                answer = await client.answer(query_id)
+                if answer is not None:
+                    return answer
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError(f"the press of {data!r} was never answered (the spinner turns on)") from None
 
 
 async def test_forged_presses_get_a_toast_and_a_warning_never_a_traceback(
@@ -116,14 +119,15 @@ async def test_forged_presses_get_a_toast_and_a_warning_never_a_traceback(
     caplog.set_level(logging.WARNING)
     for data in forgeries:
         pressed = await client.forged_press(ADMIN_ID, message_id, data)
-        answer = await _toast(client, pressed["callback_query_id"])
+        answer = await _toast(client, pressed["callback_query_id"], data)
         assert answer["text"] and answer["text"] != texts.internal_error()[:200], (data, answer)
         if data is None or not data.startswith(("v0", "v9")):
             assert answer["text"].startswith("Nút này không còn hiệu lực"), (data, answer)
     # Buttons that fit their schema but name nothing that exists are answered too, without a failure.
     for action in sorted(SCHEMAS):
-        pressed = await client.forged_press(ADMIN_ID, message_id, _well_formed_unknown(action))
-        await _toast(client, pressed["callback_query_id"])
+        data = _well_formed_unknown(action)
+        pressed = await client.forged_press(ADMIN_ID, message_id, data)
+        await _toast(client, pressed["callback_query_id"], data)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]
     refused = [r for r in caplog.records if "refused callback data" in r.getMessage()]
