@@ -2,7 +2,7 @@
 
 Everything lives in DATA_DIR: `sandbox.db` (the bot's database), `sandbox-telegram/` (what the
 emulated Telegram remembers, so that a restarted sandbox is the same Telegram to the bot) and
-`sandbox-tep/` (the files the bot sent, saved by the console).
+`sandbox-tep/` (the files the bot sent, saved by the console), `sandbox-mau/` (sample photos).
 """
 
 from __future__ import annotations
@@ -27,7 +27,16 @@ from bot.config import Settings
 from bot.context import Clock, SystemClock
 from bot.runner import serve
 from bot.sandbox_console import Console
-from bot.sandbox_seed import GROUP_ID, GROUP_TITLE, PERSONAS, STARTED, seed_demo
+from bot.sandbox_seed import (
+    FILES_DIR,
+    GROUP_ID,
+    GROUP_TITLE,
+    PERSONAS,
+    SAMPLES_DIR,
+    STARTED,
+    sample_photos,
+    seed_demo,
+)
 from domain.statuses import InboxStatus
 from emulator import Emulator
 from storage import inbox
@@ -73,6 +82,7 @@ async def running_sandbox(
             }
         )
         await seed_demo(bot_settings, clock.now())
+        await asyncio.to_thread(sample_photos, data / SAMPLES_DIR)
         await _number_updates_after_inbox(emulator, bot_settings)
         for persona in PERSONAS:
             emulator.state.add_user(
@@ -94,7 +104,7 @@ async def running_sandbox(
             raise RuntimeError("the bot stopped before it was ready")
         engine = create_engine(bot_settings.database_url)
         try:
-            yield Sandbox(emulator, bot_settings, data / "sandbox-tep", session_factory(engine))
+            yield Sandbox(emulator, bot_settings, data / FILES_DIR, session_factory(engine))
         finally:
             stop.set()
             await bot_task

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot import sandbox_texts as texts
-from bot.sandbox_seed import GROUP_TITLE, PERSONAS
+from bot.sandbox_seed import PERSONAS
 
 if TYPE_CHECKING:
     from bot.sandbox_console import Console
@@ -26,7 +26,7 @@ def _message_id(rest: str) -> tuple[int | None, str]:
 
 
 async def show_help(console: Console, rest: str, spec: dict[str, Any]) -> int | None:
-    console.say(texts.HELP.format(group=GROUP_TITLE, files=console.files_dir))
+    console.say(console.help_text())
     return None
 
 

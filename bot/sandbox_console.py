@@ -11,7 +11,7 @@ from typing import Any, Protocol, TextIO
 
 from bot import sandbox_texts as texts
 from bot.sandbox_commands import COMMANDS
-from bot.sandbox_seed import GROUP_ID, GROUP_TITLE, PERSONAS, Persona
+from bot.sandbox_seed import GROUP_ID, GROUP_TITLE, PERSONAS, SAMPLES_DIR, Persona
 
 REPLY_WAIT = 30.0  # seconds the console waits for the bot to finish one update
 
@@ -59,6 +59,10 @@ class Console:
     def view(self, chat_id: int | None = None) -> ChatView:
         return self.views.setdefault(self.chat_id if chat_id is None else chat_id, ChatView())
 
+    def help_text(self) -> str:
+        samples = self.files_dir.parent / SAMPLES_DIR
+        return texts.HELP.format(group=GROUP_TITLE, files=self.files_dir, samples=samples)
+
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
@@ -66,7 +70,7 @@ class Console:
 
     async def run(self, next_line: Callable[[], Awaitable[str | None]]) -> None:
         """Read lines until :thoat or the end of input; print the bot's news meanwhile."""
-        self.say(texts.HELP.format(group=GROUP_TITLE, files=self.files_dir))
+        self.say(self.help_text())
         self.say(texts.PLAYING.format(label=self.persona.label))
         self.cursor = self._last_seq()
         watcher = asyncio.create_task(self._watch())

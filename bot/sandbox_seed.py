@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -35,6 +36,7 @@ PERSONAS = (
 STARTED = tuple(p.telegram_id for p in PERSONAS[1:])
 # The leaders' group the bot was added to; the office registers it with /registergroup.
 GROUP_ID, GROUP_TITLE = -1001000000777, "Lãnh đạo Tỉnh Demo"
+SAMPLES_DIR, FILES_DIR = "sandbox-mau", "sandbox-tep"  # in DATA_DIR: sample photos, files the bot sent
 
 
 async def seed_demo(settings: Settings, now: dt.datetime) -> None:
@@ -135,3 +137,34 @@ async def _reachable_again(session: AsyncSession) -> None:
         official = await officials.get_official_by_telegram_id(session, telegram_user_id=telegram_id)
         if official is not None:
             official.reachable = True
+
+
+def sample_photos(folder: Path) -> list[Path]:
+    """Two pictures of houses to try `:anh` and `:tep` with; the second carries EXIF time and GPS."""
+    from PIL import Image, ImageDraw  # heavy: only the sandbox draws
+
+    paths = []
+    for number, left in enumerate((200, 60), 1):
+        path = folder / f"nha-{number}.jpg"
+        paths.append(path)
+        if path.exists():
+            continue
+        image = Image.new("RGB", (640, 480), (150, 200, 240))
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((0, 380, 640, 480), fill=(90, 160, 80))
+        draw.rectangle((left, 230, left + 240, 400), fill=(200, 170, 120))
+        draw.polygon(
+            ((left - 20, 240), (left + 120, 120 + 40 * number), (left + 260, 240)), fill=(170, 60, 40)
+        )
+        draw.rectangle((left + 95, 310, left + 145, 400), fill=(100, 70, 40))
+        if number == 2:  # a tree and a window: another house, not the same picture
+            draw.ellipse((440, 150, 600, 330), fill=(40, 120, 50))
+            draw.rectangle((510, 330, 530, 400), fill=(100, 70, 40))
+            draw.rectangle((left + 20, 270, left + 70, 310), fill=(240, 240, 255))
+        exif = Image.Exif()
+        if number == 2:  # taken 20/11/2026 09:30 in Long Hiệp; kept only when sent as a file
+            exif.get_ifd(0x8769)[0x9003] = "2026:11:20 09:30:00"
+            exif.get_ifd(0x8825).update({1: "N", 2: (9.0, 56.0, 0.0), 3: "E", 4: (106.0, 20.0, 0.0)})
+        folder.mkdir(parents=True, exist_ok=True)
+        image.save(path, "JPEG", quality=85, exif=exif)
+    return paths

@@ -16,7 +16,8 @@ Gõ tin nhắn như trong Telegram (ví dụ /start, /help, /tasks). Lệnh củ
   :vitri VĨ_ĐỘ KINH_ĐỘ   gửi vị trí (ví dụ :tl :vitri 10.61 106.67)
   :? (:help, :giup)    xem lại bảng này
   :thoat               thoát (hoặc Ctrl-D, Ctrl-C)
-Tin của bot có số #ID; tệp bot gửi (bảng tính, biểu đồ) được lưu vào {files}."""
+Tin của bot có số #ID; tệp bot gửi (bảng tính, biểu đồ) được lưu vào {files}.
+Ảnh mẫu để thử: {samples}/nha-1.jpg, nha-2.jpg (ảnh 2 có thời gian và vị trí chụp)."""
 
 STARTED = (
     "SANDBOX: không có TELEGRAM_BOT_TOKEN — chạy với Telegram giả lập tại {url} "
