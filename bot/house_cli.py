@@ -12,6 +12,7 @@ from bot.admin_cli import _report
 from bot.config import Settings
 from bot.context import SystemClock
 from domain import house_texts
+from domain.programmes import read_case
 from domain.sheets import read_rows, template_xlsx
 from domain.vntext import accent_free_key
 from storage import households, migrate, units
@@ -30,8 +31,8 @@ def add_parsers(commands: Any) -> None:
     add.add_argument("--unit", required=True, help="the commune or ward")
     add.add_argument("--name", required=True, help="head of household")
     add.add_argument("--hamlet")
-    add.add_argument("--track", help="beneficiary track, e.g. 'Gia đình người có công'")
-    add.add_argument("--kind", help="'xây mới' or 'sửa chữa'")
+    add.add_argument("--track", help="diện hỗ trợ, e.g. 'hộ nghèo', 'người có công' (required)")
+    add.add_argument("--kind", help="'xây mới' or 'sửa chữa' (required)")
     stage = house.add_parser("stage", help="move a household to a stage (forward only)")
     stage.add_argument("id", type=int)
     stage.add_argument("stage", help="e.g. 'đang thi công', 'đã bàn giao'")
@@ -109,18 +110,17 @@ async def _change(session: Any, args: argparse.Namespace, programme: Any, settin
         match = await units.find_unit(session, query=args.unit)
         if match.found is None:
             raise OfficialError(f"đơn vị «{args.unit}» chưa rõ")
-        track = programme.parse_choice(args.track, programme.tracks) if args.track else None
-        kind = programme.parse_choice(args.kind, programme.work_kinds) if args.kind else None
-        if (args.track and track is None) or (args.kind and kind is None):
-            raise OfficialError("diện hoặc loại công trình không hợp lệ")
+        choices = read_case(programme, args.track, args.kind)
+        if not choices.ok:
+            raise OfficialError(house_texts.case_problem(programme, choices) or "")
         household = await households.add_household(
             session,
             programme=programme,
             unit_id=match.found.unit_id,
             head_name=args.name,
             hamlet=args.hamlet,
-            track=track,
-            work_kind=kind,
+            track=choices.track,
+            work_kind=choices.work_kind,
             now=now,
         )
         print(f"đã thêm hộ #{household.id} {household.head_name} ({match.found.name})")

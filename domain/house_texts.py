@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from html import escape
 
 from domain.dates import fmt
-from domain.programmes import Programme, Progress, pace_text, stage_counts, stage_headers
+from domain.programmes import CaseChoices, Programme, Progress, pace_text, stage_counts, stage_headers
 from domain.sheets import workbook_xlsx
 from domain.task_texts import number
 
@@ -30,8 +30,8 @@ def money(amount: float) -> str:
 
 def which_household(candidates: int) -> str:
     if candidates:
-        return "📷 Đã nhận ảnh. Ảnh này của hộ nào? Bấm chọn (hoặc trả lời tin này bằng tên chủ hộ):"
-    return "📷 Đã nhận ảnh. Ảnh này của hộ nào? Trả lời tin này bằng tên chủ hộ (có thể không dấu)."
+        return "📷 Đã nhận ảnh. Ảnh này của hộ nào? Bấm chọn (hoặc gõ tên chủ hộ):"
+    return "📷 Đã nhận ảnh. Ảnh này của hộ nào? Gõ tên chủ hộ (có thể không dấu)."
 
 
 def which_stage(head_name: str) -> str:
@@ -45,8 +45,23 @@ def no_households(unit: str) -> str:
     )
 
 
-def no_match(typed: str) -> str:
-    return f"Không tìm thấy hộ «{escape(typed)}» trong đơn vị. Gõ lại tên chủ hộ (có thể không dấu):"
+def no_match(typed: str, offered: int) -> str:
+    if offered:
+        return (
+            f"Không tìm thấy hộ «{escape(typed)}» trong đơn vị. Có phải một trong các hộ dưới đây? "
+            "Bấm chọn, gõ lại tên chủ hộ (có thể không dấu), hoặc bấm ✖️ Hủy."
+        )
+    return (
+        f"Không tìm thấy hộ «{escape(typed)}» trong đơn vị. Gõ lại tên chủ hộ (có thể không dấu) "
+        "hoặc bấm ✖️ Hủy."
+    )
+
+
+def not_a_name(typed: str) -> str:
+    return (
+        f"«{escape(typed)}» không phải tên chủ hộ. Ảnh vừa gửi là của hộ nào? Bấm chọn, gõ tên chủ hộ "
+        "(có thể không dấu), hoặc bấm ✖️ Hủy để bỏ qua."
+    )
 
 
 def attached(
@@ -225,25 +240,58 @@ def export_caption(unit: str | None, count: int) -> str:
     return f"📊 Danh sách {count} hộ{where} với giai đoạn và số ảnh minh chứng."
 
 
-def add_usage() -> str:
+FIELD_NAMES = {"track": "diện hỗ trợ", "work_kind": "loại công trình"}
+SHORT_WORDS = {
+    "track": "hộ nghèo, cận nghèo, người có công, gia đình chính sách, dân tộc, giảm nghèo",
+    "work_kind": "xây mới, sửa",
+}
+
+
+def add_usage(programme: Programme) -> str:
     return (
-        "Cách dùng: <code>/addhouse Họ tên chủ hộ; thôn/ấp; diện; xây mới hoặc sửa chữa</code> "
-        "(Văn phòng thêm <code>; tên xã</code> ở cuối)."
+        "Cách dùng: <code>/addhouse Họ tên chủ hộ; thôn/ấp; diện; xây mới hoặc sửa chữa</code>, "
+        "ví dụ <code>/addhouse Nguyễn Văn A; Ấp 3; hộ nghèo; xây mới</code> "
+        "(Văn phòng thêm <code>; tên xã</code> ở cuối).\n" + allowed_choices(programme)
     )
+
+
+def allowed_choices(programme: Programme) -> str:
+    return (
+        f"Diện: {escape('; '.join(programme.tracks.values()))} (gõ ngắn được: {SHORT_WORDS['track']}). "
+        f"Loại: {escape('; '.join(programme.work_kinds.values()))}."
+    )
+
+
+def _options(programme: Programme, field_name: str) -> dict[str, str]:
+    return programme.tracks if field_name == "track" else programme.work_kinds
+
+
+def case_problem(programme: Programme, choices: CaseChoices) -> str | None:
+    """Which field is wrong or missing, and what it may be (plain text, for HTML callers to escape)."""
+    if choices.wrong:
+        field_name, typed = choices.wrong[0]
+        allowed = "; ".join(_options(programme, field_name).values())
+        return (
+            f"{FIELD_NAMES[field_name].capitalize()} «{typed}» không hợp lệ; chọn một trong: {allowed} "
+            f"(gõ ngắn được: {SHORT_WORDS[field_name]})."
+        )
+    if choices.missing:
+        names = " và ".join(FIELD_NAMES[f] for f in choices.missing)
+        allowed = ". ".join(
+            f"{FIELD_NAMES[f].capitalize()}: {'; '.join(_options(programme, f).values())}"
+            for f in choices.missing
+        )
+        return f"Thiếu {names} (cần để số liệu theo diện, theo loại khớp với kế hoạch). {allowed}."
+    return None
+
+
+def add_problem(programme: Programme, choices: CaseChoices) -> str:
+    """/addhouse refused: which field, the allowed values, and how the command is written."""
+    return escape(case_problem(programme, choices) or "") + "\n" + add_usage(programme)
 
 
 def add_which_commune() -> str:
     return "Chưa rõ xã/phường của hộ: thêm <code>; tên xã</code> ở cuối lệnh."
-
-
-def add_bad_choice(programme: Programme) -> str:
-    return (
-        "Diện hoặc loại công trình không hợp lệ. Diện: "
-        + escape(", ".join(programme.tracks.values()))
-        + ". Loại: "
-        + escape(", ".join(programme.work_kinds.values()))
-        + "."
-    )
 
 
 def added(head_name: str, unit: str) -> str:

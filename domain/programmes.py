@@ -157,6 +157,38 @@ def load_programmes(text: str | None) -> dict[str, Programme]:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseChoices:
+    """A household's track and kind of work as typed, read; what is missing or wrong, by field."""
+
+    track: str | None
+    work_kind: str | None
+    missing: tuple[str, ...] = ()  # "track", "work_kind"
+    wrong: tuple[tuple[str, str], ...] = ()  # (field, what was typed)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.wrong
+
+
+def read_case(programme: Programme, track_text: str | None, kind_text: str | None) -> CaseChoices:
+    """Both are needed: the plan's breakdowns by track and by kind must add up to the plan."""
+    values: dict[str, str | None] = {}
+    missing: list[str] = []
+    wrong: list[tuple[str, str]] = []
+    for field_name, text, options in (
+        ("track", track_text, programme.tracks),
+        ("work_kind", kind_text, programme.work_kinds),
+    ):
+        typed = (text or "").strip()
+        values[field_name] = programme.parse_choice(typed, options) if typed else None
+        if not typed:
+            missing.append(field_name)
+        elif values[field_name] is None:
+            wrong.append((field_name, typed))
+    return CaseChoices(values["track"], values["work_kind"], tuple(missing), tuple(wrong))
+
+
+@dataclass(frozen=True, slots=True)
 class CaseRow:
     """One household as progress counts it."""
 

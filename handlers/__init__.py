@@ -28,6 +28,7 @@ from handlers import (
     keyboards,
     people,
     people_office,
+    photo_intake,
     questions,
     start,
     status,
@@ -74,7 +75,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Photos: to a task card when replying to one, else xóa nhà tạm evidence for a household.
     # Any file goes there too: whether it really is an image is decided by its content.
     photos = (filters.PHOTO | filters.Document.ALL) & filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(photos, MEMBERS(houses.on_photo)))
+    app.add_handler(MessageHandler(photos, MEMBERS(photo_intake.on_photo)))
     app.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, MEMBERS(houses.on_location)))
     app.add_handler(CallbackQueryHandler(MEMBERS(houses.pick_household), pattern=pattern(houses.PICK_HOUSE)))
     app.add_handler(CallbackQueryHandler(MEMBERS(houses.pick_stage), pattern=pattern(houses.PICK_STAGE)))

@@ -6,12 +6,13 @@ from telegram import Update
 
 from bot.context import BotContext
 from domain import house_texts, people_texts
+from domain.programmes import read_case
 from domain.render import split_message
 from domain.statuses import LOCAL_UNIT_KINDS
 from handlers.access import can_see_unit, sees_all_units
 from handlers.houses import programme_of as _programme
 from handlers.people import unit_buttons
-from storage import households, units
+from storage import households, photos, units
 
 UNIT_PICK = "hu"
 
@@ -72,7 +73,7 @@ async def show_houses(update: Update, context: BotContext) -> None:
             result = await households.progress_of(
                 session, programme=programme, unit_ids=unit_ids, today=today, working_days_left=left
             )
-            flagged = len(await households.flagged_photos(session, unit_id=unit_ids[0] if unit_ids else None))
+            flagged = len(await photos.flagged_photos(session, unit_id=unit_ids[0] if unit_ids else None))
             lines = house_texts.progress_lines(programme, unit_name or "", result, flagged)
     for chunk in split_message(lines):
         await message.reply_html(chunk)
@@ -113,34 +114,34 @@ async def add_house(update: Update, context: BotContext) -> None:
     parts = [p.strip() for p in (message.text or "").partition(" ")[2].split(";")]
     name, hamlet, track_text, kind_text, unit_text = (*parts, "", "", "", "")[:5]
     if not name:
-        await message.reply_html(house_texts.add_usage())
+        await message.reply_html(house_texts.add_usage(programme))
         return
-    unit_id = official.unit_id
+    choices = read_case(programme, track_text, kind_text)
+    if not choices.ok:
+        await message.reply_html(house_texts.add_problem(programme, choices))
+        return
+    refusal, added = None, None
     async with context.services.db.begin() as session:
+        unit_id = official.unit_id
         if unit_text:
             match = await units.find_unit(session, query=unit_text)
             unit_id = match.found.unit_id if match.found else None
         unit = await units.get_unit(session, unit_id=unit_id)
         if unit is None or unit.kind not in LOCAL_UNIT_KINDS:
-            await message.reply_html(house_texts.add_which_commune())
-            return
-        if not can_see_unit(official, unit.id):
-            await message.reply_html(people_texts.other_unit_refused())
-            return
-        track = programme.parse_choice(track_text, programme.tracks) if track_text else None
-        kind = programme.parse_choice(kind_text, programme.work_kinds) if kind_text else None
-        if (track_text and track is None) or (kind_text and kind is None):
-            await message.reply_html(house_texts.add_bad_choice(programme))
-            return
-        household = await households.add_household(
-            session,
-            programme=programme,
-            unit_id=unit.id or 0,
-            head_name=name,
-            hamlet=hamlet or None,
-            track=track,
-            work_kind=kind,
-            official_id=official.id,
-            now=context.services.clock.now(),
-        )
-    await message.reply_html(house_texts.added(household.head_name, unit.name))
+            refusal = house_texts.add_which_commune()
+        elif not can_see_unit(official, unit.id):
+            refusal = people_texts.other_unit_refused()
+        else:
+            household = await households.add_household(
+                session,
+                programme=programme,
+                unit_id=unit.id or 0,
+                head_name=name,
+                hamlet=hamlet or None,
+                track=choices.track,
+                work_kind=choices.work_kind,
+                official_id=official.id,
+                now=context.services.clock.now(),
+            )
+            added = house_texts.added(household.head_name, unit.name)
+    await message.reply_html(refusal or added or "")

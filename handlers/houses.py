@@ -1,72 +1,81 @@
-"""Xóa nhà tạm in the bot: photo evidence of each household, locations, progress and export."""
+"""Xóa nhà tạm photos: which household a photo shows (asked when unclear), its stage, its location."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+from collections.abc import Sequence
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 
 from bot.context import BotContext
-from domain import house_texts, people_texts
+from domain import house_names, house_texts, people_texts
 from domain.callbacks import Callback, decode
 from domain.programmes import Programme
-from handlers import task_replies
+from domain.task_texts import Buttons
 from handlers.access import can_see_unit
 from handlers.evidence import receive_photo
-from handlers.keyboards import ask
-from storage import audit, chats, households, messages, outbox, task_notices, units
-from storage.models import Household, Photo
+from handlers.keyboards import cancel_row, markup
+from storage import audit, house_evidence, households, messages, photos, units
+from storage.house_evidence import Attached
+from storage.models import BotMessage, Household, Photo
 
 logger = logging.getLogger(__name__)
 
 PICK_HOUSE, PICK_STAGE = "hh", "hs"
 TIP_ACTION = "tips.as_file"
+OPEN_OFFERED = 8  # households offered when a photo names none
 
 
 def programme_of(context: BotContext) -> Programme:
     return context.services.settings.current_programme()
 
 
-async def on_photo(update: Update, context: BotContext) -> None:
-    """A photo (or an image sent as a file): to a task card, to a household, or asked which."""
-    message, official = update.effective_message, context.official
-    assert message is not None and official is not None
-    target = None
-    if message.reply_to_message is not None:
-        async with context.services.db() as session:
-            target = await messages.get_message(
-                session, chat_id=message.chat_id, message_id=message.reply_to_message.message_id
-            )
-    if target is not None and target.task_id is not None and target.kind == "card":
-        await task_replies.on_photo(update, context)
-        return
+def _chat_id(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+async def on_photo(update: Update, context: BotContext, replied: BotMessage | None) -> None:
+    """A photo not meant for a task card: to the household it replies to or names, or asked which."""
+    message = update.effective_message
+    assert message is not None
     photo = await receive_photo(update, context)
     if photo is None:
         return
-    programme = programme_of(context)
-    if target is not None and target.kind == "house":
-        stage = programme.stage_from_text(message.caption or "")
-        await _attach_or_ask_stage(update, context, photo, int(target.data["household_id"]), stage)
+    stage = programme_of(context).stage_from_text(message.caption or "")
+    if replied is not None and replied.kind == "house":
+        await _attach_or_ask_stage(update, context, photo, int(replied.data["household_id"]), stage)
         return
-    await _intake(update, context, photo, programme)
+    if not (message.media_group_id and await _follow_album(update, context, photo)):
+        await _intake(update, context, photo, stage)
     if message.photo and not message.document:
         await _tip_once(update, context)
 
 
-async def _intake(update: Update, context: BotContext, photo: Photo, programme: Programme) -> None:
+async def _follow_album(update: Update, context: BotContext, photo: Photo) -> bool:
+    """A later photo of an album goes where the first one went (or waits while that is asked)."""
+    assert context.official is not None and update.effective_message is not None
+    async with context.services.db() as session:
+        first = await photos.album_first(
+            session,
+            media_group_id=update.effective_message.media_group_id or "",
+            official_id=context.official.id or 0,
+            photo_id=photo.id or 0,
+        )
+    if first is None:
+        return False
+    if first.household_id is not None:
+        await _attach(update, context, [photo.id or 0], first.household_id, first.stage, quiet=True)
+    return True
+
+
+async def _intake(update: Update, context: BotContext, photo: Photo, stage: str | None) -> None:
+    """The household named in the caption, or the question 'which household?'."""
     message, official = update.effective_message, context.official
     assert message is not None and official is not None
-    caption = message.caption or ""
-    stage = programme.stage_from_text(caption)
+    programme, caption = programme_of(context), message.caption or ""
     async with context.services.db() as session:
-        if message.media_group_id:  # a later photo of an album follows the first one
-            earlier = await _album_household(session, message.media_group_id, official.id or 0, photo.id or 0)
-            if earlier is not None:
-                household_id, album_stage = earlier
-                if household_id:
-                    await _attach(update, context, [photo.id or 0], household_id, album_stage, quiet=True)
-                return
         unit = await units.get_unit(session, unit_id=official.unit_id)
         candidates = await households.households_of(
             session, unit_id=official.unit_id or 0, programme=programme.key
@@ -74,77 +83,102 @@ async def _intake(update: Update, context: BotContext, photo: Photo, programme: 
     if unit is None or not candidates:
         await message.reply_html(house_texts.no_households(unit.name if unit else "Đơn vị"))
         return
-    name = caption.split(" hộ ", 1)[1] if " hộ " in f" {caption}" else caption
-    matches = households.match_households(name, candidates) if caption else []
+    matches = house_names.matching(house_names.name_in_caption(caption), candidates) if caption else []
     if len(matches) == 1:
         await _attach_or_ask_stage(update, context, photo, matches[0].id or 0, stage)
         return
-    open_ones = [h for h in candidates if h.stage != programme.last_stage]
-    offer = matches or open_ones[:8]
-    rows = [
-        [
-            InlineKeyboardButton(
-                _label(h), callback_data=Callback(PICK_HOUSE, (str(photo.id), str(h.id))).encode()
-            )
-        ]
-        for h in offer
-    ]
-    sent = await message.reply_html(
-        house_texts.which_household(len(offer)), reply_markup=InlineKeyboardMarkup(rows) if rows else None
+    offer = matches or _open_ones(candidates, programme)
+    await _ask_household(
+        update, context, photo.id or 0, stage, offer, house_texts.which_household(len(offer))
     )
-    async with context.services.db.begin() as session:
-        await messages.record_message(
-            session,
-            chat_id=message.chat_id,
-            message_id=sent.message_id,
-            kind="prompt",
-            prompt="house",
-            official_id=official.id,
-            data={"photo_id": photo.id, "stage": stage},
-            at=context.services.clock.now(),
-        )
+
+
+def _open_ones(candidates: Sequence[Household], programme: Programme) -> list[Household]:
+    return [h for h in candidates if h.stage != programme.last_stage][:OPEN_OFFERED]
 
 
 def _label(household: Household) -> str:
     return household.head_name + (f" — {household.hamlet}" if household.hamlet else "")
 
 
-async def _album_household(session, media_group_id: str, official_id: int, photo_id: int):  # type: ignore[no-untyped-def]
-    """(household id or None while still asked, stage) of an earlier photo of the same album."""
-    from sqlmodel import col, select
-
-    earlier = (
-        await session.exec(
-            select(Photo)
-            .where(
-                Photo.media_group_id == media_group_id,
-                Photo.official_id == official_id,
-                col(Photo.id) != photo_id,
-            )
-            .order_by(col(Photo.id))
+async def _ask_household(
+    update: Update,
+    context: BotContext,
+    photo_id: int,
+    stage: str | None,
+    offer: Sequence[Household],
+    text: str,
+) -> None:
+    """'Ảnh này của hộ nào?' with a button per household offered and ✖️ Hủy; a typed name answers too."""
+    rows: Buttons = [[(_label(h), Callback(PICK_HOUSE, (str(photo_id), str(h.id))).encode())] for h in offer]
+    chat_id, now = _chat_id(update), context.services.clock.now()
+    sent = await context.bot.send_message(chat_id, text, reply_markup=markup([*rows, cancel_row()]))
+    async with context.services.db.begin() as session:
+        await messages.close_prompts(session, chat_id=chat_id, now=now)
+        await messages.record_message(
+            session,
+            chat_id=chat_id,
+            message_id=sent.message_id,
+            kind="prompt",
+            prompt="house",
+            official_id=context.official.id if context.official else None,
+            data={"photo_id": photo_id, "stage": stage},
+            at=now,
         )
-    ).first()
-    if earlier is None:
-        return None
-    return earlier.household_id, earlier.stage
+
+
+async def answer_name(update: Update, context: BotContext, prompt_data: dict[str, Any], text: str) -> None:
+    """Text in answer to 'Ảnh này của hộ nào?': a name (perhaps misspelt), or not a name at all."""
+    official = context.official
+    assert official is not None
+    programme, stage = programme_of(context), prompt_data.get("stage")
+    async with context.services.db() as session:
+        candidates = await households.households_of(
+            session, unit_id=official.unit_id or 0, programme=programme.key
+        )
+        photo = await photos.get_photo(session, photo_id=int(prompt_data["photo_id"]))
+    if photo is None:
+        return
+    if not house_names.is_a_name(text):
+        offer = _open_ones(candidates, programme)
+        await _ask_household(update, context, photo.id or 0, stage, offer, house_texts.not_a_name(text))
+        return
+    matches = house_names.matching(text, candidates)
+    if len(matches) == 1:
+        await _attach_or_ask_stage(update, context, photo, matches[0].id or 0, stage)
+        return
+    if matches:
+        await _ask_household(
+            update, context, photo.id or 0, stage, matches, house_texts.which_household(len(matches))
+        )
+        return
+    offer = house_names.closest(text, candidates)
+    await _ask_household(update, context, photo.id or 0, stage, offer, house_texts.no_match(text, len(offer)))
 
 
 async def pick_household(update: Update, context: BotContext) -> None:
-    """'Ảnh này của hộ nào?' answered with a button."""
+    """'Ảnh này của hộ nào?' answered with a button: the question closes, the photo is attached."""
     query = update.callback_query
     callback = decode(query.data or "") if query else None
     assert query is not None and callback is not None and context.official is not None
     photo_id, household_id = int(callback.args[0]), int(callback.args[1])
     await query.answer()
-    async with context.services.db() as session:
-        photo = await session.get(Photo, photo_id)
+    async with context.services.db.begin() as session:
+        photo = await photos.get_photo(session, photo_id=photo_id)
+        if query.message is not None:
+            asked = await messages.get_message(
+                session, chat_id=query.message.chat.id, message_id=query.message.message_id
+            )
+            if asked is not None and asked.kind == "prompt":
+                await messages.mark_answered(session, message=asked, now=context.services.clock.now())
     if photo is None or photo.official_id != context.official.id:
         return
-    stage = context.services.settings.current_programme().stage_from_text(photo.caption or "")
+    stage = programme_of(context).stage_from_text(photo.caption or "")
     await _attach_or_ask_stage(update, context, photo, household_id, stage)
 
 
 async def pick_stage(update: Update, context: BotContext) -> None:
+    """'Ảnh cho thấy giai đoạn nào?' answered with a button."""
     query = update.callback_query
     callback = decode(query.data or "") if query else None
     assert query is not None and callback is not None and context.official is not None
@@ -156,28 +190,22 @@ async def pick_stage(update: Update, context: BotContext) -> None:
 async def _attach_or_ask_stage(
     update: Update, context: BotContext, photo: Photo, household_id: int, stage: str | None
 ) -> None:
-    programme = programme_of(context)
-    if stage is None:
-        async with context.services.db() as session:
-            household = await session.get(Household, household_id)
-        if household is None:
-            return
-        current = programme.stage_index(household.stage)
-        rows = [
-            [
-                InlineKeyboardButton(
-                    label,
-                    callback_data=Callback(PICK_STAGE, (str(photo.id), str(household_id), key)).encode(),
-                )
-            ]
-            for key, label in programme.stages[max(1, current) :]
-        ]
-        chat_id = update.effective_chat.id  # type: ignore[union-attr]
-        await context.bot.send_message(
-            chat_id, house_texts.which_stage(household.head_name), reply_markup=InlineKeyboardMarkup(rows)
-        )
+    if stage is not None:
+        await _attach(update, context, [photo.id or 0], household_id, stage)
         return
-    await _attach(update, context, [photo.id or 0], household_id, stage)
+    programme = programme_of(context)
+    async with context.services.db() as session:
+        household = await households.get_household(session, household_id=household_id)
+    if household is None:
+        return
+    later = programme.stages[max(1, programme.stage_index(household.stage)) :]
+    rows: Buttons = [
+        [(label, Callback(PICK_STAGE, (str(photo.id), str(household_id), key)).encode())]
+        for key, label in later
+    ]
+    await context.bot.send_message(
+        _chat_id(update), house_texts.which_stage(household.head_name), reply_markup=markup(rows)
+    )
 
 
 async def _attach(
@@ -189,85 +217,52 @@ async def _attach(
     *,
     quiet: bool = False,
 ) -> None:
-    """Attach photos (and the rest of their album) to a household, move its stage, flag copies."""
-    official = context.official
+    """Attach photos to a household (one transaction), then tell the official; quiet for an album's rest."""
+    official, services = context.official, context.services
     assert official is not None
-    programme, now, tz = programme_of(context), context.services.clock.now(), context.services.settings.tz
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    async with context.services.db.begin() as session:
-        household = await session.get(Household, household_id)
-        if household is None or not can_see_unit(official, household.unit_id):
-            await context.bot.send_message(chat_id, people_texts.other_unit_refused())
-            return
-        batch = [p for p in [await session.get(Photo, pid) for pid in photo_ids] if p is not None]
-        if batch and batch[0].media_group_id:
-            from sqlmodel import col, select
-
-            batch += list(
-                (
-                    await session.exec(
-                        select(Photo).where(
-                            Photo.media_group_id == batch[0].media_group_id,
-                            col(Photo.household_id).is_(None),
-                            col(Photo.id).not_in(photo_ids),
-                        )
-                    )
-                ).all()
-            )
-        duplicates = []
-        for photo in batch:
-            photo.household_id, photo.stage = household_id, stage or photo.stage
-            twin = await households.find_duplicate(
-                session, sha256=photo.sha256, phash=photo.phash, household_id=household_id
-            )
-            if twin is not None:
-                photo.duplicate_of_id = twin.id
-                other = await session.get(Household, twin.household_id)
-                duplicates.append(other.head_name if other else "?")
-            if photo.gps_lat is not None and household.gps_lat is None:
-                household.gps_lat, household.gps_lon = photo.gps_lat, photo.gps_lon
-        taken = next((p.taken_at for p in batch if p.taken_at), None)
-        on = (taken or now).astimezone(tz).date()
-        moved = (
-            await households.set_stage(
+    chat_id = _chat_id(update)
+    result: Attached | None = None
+    async with services.db.begin() as session:
+        household = await households.get_household(session, household_id=household_id)
+        if household is not None and can_see_unit(official, household.unit_id):
+            result = await house_evidence.attach_photos(
                 session,
                 household=household,
+                photo_ids=photo_ids,
                 stage=stage,
-                on=on,
-                programme=programme,
+                programme=programme_of(context),
                 official_id=official.id,
-                now=now,
+                now=services.clock.now(),
+                zone=services.settings.tz,
+                handover_news=services.settings.handover_news,
             )
-            if stage
-            else False
-        )
-        unit = await units.get_unit(session, unit_id=household.unit_id)
-        count = (await households.photo_counts(session, household_ids=[household_id])).get(household_id, 0)
-        unit_name = unit.name if unit else ""
-        if duplicates:
-            await _tell_office_duplicate(session, household, unit_name, duplicates[0], now)
-        if moved and stage == programme.last_stage and context.services.settings.handover_news:
-            await _handover_news(session, household, unit_name, on, now)
-    if duplicates:
-        await context.bot.send_message(
-            chat_id, house_texts.duplicate_warning(household.head_name, duplicates[0])
-        )
-    if quiet and not duplicates:
+    if result is None:
+        await context.bot.send_message(chat_id, people_texts.other_unit_refused())
         return
-    text = house_texts.attached(
-        household.head_name,
-        household.hamlet,
-        unit_name,
-        programme.stage_label(household.stage),
-        moved,
-        household.stage_on or on,
-        count,
-        taken.astimezone(tz).strftime("%H:%M %d/%m/%Y") if taken else None,
-        household.gps_lat is not None,
-    )
-    sent = await context.bot.send_message(chat_id, text)
+    services.wake_sender.set()  # the office's duplicate notice, the leaders' handover news
+    if result.copied_from is not None:
+        await context.bot.send_message(
+            chat_id, house_texts.duplicate_warning(result.head_name, result.copied_from)
+        )
+    elif quiet:
+        return
+    sent = await context.bot.send_message(chat_id, _attached_text(context, result))
     await _remember_house_card(context, sent, household_id)
-    context.services.wake_sender.set()
+
+
+def _attached_text(context: BotContext, result: Attached) -> str:
+    tz = context.services.settings.tz
+    return house_texts.attached(
+        result.head_name,
+        result.hamlet,
+        result.unit_name,
+        programme_of(context).stage_label(result.stage),
+        result.moved,
+        result.on,
+        result.photos,
+        result.taken_at.astimezone(tz).strftime("%H:%M %d/%m/%Y") if result.taken_at else None,
+        result.has_gps,
+    )
 
 
 async def _remember_house_card(context: BotContext, sent: Message, household_id: int) -> None:
@@ -280,31 +275,6 @@ async def _remember_house_card(context: BotContext, sent: Message, household_id:
             official_id=context.official.id if context.official else None,
             data={"household_id": household_id},
             at=context.services.clock.now(),
-        )
-
-
-async def _tell_office_duplicate(
-    session, household: Household, unit: str, other: str, now: dt.datetime
-) -> None:  # type: ignore[no-untyped-def]
-    await task_notices.notify_admins(
-        session,
-        text=house_texts.duplicate_for_office(household.head_name, unit, other),
-        kind="photo.duplicate",
-        key=f"dup:{household.id}:{now.date().isoformat()}",
-        now=now,
-    )
-
-
-async def _handover_news(session, household: Household, unit: str, on: dt.date, now: dt.datetime) -> None:  # type: ignore[no-untyped-def]
-    text = house_texts.handover_news(household.head_name, household.hamlet, unit, on)
-    for chat in await chats.news_chats(session):
-        await outbox.enqueue(
-            session,
-            chat_id=chat.telegram_chat_id,
-            kind="household.handover",
-            dedupe_key=f"handover:{household.id}:c{chat.id}",
-            payload={"text": text},
-            due_at=now,
         )
 
 
@@ -322,70 +292,31 @@ async def _tip_once(update: Update, context: BotContext) -> None:
 
 async def on_location(update: Update, context: BotContext) -> None:
     """A location replying to a household's message: where the house stands."""
-    message = update.effective_message
-    assert message is not None and message.location is not None
+    message, official = update.effective_message, context.official
+    assert message is not None and message.location is not None and official is not None
     target = None
-    if message.reply_to_message is not None:
-        async with context.services.db() as session:
+    async with context.services.db() as session:
+        if message.reply_to_message is not None:
             target = await messages.get_message(
                 session, chat_id=message.chat_id, message_id=message.reply_to_message.message_id
             )
     if target is None or target.kind != "house":
         await message.reply_html(house_texts.location_where())
         return
+    saved = None
     async with context.services.db.begin() as session:
-        household = await session.get(Household, int(target.data["household_id"]))
-        if household is None or not can_see_unit(context.official, household.unit_id):  # type: ignore[arg-type]
-            await message.reply_html(people_texts.other_unit_refused())
-            return
-        household.gps_lat, household.gps_lon = message.location.latitude, message.location.longitude
-        await audit.add_audit(
-            session,
-            at=context.services.clock.now(),
-            action="households.location",
-            official_id=context.official.id if context.official else None,
-            entity="household",
-            entity_id=household.id,
-        )
-    await message.reply_html(house_texts.location_saved(household.head_name))
-
-
-async def answer_name(update: Update, context: BotContext, prompt_data: dict, text: str) -> None:
-    """The household named by typing, in answer to 'Ảnh này của hộ nào?'."""
-    official = context.official
-    assert official is not None
-    programme = programme_of(context)
-    async with context.services.db() as session:
-        candidates = await households.households_of(
-            session, unit_id=official.unit_id or 0, programme=programme.key
-        )
-        photo = await session.get(Photo, int(prompt_data["photo_id"]))
-    matches = households.match_households(text, candidates)
-    if photo is None:
-        return
-    if len(matches) == 1:
-        await _attach_or_ask_stage(update, context, photo, matches[0].id or 0, prompt_data.get("stage"))
-        return
-    rows = [
-        [
-            InlineKeyboardButton(
-                _label(h), callback_data=Callback(PICK_HOUSE, (str(photo.id), str(h.id))).encode()
+        household = await households.get_household(session, household_id=int(target.data["household_id"]))
+        if household is not None and can_see_unit(official, household.unit_id):
+            await households.set_location(
+                session,
+                household=household,
+                lat=message.location.latitude,
+                lon=message.location.longitude,
+                official_id=official.id,
+                now=context.services.clock.now(),
             )
-        ]
-        for h in matches
-    ]
-    if not rows:
-        await ask(
-            context,
-            chat_id=update.effective_chat.id,
-            prompt="house",  # type: ignore[union-attr]
-            text=house_texts.no_match(text),
-            task_id=None,
-            official_id=official.id,
-            data=prompt_data,
-        )
+            saved = household.head_name
+    if saved is None:
+        await message.reply_html(people_texts.other_unit_refused())
         return
-    await update.effective_message.reply_html(
-        house_texts.which_household(len(rows)),  # type: ignore[union-attr]
-        reply_markup=InlineKeyboardMarkup(rows),
-    )
+    await message.reply_html(house_texts.location_saved(saved))

@@ -6,19 +6,18 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz, process
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.evidence import SIMILAR_BITS, distance
+from domain import house_texts
 from domain.people import RowError, clean_name
-from domain.programmes import CaseRow, Programme, Progress, progress
+from domain.programmes import CaseRow, Programme, Progress, progress, read_case
 from domain.sheets import SheetRow
 from domain.statuses import LOCAL_UNIT_KINDS
 from domain.vntext import accent_free_key
+from storage import photos
 from storage.audit import add_audit
-from storage.models import Household, Photo, Unit
+from storage.models import Household, Unit
 from storage.units import ImportResult, find_unit, unit_names
 
 _MONTH = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
@@ -162,15 +161,10 @@ async def _validate(session: AsyncSession, row: SheetRow, programme: Programme) 
         "head_name": name,
         "hamlet": row.get("thon ap to dan pho", "thon", "ap") or None,
     }
-    for column, options, key in (
-        ("dien ho tro", programme.tracks, "track"),
-        ("xay moi sua chua", programme.work_kinds, "work_kind"),
-    ):
-        text = row.get(column, column.split()[0])
-        choice = programme.parse_choice(text, options) if text else None
-        if text and choice is None:
-            return f"«{text}» không hợp lệ; chọn một trong: {', '.join(options.values())}.", {}
-        fields[key] = choice
+    choices = read_case(programme, row.get("dien ho tro", "dien"), row.get("xay moi sua chua", "loai", "xay"))
+    if not choices.ok:
+        return house_texts.case_problem(programme, choices), {}
+    fields["track"], fields["work_kind"] = choices.track, choices.work_kind
     funds: dict[str, float] = {}
     for source, label in programme.fund_sources.items():
         raw = row.get(accent_free_key(label))
@@ -203,6 +197,31 @@ async def _validate(session: AsyncSession, row: SheetRow, programme: Programme) 
     return None, fields
 
 
+async def get_household(session: AsyncSession, *, household_id: int) -> Household | None:
+    return await session.get(Household, household_id)
+
+
+async def set_location(
+    session: AsyncSession,
+    *,
+    household: Household,
+    lat: float,
+    lon: float,
+    official_id: int | None,
+    now: dt.datetime,
+) -> None:
+    """Where the house stands, as the official shared it."""
+    household.gps_lat, household.gps_lon = lat, lon
+    await add_audit(
+        session,
+        at=now,
+        action="households.location",
+        official_id=official_id,
+        entity="household",
+        entity_id=household.id,
+    )
+
+
 async def households_of(session: AsyncSession, *, unit_id: int, programme: str) -> list[Household]:
     result = await session.exec(
         select(Household)
@@ -210,21 +229,6 @@ async def households_of(session: AsyncSession, *, unit_id: int, programme: str) 
         .order_by(col(Household.head_key))
     )
     return list(result.all())
-
-
-def match_households(query: str, candidates: Sequence[Household], *, limit: int = 6) -> list[Household]:
-    """Households whose head's name is closest to what was typed (accent-free, typo-tolerant)."""
-    wanted = accent_free_key(re.sub(r"(?i)^(ho|hộ|ông|ong|bà|ba|anh|chị|chi)\s+", "", query.strip()))
-    if not wanted:
-        return []
-    exact = [h for h in candidates if h.head_key == wanted]
-    if exact:
-        return exact
-    found = process.extract(
-        wanted, {h.id: h.head_key for h in candidates}, scorer=fuzz.WRatio, limit=limit, score_cutoff=82
-    )
-    by_id = {h.id: h for h in candidates}
-    return [by_id[key] for _, _, key in found]
 
 
 async def set_stage(
@@ -255,31 +259,6 @@ async def set_stage(
         detail={"stage": stage, "on": on.isoformat()},
     )
     return True
-
-
-async def find_duplicate(
-    session: AsyncSession, *, sha256: str, phash: str | None, household_id: int | None
-) -> Photo | None:
-    """A photo of another household that is the same picture (same bytes, or the same image)."""
-    same = (
-        await session.exec(
-            select(Photo).where(
-                Photo.sha256 == sha256,
-                col(Photo.household_id).is_not(None),
-                col(Photo.household_id) != household_id,
-            )
-        )
-    ).first()
-    if same is not None or phash is None:
-        return same
-    others = await session.exec(
-        select(Photo).where(
-            col(Photo.phash).is_not(None),
-            col(Photo.household_id).is_not(None),
-            col(Photo.household_id) != household_id,
-        )
-    )
-    return next((p for p in others.all() if distance(p.phash or "", phash) <= SIMILAR_BITS), None)
 
 
 async def progress_of(
@@ -317,31 +296,6 @@ async def units_with_households(session: AsyncSession, *, programme: str) -> lis
     return [(unit_id, name) for unit_id, name in result.all() if unit_id is not None]
 
 
-async def photo_counts(session: AsyncSession, *, household_ids: Sequence[int]) -> dict[int, int]:
-    if not household_ids:
-        return {}
-    result = await session.exec(
-        select(Photo.household_id, func.count())
-        .where(col(Photo.household_id).in_(list(household_ids)))
-        .group_by(col(Photo.household_id))
-    )
-    return {int(hid): int(n) for hid, n in result.all() if hid is not None}
-
-
-async def flagged_photos(
-    session: AsyncSession, *, unit_id: int | None = None
-) -> list[tuple[Photo, Household]]:
-    """Photos that repeat a picture already used for another household, for the office."""
-    query = (
-        select(Photo, Household)
-        .join(Household, col(Photo.household_id) == Household.id)
-        .where(col(Photo.duplicate_of_id).is_not(None))
-    )
-    if unit_id is not None:
-        query = query.where(Household.unit_id == unit_id)
-    return [(p, h) for p, h in (await session.exec(query)).all()]
-
-
 async def export_rows(
     session: AsyncSession, *, programme: Programme, unit_ids: Sequence[int] | None, unit_names: dict[int, str]
 ) -> list[list[object]]:
@@ -350,8 +304,8 @@ async def export_rows(
     if unit_ids is not None:
         query = query.where(col(Household.unit_id).in_(list(unit_ids)))
     cases = list((await session.exec(query.order_by(col(Household.unit_id), col(Household.head_key)))).all())
-    counts = await photo_counts(session, household_ids=[h.id or 0 for h in cases])
-    flagged = {h.id for _, h in await flagged_photos(session)}
+    counts = await photos.photo_counts(session, household_ids=[h.id or 0 for h in cases])
+    flagged = {h.id for _, h in await photos.flagged_photos(session)}
     return [
         [
             unit_names.get(h.unit_id, ""),

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Photo
+from domain.evidence import SIMILAR_BITS, distance
+from storage.models import Household, Photo
 
 
 def store_bytes(data_dir: Path, data: bytes) -> tuple[str, Path]:
@@ -23,6 +26,10 @@ def store_bytes(data_dir: Path, data: bytes) -> tuple[str, Path]:
         temporary.write_bytes(data)
         temporary.replace(path)  # atomic: a crash never leaves half a photo under its hash
     return digest, path
+
+
+async def get_photo(session: AsyncSession, *, photo_id: int) -> Photo | None:
+    return await session.get(Photo, photo_id)
 
 
 async def add_photo(
@@ -77,3 +84,84 @@ async def add_photo(
     session.add(photo)
     await session.flush()
     return photo, True
+
+
+async def find_duplicate(
+    session: AsyncSession, *, sha256: str, phash: str | None, household_id: int | None
+) -> Photo | None:
+    """A photo of another household that is the same picture (same bytes, or the same image)."""
+    same = (
+        await session.exec(
+            select(Photo).where(
+                Photo.sha256 == sha256,
+                col(Photo.household_id).is_not(None),
+                col(Photo.household_id) != household_id,
+            )
+        )
+    ).first()
+    if same is not None or phash is None:
+        return same
+    others = await session.exec(
+        select(Photo).where(
+            col(Photo.phash).is_not(None),
+            col(Photo.household_id).is_not(None),
+            col(Photo.household_id) != household_id,
+        )
+    )
+    return next((p for p in others.all() if distance(p.phash or "", phash) <= SIMILAR_BITS), None)
+
+
+async def photo_counts(session: AsyncSession, *, household_ids: Sequence[int]) -> dict[int, int]:
+    if not household_ids:
+        return {}
+    result = await session.exec(
+        select(Photo.household_id, func.count())
+        .where(col(Photo.household_id).in_(list(household_ids)))
+        .group_by(col(Photo.household_id))
+    )
+    return {int(hid): int(n) for hid, n in result.all() if hid is not None}
+
+
+async def flagged_photos(
+    session: AsyncSession, *, unit_id: int | None = None
+) -> list[tuple[Photo, Household]]:
+    """Photos that repeat a picture already used for another household, for the office."""
+    query = (
+        select(Photo, Household)
+        .join(Household, col(Photo.household_id) == Household.id)
+        .where(col(Photo.duplicate_of_id).is_not(None))
+    )
+    if unit_id is not None:
+        query = query.where(Household.unit_id == unit_id)
+    return [(p, h) for p, h in (await session.exec(query)).all()]
+
+
+async def album_first(
+    session: AsyncSession, *, media_group_id: str, official_id: int, photo_id: int
+) -> Photo | None:
+    """The earliest other photo of the same album from the same official (its household leads)."""
+    result = await session.exec(
+        select(Photo)
+        .where(
+            Photo.media_group_id == media_group_id,
+            Photo.official_id == official_id,
+            col(Photo.id) != photo_id,
+        )
+        .order_by(col(Photo.id))
+    )
+    return result.first()
+
+
+async def with_album(session: AsyncSession, *, photo_ids: Sequence[int]) -> list[Photo]:
+    """The photos, and the rest of their album not yet given to a household."""
+    batch = [p for p in [await session.get(Photo, pid) for pid in photo_ids] if p is not None]
+    if batch and batch[0].media_group_id:
+        rest = await session.exec(
+            select(Photo).where(
+                Photo.media_group_id == batch[0].media_group_id,
+                col(Photo.household_id).is_(None),
+                col(Photo.id).not_in(list(photo_ids)),
+            )
+        )
+        batch += list(rest.all())
+    return batch

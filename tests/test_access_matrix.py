@@ -187,7 +187,7 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
         },
     ),
     (
-        "/addhouse Hộ Thử; Ấp 1",
+        "/addhouse Hộ Thử; Ấp 1; hộ nghèo; xây mới",
         {
             STRANGER: REFUSED_STRANGER,
             OFFICIAL_A: "Đã thêm hộ Hộ Thử (Xã Long Hiệp)",

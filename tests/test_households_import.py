@@ -19,6 +19,7 @@ from tests.factories import csv_bytes
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 HEADER = list(households.household_headers(XOA_NHA_TAM))
+CASE = {"Diện hỗ trợ": "hộ nghèo", "Xây mới/sửa chữa": "xây mới"}
 
 
 def row(**cells: str) -> list[str]:
@@ -49,13 +50,21 @@ async def test_bad_rows_named_good_rows_kept(db) -> None:
         row(**{"Xã/phường": "xa khong co", "Họ tên chủ hộ": "Trần B"}),  # row 4
         row(**{"Xã/phường": "van phong tinh uy", "Họ tên chủ hộ": "Lê C"}),  # row 5: not a commune
         row(**{"Xã/phường": "long hiep", "Họ tên chủ hộ": "Lê D", "Diện hỗ trợ": "diện khác"}),  # row 6
-        row(**{"Xã/phường": "long hiep", "Họ tên chủ hộ": "Lê E", "Ngân sách địa phương": "nhiều"}),  # 7
-        row(**{"Xã/phường": "long hiep", "Họ tên chủ hộ": "Lê F", "Tháng hoàn thành đăng ký": "13/2026"}),
+        row(**{**CASE, "Xã/phường": "long hiep", "Họ tên chủ hộ": "Lê E", "Ngân sách địa phương": "nhiều"}),
+        row(
+            **{
+                **CASE,
+                "Xã/phường": "long hiep",
+                "Họ tên chủ hộ": "Lê F",
+                "Tháng hoàn thành đăng ký": "13/2026",
+            }
+        ),
         row(
             **{
                 "Xã/phường": "long hiep",
                 "Họ tên chủ hộ": "Lê G",
                 "Giai đoạn": "đang thi công",
+                "Diện hỗ trợ": "cận nghèo",
                 "Xây mới/sửa chữa": "Sửa chữa",
             }
         ),
@@ -147,6 +156,8 @@ def test_cli_template_import_export(seeded_cli: Path, capsys: pytest.CaptureFixt
                 "Trần Thị B",
                 "--hamlet",
                 "Ấp 1",
+                "--track",
+                "gia đình chính sách",
                 "--kind",
                 "sửa chữa",
             ]

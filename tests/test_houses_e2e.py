@@ -138,7 +138,7 @@ async def test_photo_without_caption_asks_which_household_and_stage(
     question = next(r for r in replies if "hộ nào" in r["message"]["text"])
     tip = next(r for r in replies if r["message"]["text"].startswith("💡 Mẹo"))
     assert "dạng tệp" in tip["message"]["text"]
-    assert set(buttons(question)) == {"Nguyễn Văn A — Ấp 3", "Trần Thị B — Ấp 1", "Lê Văn C — Ấp 2"}
+    assert set(buttons(question)) == {"Nguyễn Văn A — Ấp 3", "Trần Thị B — Ấp 1", "Lê Văn C — Ấp 2", "✖️ Hủy"}
     pressed = await client.press(
         HUNG, question["message"]["message_id"], data=buttons(question)["Trần Thị B — Ấp 1"]
     )
@@ -219,8 +219,10 @@ async def test_adding_a_household_in_the_bot(running_bot: RunningBot, bot_db, cl
     added = (await say(client, HUNG, "/addhouse Đỗ Văn E; Ấp 4; gia dinh nguoi co cong; sửa chữa"))[0]
     assert added["message"]["text"].startswith("Đã thêm hộ Đỗ Văn E (Xã Long Hiệp) vào danh sách.")
     wrong = (await say(client, HUNG, "/addhouse Đỗ Văn F; Ấp 4; diện lạ"))[0]["message"]["text"]
-    assert wrong.startswith("Diện hoặc loại công trình không hợp lệ.")
-    other = (await say(client, HUNG, "/addhouse Đỗ Văn G; Ấp 1; ; ; long huu"))[0]["message"]["text"]
+    assert wrong.startswith("Diện hỗ trợ «diện lạ» không hợp lệ; chọn một trong: Gia đình người có công;")
+    other = (await say(client, HUNG, "/addhouse Đỗ Văn G; Ấp 1; hộ nghèo; sửa; long huu"))[0]["message"][
+        "text"
+    ]
     assert other == "Đồng chí chỉ xem được dữ liệu của đơn vị mình."
     async with bot_db() as session:
         house = (await session.exec(select(Household).where(Household.head_name == "Đỗ Văn E"))).one()
