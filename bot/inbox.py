@@ -170,8 +170,9 @@ class InboxPoller:
         return min(self.poll_timeout, max(1, math.ceil(wait)))
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until `stop` is set. Nothing but a refused token (401) ends the loop: network and
-        database failures are logged and waited out with backoff; stored updates stay stored."""
+        """Poll until `stop` is set. Nothing but a refused token (401) or another poller (409) ends
+        the loop: network and database failures are logged and waited out with backoff; stored
+        updates stay stored."""
         self._stop = stop
         backoff = Backoff(first=1.0, cap=60.0)
         while not stop.is_set():
@@ -189,7 +190,7 @@ class InboxPoller:
                 backoff.reset()
                 continue
             except PollError as exc:
-                if exc.code == 401:
+                if exc.code in (401, 409):  # a refused token, another poller: waiting cannot help
                     raise  # the caller says it in one line and stops
                 delay = float(exc.retry_after or backoff.next())
                 logger.warning("getUpdates failed (%s); retrying in %.0fs", exc, delay)

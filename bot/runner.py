@@ -42,6 +42,10 @@ class TokenRefusedError(Exception):
     """Telegram refused the bot token (401): the one start-up failure that waiting cannot fix."""
 
 
+class SecondPollerError(Exception):
+    """Telegram gives this bot's updates to another process (409 Conflict), or a webhook is set."""
+
+
 async def connect(app: NhacviecApp, outbox_bot: Bot, stop: asyncio.Event, *, base_url: str) -> bool:
     """Check the token (getMe), drop any webhook (this instance polls), set the command menu;
     retry with backoff while Telegram cannot be reached. False if `stop` came first; a refused
@@ -116,6 +120,8 @@ async def _run_polling(
             except PollError as exc:
                 if exc.code == 401:
                     raise TokenRefusedError from None
+                if exc.code == 409:
+                    raise SecondPollerError(exc.description) from None
                 raise
             finally:
                 stop.set()

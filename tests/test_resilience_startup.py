@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.runner import SecondPollerError
 from emulator import Emulator
-from tests.factories import TEST_TOKEN
+from tests.conftest import bot_settings, start_bot
+from tests.factories import TEST_TOKEN, TestClock
 
 NO_NETWORK = ("Không kết nối được Telegram", "Cannot reach Telegram")
 
@@ -85,3 +87,19 @@ async def test_refused_token_stops_with_one_line(tmp_path: Path, emulator: Emula
     assert process.returncode == 1, output
     assert "Traceback" not in output and wrong not in output
     assert output.strip().splitlines()[-1].startswith("Telegram từ chối mã bot (401 Unauthorized)")
+
+
+async def test_a_second_poller_stops_the_first_with_one_line(emulator: Emulator, tmp_path: Path) -> None:
+    """Two processes on one token: the older one stops (409) instead of fighting for updates."""
+    first = await start_bot(
+        bot_settings(emulator, f"sqlite+aiosqlite:///{tmp_path / 'a.db'}", tmp_path), TestClock()
+    )
+    second = await start_bot(
+        bot_settings(emulator, f"sqlite+aiosqlite:///{tmp_path / 'b.db'}", tmp_path), TestClock()
+    )
+    try:
+        with pytest.raises(SecondPollerError):
+            await asyncio.wait_for(first.task, 30)
+        assert not second.task.done()
+    finally:
+        await second.shutdown()
