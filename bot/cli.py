@@ -79,10 +79,14 @@ TOKEN_REFUSED = (
     "Telegram từ chối mã bot (401 Unauthorized), hãy kiểm tra TELEGRAM_BOT_TOKEN / "
     "Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN"
 )
+SECOND_POLLER = (
+    "Một tiến trình khác đang nhận tin của bot này, hoặc bot đang dùng webhook (409 Conflict) / "
+    "Another process is polling this bot, or a webhook is set (409 Conflict)"
+)
 
 
 async def _run(settings: Settings) -> int:
-    from bot.runner import TokenRefusedError, serve
+    from bot.runner import SecondPollerError, TokenRefusedError, serve
 
     stop = asyncio.Event()
     _stop_on_signals(stop)  # Ctrl-C and SIGTERM stop the bot after the update in hand
@@ -90,6 +94,9 @@ async def _run(settings: Settings) -> int:
         await serve(settings, stop=stop)
     except TokenRefusedError:
         print(TOKEN_REFUSED, file=sys.stderr)
+        return 1
+    except SecondPollerError:
+        print(SECOND_POLLER, file=sys.stderr)
         return 1
     return 0
 
