@@ -23,6 +23,7 @@ from handlers import (
     buttons,
     fallback,
     groups,
+    house_location,
     house_views,
     houses,
     keyboards,
@@ -76,7 +77,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Any file goes there too: whether it really is an image is decided by its content.
     photos = (filters.PHOTO | filters.Document.ALL) & filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(photos, MEMBERS(photo_intake.on_photo)))
-    app.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, MEMBERS(houses.on_location)))
+    located = filters.LOCATION & filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(located, MEMBERS(house_location.on_location)))
     app.add_handler(CallbackQueryHandler(MEMBERS(houses.pick_household), pattern=pattern(houses.PICK_HOUSE)))
     app.add_handler(CallbackQueryHandler(MEMBERS(houses.pick_stage), pattern=pattern(houses.PICK_STAGE)))
     # Leaders' views: the state of one unit or all, and the Monday digest on demand.

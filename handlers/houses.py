@@ -204,7 +204,9 @@ async def _attach_or_ask_stage(
         for key, label in later
     ]
     await context.bot.send_message(
-        _chat_id(update), house_texts.which_stage(household.head_name), reply_markup=markup(rows)
+        _chat_id(update),
+        house_texts.which_stage(household.head_name),
+        reply_markup=markup([*rows, cancel_row()]),
     )
 
 
@@ -288,35 +290,3 @@ async def _tip_once(update: Update, context: BotContext) -> None:
             session, at=context.services.clock.now(), action=TIP_ACTION, official_id=official.id
         )
     await update.effective_message.reply_html(house_texts.AS_FILE_TIP)  # type: ignore[union-attr]
-
-
-async def on_location(update: Update, context: BotContext) -> None:
-    """A location replying to a household's message: where the house stands."""
-    message, official = update.effective_message, context.official
-    assert message is not None and message.location is not None and official is not None
-    target = None
-    async with context.services.db() as session:
-        if message.reply_to_message is not None:
-            target = await messages.get_message(
-                session, chat_id=message.chat_id, message_id=message.reply_to_message.message_id
-            )
-    if target is None or target.kind != "house":
-        await message.reply_html(house_texts.location_where())
-        return
-    saved = None
-    async with context.services.db.begin() as session:
-        household = await households.get_household(session, household_id=int(target.data["household_id"]))
-        if household is not None and can_see_unit(official, household.unit_id):
-            await households.set_location(
-                session,
-                household=household,
-                lat=message.location.latitude,
-                lon=message.location.longitude,
-                official_id=official.id,
-                now=context.services.clock.now(),
-            )
-            saved = household.head_name
-    if saved is None:
-        await message.reply_html(people_texts.other_unit_refused())
-        return
-    await message.reply_html(house_texts.location_saved(saved))

@@ -144,7 +144,7 @@ async def test_photo_without_caption_asks_which_household_and_stage(
     )
     stage_question = (await client.wait(HUNG, after=pressed["seq"]))[0]
     assert stage_question["message"]["text"] == "Ảnh của hộ Trần Thị B cho thấy giai đoạn nào?"
-    assert list(buttons(stage_question)) == ["Đang thi công", "Hoàn thành", "Đã bàn giao"]
+    assert list(buttons(stage_question)) == ["Đang thi công", "Hoàn thành", "Đã bàn giao", "✖️ Hủy"]
     pressed = await client.press(
         HUNG, stage_question["message"]["message_id"], data=buttons(stage_question)["Đang thi công"]
     )
