@@ -177,8 +177,8 @@ def sheets(data: DigestData) -> list[Sheet]:
                 stt,
                 Column("Xã/phường", 28),
                 named(count, "Kế hoạch"),
-                named(count, "Đã khởi công"),
-                named(count, "Hoàn thành"),
+                named(count, "Đã khởi công (lũy kế)"),  # running totals, never under a stage's name
+                named(count, "Đã hoàn thành (lũy kế)"),
                 named(count, "Đã bàn giao"),
                 named(percent, "Tỷ lệ bàn giao"),
             ],

@@ -111,3 +111,14 @@ def test_cli_progress_shows_each_stage_now(seeded_cli: Path, capsys: pytest.Capt
     assert main(["households", "export", "ra.xlsx"]) == 0
     summary = list(load_workbook(seeded_cli / "ra.xlsx")["Tong hop"].iter_rows(values_only=True))
     assert summary[1] == ("Xã Long Chữ", 10, 1, 5, 3, 1, 9, 4)
+
+
+def test_the_digest_workbook_labels_its_running_totals() -> None:
+    from domain.digest import DigestData, HouseRow, workbook
+
+    day = dt.date(2026, 11, 23)
+    data = DigestData(day, (day, day), [], [], [], [], [], [], houses=[HouseRow("Xã Long Hiệp", 10, 9, 4, 1)])
+    sheet = load_workbook(io.BytesIO(workbook(data)))["Nha o"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if "Xã/phường" in r]
+    assert rows and "Đã khởi công (lũy kế)" in rows[0] and "Đã hoàn thành (lũy kế)" in rows[0]
+    assert "Hoàn thành" not in rows[0] and "Đang thi công" not in rows[0]
