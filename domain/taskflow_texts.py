@@ -79,8 +79,9 @@ def note_cut(limit: int = NOTE_LIMIT) -> str:
     return f"✂️ Ghi chú dài quá {number(limit)} ký tự nên chỉ lưu {number(limit)} ký tự đầu."
 
 
-def confirm_done_question(task_id: int, progress: str) -> str:
-    return f"Nhiệm vụ #{task_id} chưa có tiến độ nào ({progress}). Xác nhận hoàn thành?"
+def confirm_done_question(task_id: int, target: float, measure: str | None) -> str:
+    unit = f" {escape(measure)}" if measure else ""
+    return f"Nhiệm vụ #{task_id} chưa có tiến độ nào (0/{number(target)}{unit}). Xác nhận hoàn thành?"
 
 
 def withdrawn(task_id: int) -> str:

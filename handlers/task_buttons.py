@@ -11,7 +11,6 @@ from bot.context import BotContext
 from domain import progress as progress_rules
 from domain import task_texts, taskflow_texts
 from domain.statuses import TaskStatus
-from domain.task_texts import progress_text
 from domain.tasks import can_report, completion_status
 from handlers.keyboards import ask, cancel_row, markup
 from handlers.task_cards import (
@@ -57,11 +56,10 @@ async def _ask_before_done(update: Update, task: Task, version: int) -> bool:
         return False
     query = update.callback_query
     assert query is not None and query.message is not None
-    current = progress_text(progress_rules.from_quantity(0, task.target_quantity), task.target_measure)
     confirm = task_texts.button_data(task.id or 0, "done", version, CONFIRMED)
     await query.answer()
     await query.message.reply_html(  # type: ignore[union-attr]
-        taskflow_texts.confirm_done_question(task.id or 0, current),
+        taskflow_texts.confirm_done_question(task.id or 0, task.target_quantity, task.target_measure),
         reply_markup=markup([[(taskflow_texts.CONFIRM_DONE_LABEL, confirm), *cancel_row()]]),
     )
     return True
