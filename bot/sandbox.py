@@ -169,9 +169,11 @@ def _line_reader(stream: TextIO) -> asyncio.Queue[str | None]:
     loop = asyncio.get_running_loop()
     lines: asyncio.Queue[str | None] = asyncio.Queue()
 
+    readline = stream.readline
+
     def read() -> None:
         with contextlib.suppress(RuntimeError):  # the loop closed first: nobody reads any more
-            for line in iter(stream.readline, ""):
+            for line in iter(readline, ""):
                 loop.call_soon_threadsafe(lines.put_nowait, line)
             loop.call_soon_threadsafe(lines.put_nowait, None)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import sandbox_texts as texts
 from bot.sandbox_seed import PERSONAS
+from domain.vntext import accent_free_key
 
 if TYPE_CHECKING:
     from bot.sandbox_console import Console
@@ -57,8 +58,7 @@ async def to_private(console: Console, rest: str, spec: dict[str, Any]) -> int |
 
 async def press(console: Console, rest: str, spec: dict[str, Any]) -> int | None:
     """The Nth button of the last message shown with buttons (or of message #ID), as it is now."""
-    message_id, number_text = _message_id(rest)
-    number = int(number_text)
+    message_id, which = _message_id(rest)
     message_id = message_id or console.view().buttons_on or _latest_from_bot(console, with_buttons=True)
     if message_id is None:
         console.say(texts.NO_BUTTONS)
@@ -68,12 +68,28 @@ async def press(console: Console, rest: str, spec: dict[str, Any]) -> int | None
         console.say(texts.NO_MESSAGE.format(id=message_id))
         return None
     buttons = [b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+    number = _button_number(which, [b["text"] for b in buttons])
     if not 1 <= number <= len(buttons):
-        console.say(texts.NO_BUTTON.format(number=number, where=f"#{message_id}"))
+        template = texts.NO_BUTTON if which.isdigit() else texts.NO_LABEL
+        console.say(template.format(number=which, label=which, id=message_id))
         return None
     data = buttons[number - 1].get("callback_data", "")
     sent = await console.emulator.control("press", {**spec, "message_id": message_id, "data": data})
     return int(sent["update_id"])
+
+
+def _button_number(which: str, labels: list[str]) -> int:
+    """'3' is the third button; words pick the one button whose label holds them (accents optional)."""
+    if which.isdigit():
+        return int(which)
+    if not which:
+        raise ValueError("which button?")
+    wanted = accent_free_key(which)
+    keys = [accent_free_key(label) for label in labels]
+    found = [i for i, key in enumerate(keys, 1) if key == wanted] or [
+        i for i, key in enumerate(keys, 1) if wanted in key
+    ]
+    return found[0] if len(found) == 1 else 0
 
 
 async def reply(console: Console, rest: str, spec: dict[str, Any]) -> int | None:

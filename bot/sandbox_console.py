@@ -51,6 +51,9 @@ class Console:
         self.in_group = False
         self.views: dict[int, ChatView] = {}
         self.cursor = 0  # records read by the watcher
+        # While you act (or switch), what the bot shows is the answer: :bam and :tl aim at it.
+        # A push arriving at another moment does not move their aim (use :bam #ID N for it).
+        self.answering = False
 
     @property
     def chat_id(self) -> int:
@@ -146,8 +149,10 @@ class Console:
             self.say(texts.IN_GROUP.format(group=GROUP_TITLE, name=self.persona.first_name))
         else:
             self.say(texts.PLAYING.format(label=self.persona.label))
+        self.answering = True
         for record in self._unseen(self.chat_id):
             self.show(record)
+        self.answering = False
 
     # --- showing what the bot did ------------------------------------------------------------
 
@@ -171,12 +176,13 @@ class Console:
         if body:
             self.say(body)
         self._save_file(record.chat_id, message)
-        if record.kind == "send":
+        if record.kind == "send" and (self.answering or view.last_from_bot is None):
             view.last_from_bot = message["message_id"]
         markup = record.markup or message.get("reply_markup") or {}
         buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
-        if buttons:
+        if buttons and (self.answering or view.buttons_on is None):
             view.buttons_on = message["message_id"]
+        if buttons:
             self.say("   " + "  ".join(f"[{i}] {b['text']}" for i, b in enumerate(buttons, 1)))
         elif record.kind == "edit" and view.buttons_on == message["message_id"]:
             view.buttons_on = None  # the edit took the buttons away
@@ -200,6 +206,13 @@ class Console:
     async def handle(self, line: str) -> None:
         """One typed line: a console command (':...') or a message to the bot."""
         after = self._last_seq()
+        self.answering = True
+        try:
+            await self._handle(line, after)
+        finally:
+            self.answering = False
+
+    async def _handle(self, line: str, after: int) -> None:
         try:
             update_id = await self._act(line, reply_to=None)
         except (ValueError, IndexError):

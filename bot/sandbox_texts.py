@@ -8,6 +8,7 @@ Gõ tin nhắn như trong Telegram (ví dụ /start, /help, /tasks). Lệnh củ
   :chon N              đóng vai nhân vật N (xem luôn tin mới gửi cho họ)
   :nhom / :rieng       nói trong nhóm «{group}» / quay về chat riêng với bot
   :bam N               bấm nút thứ N của tin gần nhất có nút  (:bam #ID N: của tin số ID)
+  :bam CHỮ             bấm nút có chữ đó, gõ có dấu hay không  (ví dụ :bam gia han)
   :tl TEXT             trả lời (reply) tin gần nhất của bot    (:tl #ID TEXT: tin số ID)
   :tl :anh FILE        trả lời bằng ảnh (cũng được với :tep, :vitri)
   :anh FILE [chú thích]  gửi ảnh từ tệp, kèm chú thích nếu có
@@ -39,7 +40,8 @@ ALERT = "⚠️ {text}"
 PHOTO = "[ảnh]"
 SAVED = "📎 Đã lưu tệp bot gửi: {path}"
 NO_ANSWER = "(bot không trả lời)"
-NO_BUTTON = "Không có nút số {number} ở tin nhắn {where}."
+NO_BUTTON = "Không có nút số {number} ở tin nhắn #{id}."
+NO_LABEL = "Không có đúng một nút «{label}» ở tin nhắn #{id}."
 NO_BUTTONS = "Chưa có tin nào có nút để bấm."
 NO_MESSAGE = "Không có tin #{id} trong cuộc trò chuyện này."
 NOTHING_TO_REPLY = "Bot chưa gửi tin nào để trả lời."

@@ -51,18 +51,10 @@ class Typist:
                 await asyncio.sleep(0.02)
 
     async def expect(self, line: str, text: str) -> str:
-        """Type a line (or ':bam <label>' to press a button by its label); `text` must be printed."""
-        said = await (self.press(line[5:]) if line.startswith(":bam ") else self.type(line))
+        """Type a line; `text` must be among what the console printed."""
+        said = await self.type(line)
         assert text in said, said
         return said
-
-    async def press(self, label: str) -> str:
-        """`:bam N` for the button labelled `label` on the message the console would press."""
-        chat = self.console.chat_id
-        message_id = self.console.view().buttons_on
-        message = self.sandbox.emulator.state.messages[(chat, message_id)]
-        labels = [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
-        return await self.type(f":bam {labels.index(label) + 1}")
 
     async def close(self) -> None:
         await self.lines.put(None)
@@ -93,12 +85,15 @@ async def test_pushes_reach_personas_and_show_when_switching(typist: Typist) -> 
 async def test_buttons_after_an_edit_replies_and_files(typist: Typist, tmp_path: Path) -> None:
     """Buttons an edit put on a card can be pressed; :tl replies; captions and documents go through."""
     await typist.type("/task 2")
-    await typist.press("✅ Hoàn thành")  # the card is edited: its buttons change
-    said = await typist.press("📝 Ghi chú")
+    await typist.type(":bam ✅ Hoàn thành")  # the card is edited: its buttons change
+    said = await typist.type(":bam 📝 Ghi chú")
     assert "Telegram giả lập từ chối" not in said and "ghi chú" in said.lower()
     await typist.type("/task 1")
     said = await typist.type(":tl 5/12")
     assert "5/12" in said and "(bot không trả lời)" not in said
+    await typist.expect(":bam gia han", "gia hạn nhiệm vụ #1 đến ngày nào")  # a button by its words
+    await typist.expect(":tl 30/12", "Lý do")
+    await typist.type(":tl chờ vốn")
     photo = tmp_path / "nha.jpg"
     Image.new("RGB", (64, 48), (200, 120, 40)).save(photo)
     said = await typist.type(f":anh {photo} bàn giao nhà hộ Nguyễn Văn A")
