@@ -143,8 +143,9 @@ async def _progress_menu(
 async def _percent(
     update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
 ) -> None:
-    """A quick percentage (25/50/75%), or a reading over 100% once confirmed ('ovr')."""
-    quick = extra[0] if extra and extra[0].isdigit() and len(extra[0]) <= 3 else None
+    """A quick percentage (25/50/75%); never over 100 (that is asked first, then recorded by ovr)."""
+    wanted = extra[0] if extra else ""
+    quick = wanted if wanted.isdigit() and len(wanted) <= 3 and int(wanted) <= 100 else None  # 25/50/75%
     value = progress_rules.from_percent(int(quick), task.target_quantity) if quick else None
     if value is None:
         await update.callback_query.answer()  # type: ignore[union-attr]
