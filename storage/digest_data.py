@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.digest import DigestData, HouseRow
 from domain.programmes import Programme, pace_text
+from domain.statuses import UnitKind
 from domain.workdays import WorkCalendar
 from storage import households, reports
 from storage.models import Notification, Official, Unit
@@ -56,7 +57,19 @@ async def build_digest(
         houses=house_rows,
         house_unit=programme.unit_label,
         silent=await silent_after_checkin(session, monday=monday, zone=zone),
+        office=await _office(session),
     )
+
+
+async def _office(session: AsyncSession) -> str:
+    """The unit the digest speaks for: the top of the tree (the province), named in the workbook."""
+    top = (
+        select(Unit.name)
+        .where(col(Unit.parent_id).is_(None), Unit.active, Unit.kind == UnitKind.PROVINCE)
+        .order_by(col(Unit.id))
+        .limit(1)
+    )
+    return (await session.exec(top)).first() or ""
 
 
 async def silent_after_checkin(

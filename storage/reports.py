@@ -205,6 +205,7 @@ async def pending_extensions(session: AsyncSession, *, unit_id: int | None) -> l
             due,
             TaskStatus.EXTENSION_REQUESTED,
             note=f"xin đến {r.requested_due_on:%d/%m/%Y}: {r.reason}",
+            at=r.at,
         )
         for r, title, unit, due in (await session.exec(query)).all()
     ]
