@@ -28,6 +28,7 @@ from handlers import (
     houses,
     keyboards,
     people,
+    people_confirm,
     people_office,
     photo_intake,
     questions,
@@ -104,8 +105,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("deactivate", ADMIN_PRIVATE(people_office.deactivate)))
     app.add_handler(CommandHandler("reactivate", ADMIN_PRIVATE(people_office.reactivate)))
     app.add_handler(CommandHandler("unlink", ADMIN_PRIVATE(people_office.unlink)))
-    confirmed = pattern(people_office.CONFIRM)
-    app.add_handler(CallbackQueryHandler(ADMIN_PRIVATE(people_office.confirm), pattern=confirmed))
+    confirmed = pattern(people_confirm.CONFIRM)
+    app.add_handler(CallbackQueryHandler(ADMIN_PRIVATE(people_confirm.confirm), pattern=confirmed))
     app.add_handler(CommandHandler("registergroup", ADMIN(groups.register_group)))
     app.add_handler(CommandHandler("unregistergroup", ADMIN(groups.unregister_group)))
 

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import Update
 
 from bot.context import BotContext
 from domain import office_texts, people_texts
-from domain.callbacks import ID, Callback
+from domain.callbacks import ID
 from domain.people import normalize_phone, parse_role, parse_yes
-from domain.statuses import Role
-from handlers import buttons
-from storage import invitations, officials, units
+from handlers import people_confirm
+from storage import officials, units
 from storage.models import Official
 from storage.officials import OfficialError
 
-CONFIRM = "pc"  # callback action: v1:pc:<op>:<official>[:<role>]
 # Field names an office worker types in /editofficial, without accents.
 EDIT_FIELDS = {
     "ten": "full_name",
@@ -52,62 +49,19 @@ async def _target(update: Update, context: BotContext, command: str, example: st
     return official
 
 
-async def _unit_name(context: BotContext, official: Official) -> str | None:
-    async with context.services.db() as session:
-        unit = await units.get_unit(session, unit_id=official.unit_id)
-    return unit.name if unit else None
-
-
-async def _ask(update: Update, text: str, op: str, official: Official, *extra: str) -> None:
-    """Ask the office to confirm one action on one official, with its button and ✖️ Hủy."""
-    ident = str(official.id)
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    office_texts.CONFIRM_LABELS[op],
-                    callback_data=Callback(CONFIRM, (op, ident, *extra)).encode(),
-                ),
-                InlineKeyboardButton(
-                    office_texts.CANCEL_LABEL, callback_data=Callback(CONFIRM, ("no", ident)).encode()
-                ),
-            ]
-        ]
-    )
-    await update.effective_message.reply_html(text, reply_markup=keyboard)  # type: ignore[union-attr]
-
-
 async def invite(update: Update, context: BotContext) -> None:
     """/invite <số>: a fresh single-use deep link; asks first when the official already uses the bot."""
     official = await _target(update, context, "invite", "12")
     if official is None:
         return
     if official.telegram_user_id is not None:
-        unit_name = await _unit_name(context, official)
+        unit_name = await people_confirm.unit_name(context, official)
         text = office_texts.confirm_relink(
             official.full_name, official.id or 0, unit_name, official.telegram_user_id
         )
-        await _ask(update, text, "iv", official)
+        await people_confirm.ask(update, text, "iv", official)
         return
-    await update.effective_message.reply_html(await _issue(context, official.id or 0))  # type: ignore[union-attr]
-
-
-async def _issue(context: BotContext, official_id: int, _extra: tuple[str, ...] = ()) -> str:
-    now = context.services.clock.now()
-    async with context.services.db.begin() as session:
-        official = await officials.get_official(session, official_id=official_id)
-        if official is None:
-            return people_texts.official_not_found(str(official_id))
-        code = await invitations.issue_invitation(
-            session,
-            official=official,
-            now=now,
-            actor_id=context.official.id,  # type: ignore[union-attr]
-        )
-        name = official.full_name
-    link = f"https://t.me/{context.bot.username}?start={code}"
-    expires = (now + invitations.DEFAULT_VALIDITY).astimezone(context.services.settings.tz).date()
-    return people_texts.invitation(name, link, expires)
+    await update.effective_message.reply_html(await people_confirm.issue(context, official.id or 0))  # type: ignore[union-attr]
 
 
 async def add_official(update: Update, context: BotContext) -> None:
@@ -171,39 +125,18 @@ async def edit_official(update: Update, context: BotContext) -> None:
     role = changes.pop("role", official.role)
     if role != official.role:
         async with context.services.db() as session:
-            refused = await _refusal(session, official, "ro", str(role))
+            refused = await people_confirm.refusal(session, official, "ro", str(role))
         if refused:
             await message.reply_html(refused)
             return
     if changes or role == official.role:
-        await message.reply_html(await _apply_edit(context, official.id or 0, changes))
+        await message.reply_html(await people_confirm.apply_edit(context, official.id or 0, changes))
     if role != official.role:
-        unit_name = await _unit_name(context, official)
+        unit_name = await people_confirm.unit_name(context, official)
         text = office_texts.confirm_role(
             official.full_name, official.id or 0, unit_name, official.role, str(role)
         )
-        await _ask(update, text, "ro", official, str(role))
-
-
-async def _apply_edit(context: BotContext, official_id: int, changes: dict[str, object]) -> str:
-    try:
-        async with context.services.db.begin() as session:
-            fresh = await officials.get_official(session, official_id=official_id)
-            if fresh is None:
-                return people_texts.official_not_found(str(official_id))
-            changed = await officials.edit_official(
-                session,
-                official=fresh,
-                changes=changes,
-                now=context.services.clock.now(),
-                actor_id=context.official.id,  # type: ignore[union-attr]
-            )
-    except OfficialError as exc:
-        return people_texts.bad_value(str(exc))
-    async with context.services.db() as session:
-        names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
-    shown = [(field, people_texts.field_value(field, new, names)) for field, (_old, new) in changed.items()]
-    return people_texts.official_edited(fresh.full_name, shown)
+        await people_confirm.ask(update, text, "ro", official, str(role))
 
 
 async def _parse_fields(context: BotContext, raw: dict[str, str]) -> dict[str, object]:
@@ -256,29 +189,17 @@ async def _ask_about(update: Update, context: BotContext, command: str, op: str)
     if official is None:
         return
     async with context.services.db() as session:
-        refused = await _refusal(session, official, op)
+        refused = await people_confirm.refusal(session, official, op)
     if refused:
         await update.effective_message.reply_html(refused)  # type: ignore[union-attr]
         return
-    unit_name = await _unit_name(context, official)
+    unit_name = await people_confirm.unit_name(context, official)
     if op == "de":
         text = office_texts.confirm_deactivate(official.full_name, official.id or 0, unit_name)
     else:
         account = official.telegram_user_id or 0
         text = office_texts.confirm_unlink(official.full_name, official.id or 0, unit_name, account)
-    await _ask(update, text, op, official)
-
-
-async def _refusal(session: object, official: Official, op: str, role: str | None = None) -> str | None:
-    """Why this action cannot be done to the official now, or None."""
-    if op == "de" and not official.active:
-        return office_texts.already_deactivated(official.full_name)
-    if op == "ul" and official.telegram_user_id is None:
-        return office_texts.not_linked(official.full_name)
-    losing = op in ("de", "ul") or (op == "ro" and role != Role.ADMIN)
-    if losing and await officials.is_last_admin(session, official=official):  # type: ignore[arg-type]
-        return office_texts.last_admin_refused(official.full_name)
-    return None
+    await people_confirm.ask(update, text, op, official)
 
 
 async def reactivate(update: Update, context: BotContext) -> None:
@@ -299,67 +220,3 @@ async def reactivate(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_html(  # type: ignore[union-attr]
         people_texts.official_reactivated(official.full_name)
     )
-
-
-async def confirm(update: Update, context: BotContext) -> None:
-    """A button of a confirmation: do the action (checked again, it may be stale) or cancel."""
-    pressed = await buttons.accept(update)
-    if pressed is None:
-        return
-    query, callback = pressed
-    op, official_id, extra = callback.args[0], callback.number(1), callback.args[2:]
-    action = _CONFIRMED.get(op)
-    if op == "no":
-        text = office_texts.cancelled()
-    elif action is None:
-        text = people_texts.invalid_button()
-    else:
-        text = await action(context, official_id, extra)
-    try:
-        await query.edit_message_text(text)
-    except BadRequest as exc:  # pressed twice: the message already says it
-        if "not modified" not in str(exc).lower():
-            raise
-
-
-async def _confirmed_change(context: BotContext, official_id: int, extra: tuple[str, ...], op: str) -> str:
-    now, actor = context.services.clock.now(), context.official.id  # type: ignore[union-attr]
-    async with context.services.db.begin() as session:
-        official = await officials.get_official(session, official_id=official_id)
-        if official is None:
-            return people_texts.official_not_found(str(official_id))
-        role = extra[0] if extra else None
-        refused = await _refusal(session, official, op, role)
-        if refused:
-            return refused
-        if op == "de":
-            await officials.set_active(session, official=official, active=False, now=now, actor_id=actor)
-        elif op == "ul":
-            await invitations.unlink(session, official=official, now=now, actor_id=actor)
-        name = official.full_name
-    if op == "de":
-        return people_texts.official_deactivated(name)
-    return people_texts.official_unlinked(name)
-
-
-async def _confirmed_role(context: BotContext, official_id: int, extra: tuple[str, ...]) -> str:
-    role = extra[0] if extra else ""
-    if role not in Role._value2member_map_:
-        return people_texts.invalid_button()
-    async with context.services.db() as session:
-        official = await officials.get_official(session, official_id=official_id)
-        refused = await _refusal(session, official, "ro", role) if official else None
-    if refused:
-        return refused
-    return await _apply_edit(context, official_id, {"role": Role(role)})
-
-
-async def _deactivate(context: BotContext, official_id: int, extra: tuple[str, ...]) -> str:
-    return await _confirmed_change(context, official_id, extra, "de")
-
-
-async def _unlink(context: BotContext, official_id: int, extra: tuple[str, ...]) -> str:
-    return await _confirmed_change(context, official_id, extra, "ul")
-
-
-_CONFIRMED = {"de": _deactivate, "ul": _unlink, "ro": _confirmed_role, "iv": _issue}

@@ -91,10 +91,12 @@ async def test_new_phone_relinks_and_the_old_account_loses_access(
     running_bot: RunningBot, bot_db, client
 ) -> None:
     hung = await _setup(bot_db)
-    await say(client, 5301, f"/start {await _invite(client, hung.id)}")
+    linked = await say(client, 5301, f"/start {await _invite(client, hung.id)}")
     code = await _invite(client, hung.id, confirm="🔑 Cấp mã mới")
     relinked = (await say(client, 5302, f"/start {code}"))[0]["message"]["text"]
     assert relinked.startswith("Đã chuyển tài khoản nhận nhắc việc sang số Telegram này.")
+    told = (await client.wait(5301, after=linked[-1]["seq"]))[0]["message"]["text"]  # via the outbox
+    assert told.startswith("Tài khoản Telegram này không còn nhận nhắc việc của đồng chí Nguyễn Văn Hùng")
     old_phone = (await say(client, 5301, "/officials"))[0]["message"]["text"]
     assert old_phone.startswith("Đồng chí chưa được cấp quyền")
     async with bot_db() as session:
