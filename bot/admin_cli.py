@@ -6,30 +6,25 @@ import argparse
 import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import unit_cli
+from bot.cli_files import read_sheet, write_template
 from bot.config import Settings
 from bot.context import SystemClock
+from bot.unit_cli import report as _report
 from domain import people_texts
 from domain.people import normalize_phone, parse_role
-from domain.sheets import SheetError, read_rows, template_xlsx
+from domain.sheets import SheetError, template_xlsx
 from domain.units import kind_from_text
 from storage import invitations, migrate, officials, units
 from storage.db import create_engine, session_factory
 from storage.officials import OfficialError
-from storage.units import ImportResult, UnknownProvinceError
 
-UNIT_HEADERS = ("Tên đơn vị", "Loại", "Đơn vị cấp trên", "Mã", "Tên cũ")
-UNIT_EXAMPLES = (
-    ("Văn phòng Tỉnh ủy", "văn phòng", "Tỉnh Tây Ninh", "", ""),
-    ("Ban Tổ chức Tỉnh ủy", "ban", "Tỉnh Tây Ninh", "", ""),
-    ("Xã Long Hiệp", "xã", "Tỉnh Tây Ninh", "", "Xã Long Thạnh; Xã Long Hiệp cũ"),
-)
 OFFICIAL_HEADERS = ("Họ và tên", "Chức vụ", "Đơn vị", "Vai trò", "Số điện thoại", "Người đứng đầu")
 OFFICIAL_EXAMPLES = (
     ("Nguyễn Văn Hùng", "Chủ tịch UBND xã", "Xã Long Hiệp", "cán bộ", "0912345678", "x"),
@@ -41,19 +36,8 @@ Action = Callable[[AsyncSession, argparse.Namespace, dt.datetime], Awaitable[int
 
 
 def add_parsers(commands: Any) -> None:
-    """The `units` and `officials` subcommands."""
-    unit = commands.add_parser("units", help="the unit tree").add_subparsers(dest="action", required=True)
-    seed = unit.add_parser("seed", help="a province and all its communes from the July 2025 list")
-    seed.add_argument("--province", required=True, help='e.g. "Tây Ninh" or "tay ninh"')
-    unit.add_parser("import", help="agencies and legacy units from .xlsx/.csv").add_argument("file")
-    merge = unit.add_parser("merge", help="merge units: units merge A B --into C")
-    merge.add_argument("sources", nargs="+")
-    merge.add_argument("--into", required=True)
-    alias = unit.add_parser("alias", help="add a former name: units alias UNIT 'old name'")
-    alias.add_argument("unit")
-    alias.add_argument("names", nargs="+")
-    unit.add_parser("list", help="the tree, with ids")
-    unit.add_parser("template", help="write the import template").add_argument("file")
+    """The `units` (bot/unit_cli.py) and `officials` subcommands."""
+    unit_cli.add_parsers(commands)
 
     people = commands.add_parser("officials", help="officials").add_subparsers(dest="action", required=True)
     people.add_parser("import", help="officials from .xlsx/.csv").add_argument("file")
@@ -75,19 +59,18 @@ def add_parsers(commands: Any) -> None:
     invite.add_argument("--days", type=int, default=14)
     invite.add_argument("--bot-username", help="default: BOT_USERNAME, else asked from Telegram")
     people.add_parser("list", help="officials with ids")
-    people.add_parser("template", help="write the import template").add_argument("file")
+    template = people.add_parser("template", help="ghi tệp mẫu để nhập / write the import template")
+    template.add_argument("file")
+    template.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Dispatch `units ...` and `officials ...`; templates need no database."""
+    if args.command == "units":
+        return unit_cli.run(settings, args)
     if args.action == "template":
-        headers, examples = (
-            (UNIT_HEADERS, UNIT_EXAMPLES)
-            if args.command == "units"
-            else (OFFICIAL_HEADERS, OFFICIAL_EXAMPLES)
-        )
-        Path(args.file).write_bytes(template_xlsx("Mau", headers, examples))
-        print(f"đã ghi mẫu: {args.file}")
+        data = template_xlsx("Can bo", OFFICIAL_HEADERS, OFFICIAL_EXAMPLES)
+        write_template(args.file, data, force=args.force)
         return 0
     return asyncio.run(_with_session(settings, args))
 
@@ -109,30 +92,8 @@ async def _with_session(settings: Settings, args: argparse.Namespace) -> int:
         await engine.dispose()
 
 
-def _report(result: ImportResult) -> int:
-    print(f"thêm mới: {result.created}, cập nhật: {result.updated}, dòng lỗi: {len(result.errors)}")
-    for error in result.errors:
-        print(f"  dòng {error.row}: {error.reason}")
-    return 1 if result.errors else 0
-
-
 def _read(path: str) -> list[Any]:
-    return read_rows(Path(path).read_bytes(), path)
-
-
-async def _seed(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
-    try:
-        result = await units.seed_province(session, province_name=args.province, now=now)
-    except UnknownProvinceError as exc:
-        hint = f" Có phải: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
-        print(f"không tìm thấy tỉnh «{args.province}».{hint}")
-        return 1
-    print(f"{result.province.name}: thêm {result.created} xã/phường/đặc khu, đã có {result.existing}")
-    return 0
-
-
-async def _import_units(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
-    return _report(await units.import_units(session, rows=_read(args.file), now=now))
+    return read_sheet(path)
 
 
 async def _import_officials(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
@@ -145,27 +106,6 @@ async def _resolve(session: AsyncSession, text: str) -> Any:
         names = "; ".join(c.name for c in match.candidates[:5])
         raise OfficialError(f"đơn vị «{text}» chưa rõ" + (f" (có thể là: {names})" if names else ""))
     return await units.get_unit(session, unit_id=match.found.unit_id)
-
-
-async def _merge(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
-    sources = [await _resolve(session, name) for name in args.sources]
-    target = await units.merge_units(session, sources=sources, into_name=args.into, now=now)
-    print(f"đã sáp nhập {', '.join(u.name for u in sources)} vào {target.name} (#{target.id})")
-    return 0
-
-
-async def _alias(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
-    unit = await _resolve(session, args.unit)
-    await units.add_aliases(session, unit=unit, names=args.names)
-    print(f"{unit.name}: thêm tên cũ {', '.join(args.names)}")
-    return 0
-
-
-async def _list_units(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
-    for name in sorted(await units.unit_names(session), key=lambda u: u.name):
-        former = f"  (tên cũ: {', '.join(name.aliases)})" if name.aliases else ""
-        print(f"#{name.unit_id}\t{name.name}{former}")
-    return 0
 
 
 async def _fields(session: AsyncSession, args: argparse.Namespace) -> dict[str, Any]:
@@ -222,7 +162,8 @@ async def _list_officials(session: AsyncSession, args: argparse.Namespace, now: 
         state = "đã kích hoạt" if official.telegram_user_id else "chưa kích hoạt"
         if not official.active:
             state = "đã khóa"
-        print(f"#{official.id}\t{official.full_name}\t{unit.name if unit else '-'}\t{official.role}\t{state}")
+        role = people_texts.role_label(official.role)
+        print(f"#{official.id}\t{official.full_name}\t{unit.name if unit else '-'}\t{role}\t{state}")
     return 0
 
 
@@ -283,11 +224,6 @@ async def _ask_username(settings: Settings) -> str | None:
 
 
 ACTIONS: dict[tuple[str, str], Action] = {
-    ("units", "seed"): _seed,
-    ("units", "import"): _import_units,
-    ("units", "merge"): _merge,
-    ("units", "alias"): _alias,
-    ("units", "list"): _list_units,
     ("officials", "import"): _import_officials,
     ("officials", "add"): _add,
     ("officials", "edit"): _edit,

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import admin_cli, house_cli, meeting_cli, task_cli
+from bot.cli_files import CliError, os_error_text
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
 from domain.sheets import SheetError
@@ -43,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings()
+        settings = load_settings(need_token=args.command == "run")
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -56,8 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         try:
             return module.run(settings, args)
-        except (SheetError, OfficialError, OSError) as exc:
+        except (SheetError, OfficialError, CliError) as exc:
             print(f"lỗi: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:  # a file the office named, or the database out of reach
+            print(f"lỗi: {os_error_text(exc)}", file=sys.stderr)
             return 1
     if args.command == "sandbox" or settings.token is None:
         from bot.sandbox import run_sandbox

@@ -217,12 +217,17 @@ def _parse_dates(text: str) -> list[dt.date]:
     return days
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build the settings once; a bad value raises ConfigError naming the key."""
+def load_settings(*, need_token: bool = True, **overrides: object) -> Settings:
+    """Build the settings once; a bad value raises ConfigError naming the key.
+
+    The office's commands (imports, units, tasks, meetings) never talk to Telegram: with
+    need_token=False a token still to be filled in (a placeholder, a typo) is set aside, not fatal."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
+        if not need_token and len(exc.errors()) == 1 and first["loc"] == ("telegram_bot_token",):
+            return load_settings(**{**overrides, "telegram_bot_token": None})
         key = str(first["loc"][0]).upper() if first["loc"] else "?"
         message = first["msg"].removeprefix("Value error, ")
         raise ConfigError(f"configuration error: {key}: {message}") from None

@@ -10,8 +10,9 @@ from typing import Any
 from bot.admin_cli import _resolve
 from bot.config import Settings
 from bot.context import SystemClock
+from domain import cli_texts
 from domain.dates import fmt_with_weekday
-from storage import meetings, migrate
+from storage import meetings, migrate, units
 from storage.db import create_engine, session_factory
 from storage.models import Meeting
 from storage.officials import OfficialError
@@ -42,6 +43,11 @@ def _moment(text: str, settings: Settings) -> dt.datetime:
         raise OfficialError(f"thời gian «{text}» không hợp lệ; viết dạng 25/05/2026 08:00") from None
 
 
+def _when(meeting: Meeting, settings: Settings) -> str:
+    local = meeting.starts_at.astimezone(settings.tz)
+    return f"{local:%H:%M} {fmt_with_weekday(local.date())}"
+
+
 def run(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(_run(settings, args))
 
@@ -59,27 +65,37 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
                     items.append(
                         (title.strip(), (await _resolve(session, unit)).id if unit.strip() else None)
                     )
+                starts_at = _moment(args.at, settings)
+                if starts_at <= now:
+                    raise OfficialError(cli_texts.meeting_in_past(args.at))
                 meeting = await meetings.add_meeting(
-                    session, title=args.title, starts_at=_moment(args.at, settings), items=items, now=now
+                    session, title=args.title.strip(), starts_at=starts_at, items=items, now=now
                 )
-                print(f"đã thêm cuộc họp #{meeting.id}: {meeting.title}")
+                when = _when(meeting, settings)
+                print(cli_texts.meeting_added(meeting.id, meeting.title, when, len(items)))
             elif args.action in ("postpone", "cancel"):
                 meeting = await session.get(Meeting, args.id)
                 if meeting is None:
                     raise OfficialError(f"không có cuộc họp #{args.id}")
                 if args.action == "postpone":
-                    withdrawn = await meetings.postpone(
-                        session, meeting=meeting, to=_moment(args.to, settings), now=now
-                    )
+                    to = _moment(args.to, settings)
+                    if to <= now:
+                        raise OfficialError(cli_texts.meeting_in_past(args.to))
+                    withdrawn = await meetings.postpone(session, meeting=meeting, to=to, now=now)
                 else:
                     withdrawn = await meetings.cancel(session, meeting=meeting, now=now)
                 print(f"#{meeting.id}: xong; thu hồi {withdrawn} tin nhắc chưa gửi")
             else:
-                for meeting in await meetings.list_meetings(session, since=now - dt.timedelta(days=1)):
-                    local = meeting.starts_at.astimezone(settings.tz)
-                    when = f"{local:%H:%M} {fmt_with_weekday(local.date())}"
+                listed = await meetings.list_meetings(session, since=now - dt.timedelta(days=1))
+                if not listed:
+                    print("Không có cuộc họp nào từ hôm qua trở đi.")
+                names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
+                for meeting in listed:
                     status = "đã hủy" if meeting.status == meetings.CANCELLED else "dự kiến"
-                    print(f"#{meeting.id}\t{when}\t{status}\t{meeting.title}")
+                    print(f"#{meeting.id}\t{_when(meeting, settings)}\t{status}\t{meeting.title}")
+                    for item in await meetings.items_of(session, meeting_id=meeting.id or 0):
+                        unit = names.get(item.preparing_unit_id or 0)
+                        print(f"\t- {item.title}" + (f" (chuẩn bị: {unit})" if unit else ""))
         return 0
     finally:
         await engine.dispose()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 from typing import Any
 
-from bot.admin_cli import _report, _resolve
+from bot.admin_cli import _resolve
+from bot.cli_files import CliError, in_transaction, read_sheet, write_template
 from bot.config import Settings
 from bot.context import SystemClock
+from bot.unit_cli import report
+from domain import cli_texts
 from domain.dates import DateError, fmt, parse_due, parse_recurrence
-from domain.sheets import read_rows, template_xlsx
+from domain.sheets import SheetRow, template_xlsx
 from domain.task_texts import status_label
 from storage import migrate, task_import, task_notices, tasks
 from storage.db import create_engine, session_factory
@@ -31,30 +33,40 @@ def add_parsers(commands: Any) -> None:
     add.add_argument("--measure", help='its unit, e.g. "căn"')
     add.add_argument("--no-confirm", action="store_true", help="'Hoàn thành' closes it without the office")
     add.add_argument("--repeat", help='"hằng tuần", "hằng tháng", "hằng quý" or "hằng năm"')
-    task.add_parser("import", help="tasks from .xlsx/.csv").add_argument("file")
-    task.add_parser("template", help="write the import template").add_argument("file")
+    imp = task.add_parser("import", help="nhiệm vụ từ tệp .xlsx/.csv")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi, không báo ai")
+    template = task.add_parser("template", help="ghi tệp mẫu để nhập")
+    template.add_argument("file")
+    template.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
     task.add_parser("list", help="open tasks")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "template":
-        Path(args.file).write_bytes(template_xlsx("Nhiem vu", task_import.HEADERS, task_import.EXAMPLES))
-        print(f"đã ghi mẫu: {args.file}")
+        data = template_xlsx("Nhiem vu", task_import.HEADERS, task_import.EXAMPLES)
+        write_template(args.file, data, force=args.force)
         return 0
-    data = Path(args.file).read_bytes() if args.action == "import" else b""
-    return asyncio.run(_run(settings, args, data))
+    if args.action == "add" and not args.title.strip():
+        raise CliError(cli_texts.EMPTY_TITLE)  # as the import refuses a row without one
+    rows = read_sheet(args.file) if args.action == "import" else []
+    return asyncio.run(_run(settings, args, rows))
 
 
-async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int:
+async def _run(settings: Settings, args: argparse.Namespace, rows: list[SheetRow]) -> int:
     engine = create_engine(settings.database_url)
     now = SystemClock().now()
     today = now.astimezone(settings.tz).date()
     try:
         await migrate.upgrade(engine)
+        if args.action == "import":
+            result = await in_transaction(
+                session_factory(engine),
+                lambda s: task_import.import_tasks(s, rows=rows, today=today, now=now),
+                dry_run=args.dry_run,
+            )
+            return report(result, dry_run=args.dry_run)
         async with session_factory(engine).begin() as session:
-            if args.action == "import":
-                rows = read_rows(data, args.file)
-                return _report(await task_import.import_tasks(session, rows=rows, today=today, now=now))
             if args.action == "list":
                 for task in await tasks.open_tasks(session):
                     due = fmt(task.due_on) if task.due_on else "không hạn"
@@ -78,7 +90,7 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
             )
             task = await tasks.add_task(
                 session,
-                title=args.title,
+                title=args.title.strip(),
                 body=args.body,
                 lead_unit_id=lead.id,
                 due=due,

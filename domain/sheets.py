@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zipfile import BadZipFile
 
@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from domain.vntext import accent_free_key
 
 MAX_ROWS = 20_000
+SAMPLE_SHEET = "Mẫu"  # the template's example rows live here; imports never read this sheet
 
 
 class SheetError(ValueError):
@@ -85,7 +86,13 @@ def _xlsx_grid(data: bytes) -> list[list[str]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
         raise SheetError("Không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx).") from exc
-    sheet = workbook.worksheets[0]
+    # The first sheet that is not the template's examples (an office may delete the empty one).
+    sheet = next((w for w in workbook.worksheets if w.title != SAMPLE_SHEET), None)
+    if sheet is None:
+        workbook.close()
+        raise SheetError(
+            f"Tệp chỉ có trang «{SAMPLE_SHEET}» (các dòng ví dụ); hãy điền dữ liệu vào trang đầu."
+        )
     grid = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()
     return grid
@@ -102,21 +109,42 @@ def _cell_text(value: object) -> str:
 
 
 def template_xlsx(title: str, headers: Sequence[str], examples: Sequence[Sequence[str]]) -> bytes:
-    """A template workbook: bold headers, example rows the office overwrites."""
+    """A template workbook: the first sheet (`title`) holds only the bold headers, for the office to
+    fill; the example rows sit on a second sheet, «Mẫu», which imports never read."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in examples:
-        sheet.append(list(row))
-    for column, header in zip(sheet.columns, headers, strict=False):
-        width = max([len(header)] + [len(str(c.value or "")) for c in column]) + 2
-        sheet.column_dimensions[column[0].column_letter].width = min(width, 60)
+    sample = workbook.create_sheet(SAMPLE_SHEET)
+    for target, rows in ((sheet, ()), (sample, examples)):
+        target.append(list(headers))
+        for cell in target[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            target.append(list(row))
+        target.freeze_panes = "A2"
+    for column, header in zip(sample.columns, headers, strict=False):
+        width = min(max([len(header)] + [len(str(c.value or "")) for c in column]) + 2, 60)
+        sheet.column_dimensions[column[0].column_letter].width = width
+        sample.column_dimensions[column[0].column_letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def missing_columns(rows: Sequence[SheetRow], required: Mapping[str, Sequence[str]]) -> list[str]:
+    """The required columns (label → accepted header keys) that the header row lacks."""
+    if not rows:
+        return []
+    present = rows[0].cells.keys()
+    return [label for label, keys in required.items() if not any(k in present for k in keys)]
+
+
+def check_columns(rows: Sequence[SheetRow], required: Mapping[str, Sequence[str]]) -> None:
+    """Refuse a file whose header row lacks a required column, naming it (not every row's blank)."""
+    missing = missing_columns(rows, required)
+    if missing:
+        names = ", ".join(f"«{label}»" for label in missing)
+        raise SheetError(f"Dòng tiêu đề thiếu cột {names}. Dùng tệp mẫu (lệnh template) để có đủ các cột.")
 
 
 def rows_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:

@@ -195,6 +195,13 @@ def match_unit(query: str, units: Iterable[UnitName], *, limit: int = 6) -> Unit
     return _labelled(_match(name_part, pool, limit=limit))
 
 
+def is_exact(query: str, unit: UnitName) -> bool:
+    """Whether `query` is the unit's name or a former name, not a near spelling of one."""
+    name_part, _ = _split_province(query)
+    keys = unit.keys or tuple(lookup_key(n) for n in (unit.name, *unit.aliases))
+    return lookup_key(name_part) in keys
+
+
 def _split_province(query: str) -> tuple[str, str]:
     """'Tân An, Tây Ninh' and 'Tân An (Tây Ninh)' → ('Tân An', 'tay ninh')."""
     for sep in (",", "("):

@@ -59,6 +59,18 @@ class UnitAlias(SQLModel, table=True):
     key: str = Field(max_length=200, index=True)
 
 
+class UnitMerge(SQLModel, table=True):
+    """A merger of units and every row it moved, so that `units unmerge` can undo it (issue 11.3)."""
+
+    __tablename__ = "unit_merge"
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = _fk("unit.id", nullable=False)
+    at: dt.datetime = Field(sa_type=UTCDateTime)
+    # {"sources": [ids], "rows": {"official": [[row id, from unit id], ...], ...}, "aliases": [...]}
+    moved: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    undone_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class Official(SQLModel, table=True):
     """A person the bot serves: cán bộ, lãnh đạo or the office (admin)."""
 

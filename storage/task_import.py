@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.dates import DateError, parse_due, parse_recurrence
 from domain.people import RowError, parse_yes
-from domain.sheets import SheetRow
+from domain.sheets import SheetRow, check_columns
 from storage import task_notices, tasks, units
 from storage.units import ImportResult
 
@@ -27,6 +27,8 @@ HEADERS = (
     "Cần xác nhận",
     "Lặp lại",
 )
+# Columns a file cannot do without (label → accepted header keys, accent-free).
+REQUIRED = {"Nhiệm vụ": ("nhiem vu", "ten nhiem vu"), "Đơn vị chủ trì": ("don vi chu tri", "chu tri")}
 EXAMPLES = (
     (
         "3022-CV/TU",
@@ -63,7 +65,10 @@ async def import_tasks(
     actor_id: int | None = None,
     notify: bool = True,
 ) -> ImportResult:
-    """One task per row; the officials of each new task's lead unit are notified."""
+    """One task per row; the officials of each new task's lead unit are notified.
+
+    A header row without a required column is refused as a whole (SheetError naming it)."""
+    check_columns(rows, REQUIRED)
     result = ImportResult()
     for row in rows:
         title = row.get("nhiem vu", "ten nhiem vu")

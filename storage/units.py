@@ -1,4 +1,6 @@
-"""Units: the tree, lookup by what people type, seeding from the official list, imports, merges."""
+"""Units: the tree, lookup by what people type, seeding from the official list, imports.
+
+Mergers are in storage/unit_merges.py."""
 
 from __future__ import annotations
 
@@ -6,17 +8,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.people import RowError, clean_name
-from domain.sheets import SheetRow
+from domain.sheets import SheetRow, check_columns
 from domain.statuses import UnitKind
 from domain.units import UnitMatch, UnitName, kind_from_text, lookup_key, match_unit
 from storage.audit import add_audit
-from storage.models import Household, MeetingItem, Official, Task, TaskUnit, Unit, UnitAlias
+from storage.models import Unit, UnitAlias
 
+# Columns a units file cannot do without (label → accepted header keys, accent-free).
+IMPORT_REQUIRED = {"Tên đơn vị": ("ten don vi", "don vi", "ten"), "Loại": ("loai", "loai don vi", "cap")}
 _WARD_KINDS = {"xã": UnitKind.COMMUNE, "phường": UnitKind.WARD, "đặc khu": UnitKind.SPECIAL_ZONE}
 
 
@@ -170,8 +173,10 @@ async def import_units(session: AsyncSession, *, rows: Sequence[SheetRow], now: 
     """Agencies and legacy structures, one row each; bad rows are reported and skipped.
 
     Columns: Tên đơn vị, Loại, Đơn vị cấp trên, Mã, Tên cũ (former names, separated by ';').
-    A parent must exist already or stand on an earlier row.
+    A parent must exist already or stand on an earlier row. A header row without the name or the
+    kind column is refused as a whole (SheetError naming it).
     """
+    check_columns(rows, IMPORT_REQUIRED)
     result = ImportResult()
     for row in rows:
         name = clean_name(row.get("ten don vi", "don vi", "ten"))
@@ -228,67 +233,3 @@ async def import_units(session: AsyncSession, *, rows: Sequence[SheetRow], now: 
         detail={"created": result.created, "updated": result.updated, "errors": len(result.errors)},
     )
     return result
-
-
-# --- mergers ("sắp xếp đơn vị hành chính") -----------------------------------------------------
-
-
-async def merge_units(
-    session: AsyncSession,
-    *,
-    sources: Sequence[Unit],
-    into_name: str,
-    now: dt.datetime,
-    actor_id: int | None = None,
-) -> Unit:
-    """Merge units into one (new or existing): people, tasks, households and agendas move;
-    the old units stay, marked merged, and their names keep finding the new one."""
-    if not sources:
-        raise ValueError("no units to merge")
-    target_match = await find_unit(session, query=into_name)
-    exact_target = (
-        target_match.found
-        if target_match.found and lookup_key(target_match.found.name) == lookup_key(into_name)
-        else None
-    )
-    if exact_target is not None:
-        target = await session.get(Unit, exact_target.unit_id)
-        assert target is not None
-    else:
-        first = sources[0]
-        target = await add_unit(session, name=into_name, kind=first.kind, parent_id=first.parent_id)
-    source_ids = [u.id for u in sources if u.id != target.id]
-    for model, column in (
-        (Official, Official.unit_id),
-        (Task, Task.lead_unit_id),
-        (Household, Household.unit_id),
-        (MeetingItem, MeetingItem.preparing_unit_id),
-        (Unit, Unit.parent_id),
-    ):
-        await session.exec(update(model).where(col(column).in_(source_ids)).values({column.key: target.id}))
-    # A cooperating-unit row would collide if the target cooperates already: keep one.
-    cooperating = (await session.exec(select(TaskUnit).where(col(TaskUnit.unit_id).in_(source_ids)))).all()
-    present = set((await session.exec(select(TaskUnit.task_id).where(TaskUnit.unit_id == target.id))).all())
-    for link in cooperating:
-        await session.delete(link)
-        if link.task_id not in present:
-            session.add(TaskUnit(task_id=link.task_id, unit_id=target.id))
-            present.add(link.task_id)
-    for unit in sources:
-        if unit.id == target.id:
-            continue
-        unit.active = False
-        unit.merged_into_id = target.id
-        former = (await session.exec(select(UnitAlias.name).where(UnitAlias.unit_id == unit.id))).all()
-        await add_aliases(session, unit=target, names=[unit.name, *former])
-    await add_audit(
-        session,
-        at=now,
-        action="units.merge",
-        official_id=actor_id,
-        entity="unit",
-        entity_id=target.id,
-        detail={"from": [u.name for u in sources], "into": target.name},
-    )
-    await session.flush()
-    return target

@@ -110,8 +110,11 @@ def test_cli_templates_seed_import_and_invite(seeded_cli: Path, capsys: pytest.C
     tmp_path = seeded_cli
     assert main(["units", "template", "don-vi.xlsx"]) == 0
     assert main(["officials", "template", "can-bo.xlsx"]) == 0
-    assert main(["units", "import", "don-vi.xlsx"]) == 0
-    assert main(["officials", "import", "can-bo.xlsx"]) == 0
+    for name in ("don-vi", "can-bo"):  # the office fills the first sheet with rows like the samples
+        sample = load_workbook(tmp_path / f"{name}.xlsx")["Mẫu"].iter_rows(values_only=True)
+        (tmp_path / f"{name}.csv").write_bytes(csv_bytes([[str(c or "") for c in row] for row in sample]))
+    assert main(["units", "import", "don-vi.csv"]) == 0
+    assert main(["officials", "import", "can-bo.csv"]) == 0
     assert "thêm mới: 3, cập nhật: 0, dòng lỗi: 0" in capsys.readouterr().out
 
     (tmp_path / "bad.csv").write_bytes(csv_bytes(ROWS[:3]))
@@ -122,7 +125,7 @@ def test_cli_templates_seed_import_and_invite(seeded_cli: Path, capsys: pytest.C
     sheet = load_workbook(tmp_path / "moi.xlsx").active
     links = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert len(links) == 3 and all(link.startswith("https://t.me/nhacviec_bot?start=") for link in links)
-    assert main(["units", "merge", "xa long hiep", "xa long chu", "--into", "Xã Long Hiệp Mới"]) == 0
+    assert main(["units", "merge", "xa long hiep", "xa long chu", "--into", "long thuan", "--yes"]) == 0
     assert main(["officials", "add", "--name", "Võ Văn E", "--unit", "nowhere"]) == 1
     assert "đơn vị «nowhere» chưa rõ" in capsys.readouterr().err
 

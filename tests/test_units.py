@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import select
 from vietnam_provinces import Province, Ward
 
 from domain.sheets import SheetRow
 from domain.statuses import UnitKind
 from domain.units import FORMER_PROVINCES, UnitName, kind_from_text, lookup_key, match_unit
 from domain.vntext import accent_free_key, normalize_name
-from storage import audit, units
-from storage.models import Household, Official, Task, TaskUnit, Unit
-from tests.factories import add_official
+from storage import units
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 
@@ -172,33 +169,3 @@ async def test_import_units_keeps_good_rows_and_names_bad_ones(db) -> None:
     async with db.begin() as session:  # importing the same file again updates, never duplicates
         again = await units.import_units(session, rows=rows, now=NOW)
     assert again.created == 0 and again.updated == 3
-
-
-async def test_merge_moves_people_tasks_households_and_keeps_old_names(db) -> None:
-    async with db.begin() as session:
-        province = await units.add_unit(session, name="Tỉnh Demo", kind=UnitKind.PROVINCE)
-        a = await units.add_unit(session, name="Xã Long Hiệp", kind=UnitKind.COMMUNE, parent_id=province.id)
-        b = await units.add_unit(session, name="Xã Long Thạnh", kind=UnitKind.COMMUNE, parent_id=province.id)
-        task = Task(title="Xóa nhà tạm", lead_unit_id=a.id)
-        session.add(task)
-        await session.flush()
-        session.add(TaskUnit(task_id=task.id, unit_id=b.id))
-        session.add(Household(unit_id=b.id, head_name="Nguyễn Văn A", head_key="nguyen van a"))
-    await add_official(db, "Nguyễn Văn Hùng", unit=a)
-    await add_official(db, "Lê Văn Tư", unit=b)
-    async with db.begin() as session:
-        sources = [await session.get(Unit, a.id), await session.get(Unit, b.id)]
-        target = await units.merge_units(session, sources=sources, into_name="Xã Long Hiệp Mới", now=NOW)
-    async with db() as session:
-        people = (await session.exec(select(Official))).all()
-        assert {p.unit_id for p in people} == {target.id}
-        assert (await session.get(Task, task.id)).lead_unit_id == target.id
-        assert (await session.exec(select(TaskUnit))).one().unit_id == target.id
-        assert (await session.exec(select(Household))).one().unit_id == target.id
-        old = await session.get(Unit, b.id)
-        assert old is not None and not old.active and old.merged_into_id == target.id
-        typed_old_name = await units.find_unit(session, query="long thanh")
-        log = await audit.list_audit(session, action="units.merge")
-    assert typed_old_name.found is not None and typed_old_name.found.unit_id == target.id
-    assert typed_old_name.via_alias == "Xã Long Thạnh"
-    assert log[0].detail["into"] == "Xã Long Hiệp Mới"
