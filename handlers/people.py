@@ -24,7 +24,7 @@ def unit_buttons(candidates: Sequence[UnitName], action: str = UNIT_PICK) -> Inl
     """One button per candidate unit, for 'did you mean' answers."""
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(c.name, callback_data=Callback(action, (str(c.unit_id),)).encode())]
+            [InlineKeyboardButton(c.label, callback_data=Callback(action, (str(c.unit_id),)).encode())]
             for c in candidates
         ]
     )
@@ -46,7 +46,7 @@ async def list_officials(update: Update, context: BotContext) -> None:
             match = await units.find_unit(session, query=query)
             if match.found is None:
                 await message.reply_html(
-                    people_texts.unit_not_found(query, [c.name for c in match.candidates]),
+                    people_texts.unit_not_found(query, [c.label for c in match.candidates]),
                     reply_markup=unit_buttons(match.candidates) if match.candidates else None,
                 )
                 return
