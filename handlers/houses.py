@@ -15,7 +15,7 @@ from domain.programmes import Programme
 from domain.task_texts import Buttons
 from handlers.access import can_see_unit
 from handlers.evidence import receive_photo
-from handlers.keyboards import cancel_row, markup
+from handlers.keyboards import ask, cancel_row, markup
 from storage import audit, house_evidence, households, messages, photos, units
 from storage.house_evidence import Attached
 from storage.models import BotMessage, Household, Photo
@@ -111,20 +111,16 @@ async def _ask_household(
 ) -> None:
     """'Ảnh này của hộ nào?' with a button per household offered and ✖️ Hủy; a typed name answers too."""
     rows: Buttons = [[(_label(h), Callback(PICK_HOUSE, (str(photo_id), str(h.id))).encode())] for h in offer]
-    chat_id, now = _chat_id(update), context.services.clock.now()
-    sent = await context.bot.send_message(chat_id, text, reply_markup=markup([*rows, cancel_row()]))
-    async with context.services.db.begin() as session:
-        await messages.close_prompts(session, chat_id=chat_id, now=now)
-        await messages.record_message(
-            session,
-            chat_id=chat_id,
-            message_id=sent.message_id,
-            kind="prompt",
-            prompt="house",
-            official_id=context.official.id if context.official else None,
-            data={"photo_id": photo_id, "stage": stage},
-            at=now,
-        )
+    await ask(
+        context,
+        chat_id=_chat_id(update),
+        prompt="house",
+        text=text,
+        task_id=None,
+        official_id=context.official.id if context.official else None,
+        data={"photo_id": photo_id, "stage": stage},
+        buttons=rows,
+    )
 
 
 async def answer_name(update: Update, context: BotContext, prompt_data: dict[str, Any], text: str) -> None:

@@ -55,10 +55,13 @@ async def ask(
     task_id: int | None,
     official_id: int | None,
     data: dict[str, Any] | None = None,
+    buttons: Buttons | None = None,
 ) -> Message:
-    """Ask a question whose answer (a reply, or the next plain text) the bot will expect; ✖️ Hủy
-    under it (or /huy) closes it, and it expires after messages.PROMPT_OPEN_FOR."""
-    sent = await context.bot.send_message(chat_id, text, reply_markup=markup([cancel_row()]))
+    """Ask a question whose answer (a reply, or the next plain text, or one of `buttons`) the bot
+    will expect; ✖️ Hủy under it (or /huy) closes it, and it expires after messages.PROMPT_OPEN_FOR."""
+    sent = await context.bot.send_message(
+        chat_id, text, reply_markup=markup([*(buttons or []), cancel_row()])
+    )
     now = context.services.clock.now()
     async with context.services.db.begin() as session:
         await messages.close_prompts(session, chat_id=chat_id, now=now)
