@@ -7,7 +7,10 @@ from telegram.constants import ChatType
 
 from bot.context import BotContext
 from domain import people_texts
+from domain.vntext import accent_free_key
 from storage import chats
+
+DETAIL_WORDS = {"": None, "soluong": "counts", "chitiet": "full"}  # None: keep what the group had
 
 
 async def register_group(update: Update, context: BotContext) -> None:
@@ -16,8 +19,11 @@ async def register_group(update: Update, context: BotContext) -> None:
     if chat is None or message is None:
         return
     # "/registergroup soluong": a wider group sees counts only; "chitiet" (the default): units and names.
-    word = (context.args or [""])[0].lower()
-    detail = {"soluong": "counts", "sốlượng": "counts", "chitiet": "full", "chitiết": "full"}.get(word)
+    word = accent_free_key(" ".join(context.args or [])).replace(" ", "")
+    if word not in DETAIL_WORDS:  # a slip is explained, never taken as "the default"
+        await message.reply_html(people_texts.usage("registergroup", "chitiet | soluong"))
+        return
+    detail = DETAIL_WORDS[word]
     async with context.services.db.begin() as session:
         record, was_new = await chats.register_chat(
             session,

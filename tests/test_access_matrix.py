@@ -228,6 +228,15 @@ GROUP_COMMANDS: list[tuple[str, dict[int, str | None]]] = [
         )
         | {STRANGER: IGNORED},
     ),
+    (  # a slip is explained, never taken as "the default"
+        "/registergroup so luongg",
+        admin_only("Cách dùng: /registergroup chitiet | soluong") | {STRANGER: IGNORED},
+    ),
+    (
+        "/registergroup Chi tiết",
+        admin_only("Nhóm «Lãnh đạo tỉnh» đã được đăng ký từ trước; bản tổng hợp gửi nhóm: đầy đủ")
+        | {STRANGER: IGNORED},
+    ),
 ]
 
 
