@@ -15,7 +15,7 @@ from domain import house_texts
 from domain.programmes import read_case
 from domain.sheets import read_rows, template_xlsx
 from domain.vntext import accent_free_key
-from storage import households, migrate, units
+from storage import household_import, households, migrate, units
 from storage.db import create_engine, session_factory
 from storage.models import Household
 from storage.officials import OfficialError
@@ -63,7 +63,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             "",
             "",
         ]
-        Path(args.file).write_bytes(template_xlsx("Ho", households.household_headers(programme), [example]))
+        Path(args.file).write_bytes(
+            template_xlsx("Ho", household_import.household_headers(programme), [example])
+        )
         print(f"đã ghi mẫu: {args.file}")
         return 0
     data = Path(args.file).read_bytes() if args.action == "import" else b""
@@ -78,7 +80,7 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
         async with session_factory(engine).begin() as session:
             if args.action == "import":
                 return _report(
-                    await households.import_households(
+                    await household_import.import_households(
                         session, rows=read_rows(data, args.file), programme=programme, now=SystemClock().now()
                     )
                 )

@@ -13,12 +13,12 @@ from bot.cli import main
 from domain.programmes import XOA_NHA_TAM, CaseRow, load_programmes, progress
 from domain.sheets import read_rows
 from domain.statuses import UnitKind
-from storage import households, units
+from storage import household_import, units
 from storage.models import Household
 from tests.factories import csv_bytes
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
-HEADER = list(households.household_headers(XOA_NHA_TAM))
+HEADER = list(household_import.household_headers(XOA_NHA_TAM))
 CASE = {"Diện hỗ trợ": "hộ nghèo", "Xây mới/sửa chữa": "xây mới"}
 
 
@@ -70,7 +70,7 @@ async def test_bad_rows_named_good_rows_kept(db) -> None:
         ),
     ]
     async with db.begin() as session:
-        result = await households.import_households(
+        result = await household_import.import_households(
             session, rows=read_rows(csv_bytes(rows), "ho.csv"), programme=XOA_NHA_TAM, now=NOW
         )
     assert (result.created, result.updated) == (2, 0)
@@ -87,7 +87,7 @@ async def test_bad_rows_named_good_rows_kept(db) -> None:
     assert a.track == "nguoi_co_cong" and a.work_kind == "xay_moi" and a.registered_month == "2026-12"
     assert saved["Lê G"].stage == "dang_thi_cong" and saved["Lê G"].work_kind == "sua_chua"
     async with db.begin() as session:  # the same file again updates
-        again = await households.import_households(
+        again = await household_import.import_households(
             session, rows=read_rows(csv_bytes(rows[:2]), "ho.csv"), programme=XOA_NHA_TAM, now=NOW
         )
     assert (again.created, again.updated) == (0, 1)

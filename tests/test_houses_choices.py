@@ -11,14 +11,14 @@ from domain.programmes import XOA_NHA_TAM, read_case
 from domain.sheets import read_rows
 from domain.statuses import UnitKind
 from emulator.client import EmulatorClient
-from storage import households, units
+from storage import household_import, units
 from storage.models import Household
 from tests.conftest import RunningBot
 from tests.factories import csv_bytes, say
 from tests.test_houses_e2e import HUNG, world
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
-HEADER = list(households.household_headers(XOA_NHA_TAM))
+HEADER = list(household_import.household_headers(XOA_NHA_TAM))
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ async def test_import_takes_natural_words_and_names_the_wrong_field(db) -> None:
         row("Hộ F", "nghèo", "làm mới nhà"),  # row 7
     ]
     async with db.begin() as session:
-        result = await households.import_households(
+        result = await household_import.import_households(
             session, rows=read_rows(csv_bytes(rows), "ho.csv"), programme=XOA_NHA_TAM, now=NOW
         )
     reasons = {e.row: e.reason for e in result.errors}

@@ -14,7 +14,7 @@ from bot.cli import main
 from domain.programmes import XOA_NHA_TAM, CaseRow, progress, stage_counts
 from domain.statuses import UnitKind
 from emulator.client import EmulatorClient
-from storage import households
+from storage import household_import, households
 from tests.conftest import RunningBot
 from tests.factories import add_official, add_unit, csv_bytes, say
 
@@ -88,7 +88,7 @@ async def test_houses_and_the_workbook_show_each_stage_now(
 
 
 def test_cli_progress_shows_each_stage_now(seeded_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    header = list(households.household_headers(XOA_NHA_TAM))
+    header = list(household_import.household_headers(XOA_NHA_TAM))
     rows = [header]
     for stage, n in SEEDED.items():
         for i in range(n):
