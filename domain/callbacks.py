@@ -91,6 +91,7 @@ SCHEMAS: dict[str, Schema] = {
     "hu": Schema((ID,)),  # /houses: which unit
     "ou": Schema((ID,)),  # /officials: which unit
     "as": Schema((WORD, ID_OR_CHOICE)),  # /assign: step, then an id or a choice
+    "dv": Schema((WORD, NUM)),  # a directive's proposal: op, the proposed task's index
     "pc": Schema((WORD, ID), op_at=0, extra={"ro": (WORD,)}),  # the office confirms: op, official
     "qx": Schema(()),  # ✖️ Hủy under any question
 }

@@ -78,3 +78,82 @@ def proposal_lines(proposal: Proposal) -> list[str]:
                 + (f" ({item.preparing_unit} chuẩn bị)" if item.preparing_unit else "")
             )
     return lines
+
+
+# --- in the bot (HTML: every piece of the document is escaped) ---
+
+TOO_BIG = "Tệp lớn hơn 20 MB, bot không tải được. Gửi bản .docx, .pdf hoặc .txt nhỏ hơn."
+EXPIRED = "Phiên đọc văn bản này đã kết thúc. Gửi lại văn bản để bắt đầu."
+CANCELLED = "Đã hủy, chưa tạo nhiệm vụ nào từ văn bản."
+NEEDS_UNIT_AND_DUE = "Nhiệm vụ này còn thiếu đơn vị chủ trì hoặc hạn: bấm 🏢 Đơn vị / 📅 Hạn trước."
+NOTHING_ACCEPTED = "Chưa nhận nhiệm vụ nào."
+
+
+def accept_ready(count: int) -> str:
+    return f"✅ Nhận {count} nhiệm vụ đã có đơn vị và hạn"
+
+
+def make_button(count: int) -> str:
+    return f"🚀 Tạo {count} nhiệm vụ" if count else "🚀 Tạo nhiệm vụ"
+
+
+def unnumbered(day: dt.date) -> str:
+    return f"Văn bản ngày {fmt(day)}"
+
+
+def overview(info: dict, rows: list[dict]) -> str:
+    from html import escape
+
+    head = escape(info["number"] or "Văn bản không rõ số hiệu")
+    if info["date"]:
+        head += f", ngày {fmt(dt.date.fromisoformat(info['date']))}"
+    counts = {state: sum(1 for r in rows if r["state"] == state) for state in ("accepted", "skipped")}
+    missing = sum(1 for r in rows if r["unit_id"] is None or r["due"] is None)
+    lines = [
+        f"📄 <b>{head}</b>" + (f" — {escape(info['issuer'])}" if info["issuer"] else ""),
+        f"Bot đọc được {len(rows)} nhiệm vụ; {missing} nhiệm vụ cần Văn phòng chọn đơn vị hoặc hạn.",
+        f"Đã nhận: {counts['accepted']}; bỏ qua: {counts['skipped']}.",
+    ]
+    if not rows:
+        lines[1] = "Văn bản không có nhiệm vụ nào cần giao (có thể chỉ là báo cáo kết quả)."
+    return "\n".join(lines)
+
+
+def task_card(row: dict, *, position: int, total: int) -> str:
+    from html import escape
+
+    unit = row["unit_name"] or (
+        f"chưa rõ (văn bản ghi «{escape(row['lead_units'][0])}»)" if row["lead_units"] else "chưa rõ"
+    )
+    due = fmt(dt.date.fromisoformat(row["due"])) if row["due"] else "chưa rõ"
+    if row["recurrence"]:
+        due += f", {recurrence_words(row['recurrence'])}"
+    text = row["text"] if len(row["text"]) <= 600 else row["text"][:600].rsplit(" ", 1)[0] + "…"
+    return "\n".join(
+        [
+            f"<b>Nhiệm vụ {position}/{total}</b> [{escape(row['ref'])}]",
+            escape(text),
+            f"🏢 Chủ trì: {escape(unit) if row['unit_name'] else unit}",
+            f"📅 Hạn: {due}" + (f" («{escape(row['due_text'])}»)" if row["due_text"] else ""),
+        ]
+    )
+
+
+def ask(what: str, ref: str) -> str:
+    if what == "unit":
+        return f"Gõ tên đơn vị chủ trì nhiệm vụ [{ref}] (có thể không dấu):"
+    return f"Gõ hạn của nhiệm vụ [{ref}], ví dụ 30/12, cuối tháng, quý I/2027:"
+
+
+def unit_not_found(typed: str, choices: str) -> str:
+    from html import escape
+
+    hint = f" Có phải: {escape(choices)}?" if choices else ""
+    return f"Chưa rõ đơn vị «{escape(typed)}».{hint} Gõ lại tên đơn vị:"
+
+
+def created(number: str, ids: list) -> str:
+    from html import escape
+
+    listed = ", ".join(f"#{i}" for i in ids)
+    return f"✅ Đã tạo {len(ids)} nhiệm vụ từ văn bản {escape(number)} ({listed}) và gửi tới các đơn vị."

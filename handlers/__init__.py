@@ -21,6 +21,7 @@ from handlers import (
     access,
     assign,
     buttons,
+    directive_intake,
     fallback,
     groups,
     house_location,
@@ -63,6 +64,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
     # Handing out a task: the office and leaders, in a private chat (a short conversation).
     app.add_handler(assign.conversation())
+    # Reading a directive: the office sends a .docx/.pdf/.txt (or /vanban + text); before the
+    # photo handler below, which would otherwise take a document as household evidence.
+    app.add_handler(directive_intake.conversation())
     # /huy and ✖️ Hủy leave any question the bot waits on; inside /assign its own cancel runs first.
     app.add_handler(CommandHandler(["huy", "cancel"], MEMBERS(questions.cancel)))
     app.add_handler(CallbackQueryHandler(MEMBERS(questions.cancel_button), pattern=pattern(keyboards.CANCEL)))

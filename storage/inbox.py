@@ -141,3 +141,13 @@ async def purge_processed(session: AsyncSession, *, before: dt.datetime) -> int:
         )
     )
     return int(result.rowcount or 0)
+
+
+async def redact_update(session: AsyncSession, *, update_id: int) -> None:
+    """Keep an update's id (exactly-once needs it) but drop what it carried: a refused secret
+    document's text or caption must not stay in the database."""
+    await session.exec(
+        update(InboxUpdate)
+        .where(col(InboxUpdate.update_id) == update_id)
+        .values(payload={"update_id": update_id, "redacted": True})
+    )

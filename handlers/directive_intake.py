@@ -1,0 +1,296 @@
+"""The office forwards a directive (.docx, .pdf, .txt, or `/vanban` with the pasted text); the bot
+proposes its tasks one by one; a person accepts, corrects or skips each; the accepted ones are
+created and announced to their units as any task is.
+
+The proposal lives in this conversation's memory until "Tạo nhiệm vụ": nothing of the document is
+written before then. A stamped (secret) document is refused, and what Telegram's update carried
+of it is wiped from the inbox too: state secrets are not kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import warnings
+from dataclasses import asdict
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.context import BotContext
+from domain import directive_texts as texts
+from domain.callbacks import Callback, decode
+from domain.date_phrases import base_recurrence
+from domain.dates import DateError, Due, fmt, parse_due
+from domain.directive import EmptyDocumentError, parse_directive
+from domain.directive_files import UnreadableFileError, text_of
+from domain.directive_text import SecretDocumentError
+from domain.statuses import Role
+from handlers.access import private_only, requires
+from storage import inbox, task_notices, tasks, units
+
+logger = logging.getLogger(__name__)
+
+ACTION = "dv"
+REVIEW, UNIT, DUE = range(20, 23)
+MAX_FILE_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
+EXTENSIONS = ("docx", "pdf", "txt")
+
+
+def _button(text: str, op: str, index: int = 0) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=Callback(ACTION, (op, str(index))).encode())
+
+
+def _draft(context: BotContext) -> dict[str, Any]:
+    return context.user_data.setdefault("directive", {})  # type: ignore[union-attr]
+
+
+async def receive(update: Update, context: BotContext) -> int:
+    """Read the document, propose its tasks, and show the overview."""
+    message = update.effective_message
+    assert message is not None
+    try:
+        text = await _document_text(update)
+        proposal = parse_directive(text, today=context.services.today())
+    except SecretDocumentError:
+        async with context.services.db.begin() as session:
+            await inbox.redact_update(session, update_id=update.update_id)
+        logger.warning("update %s: a stamped (secret) document was refused and not kept", update.update_id)
+        await message.reply_html(texts.SECRET)
+        return ConversationHandler.END
+    except (UnreadableFileError, EmptyDocumentError):
+        await message.reply_html(texts.NOT_A_DIRECTIVE)
+        return ConversationHandler.END
+    except _TooBigError:
+        await message.reply_html(texts.TOO_BIG)
+        return ConversationHandler.END
+    rows = []
+    async with context.services.db() as session:
+        for task in proposal.tasks:
+            match = await units.find_unit(session, query=task.lead_units[0]) if task.lead_units else None
+            found = match.found if match is not None else None
+            coop = [await units.find_unit(session, query=name) for name in task.cooperating_units]
+            rows.append(
+                {
+                    **asdict(task),
+                    "unit_id": found.unit_id if found else None,
+                    "unit_name": found.name if found else None,
+                    "coop_ids": [m.found.unit_id for m in coop if m.found is not None],
+                    "state": "pending",
+                }
+            )
+    context.user_data["directive"] = {"info": asdict(proposal.directive), "tasks": rows}  # type: ignore[index]
+    return await _overview(update, context)
+
+
+class _TooBigError(Exception):
+    pass
+
+
+async def _document_text(update: Update) -> str:
+    message = update.effective_message
+    assert message is not None
+    if message.document is None:  # /vanban followed by the pasted text
+        return (message.text or "").partition(" ")[2] if message.text else ""
+    if message.document.file_size and message.document.file_size > MAX_FILE_BYTES:
+        raise _TooBigError
+    data = bytes(await (await message.document.get_file()).download_as_bytearray())
+    return text_of(data, message.document.file_name or "vanban")
+
+
+def _complete(row: dict[str, Any]) -> bool:
+    return row["unit_id"] is not None and row["due"] is not None
+
+
+async def _overview(update: Update, context: BotContext) -> int:
+    draft = _draft(context)
+    rows = draft["tasks"]
+    ready = sum(1 for r in rows if _complete(r) and r["state"] == "pending")
+    keyboard = []
+    if ready:
+        keyboard.append([_button(texts.accept_ready(ready), "all")])
+    if rows:
+        keyboard.append([_button("📋 Xem từng nhiệm vụ", "show", 0)])
+    keyboard.append([_button(texts.make_button(_accepted(draft)), "make"), _button("✖️ Hủy", "cancel")])
+    await context.bot.send_message(
+        update.effective_chat.id,  # type: ignore[union-attr]
+        texts.overview(draft["info"], rows),
+        reply_markup=InlineKeyboardMarkup(keyboard),
+    )
+    return REVIEW
+
+
+def _accepted(draft: dict[str, Any]) -> int:
+    return sum(1 for r in draft["tasks"] if r["state"] == "accepted")
+
+
+async def _show(update: Update, context: BotContext, index: int) -> int:
+    rows = _draft(context)["tasks"]
+    pending = [i for i in range(index, len(rows)) if rows[i]["state"] == "pending"]
+    if not pending:
+        return await _overview(update, context)
+    i = pending[0]
+    row = rows[i]
+    keyboard = [
+        [_button("✅ Nhận", "ok", i), _button("⏭ Bỏ qua", "skip", i)],
+        [_button("🏢 Đơn vị", "unit", i), _button("📅 Hạn", "due", i)],
+        [_button("⬅️ Về tổng quan", "back")],
+    ]
+    await context.bot.send_message(
+        update.effective_chat.id,  # type: ignore[union-attr]
+        texts.task_card(row, position=i + 1, total=len(rows)),
+        reply_markup=InlineKeyboardMarkup(keyboard),
+    )
+    return REVIEW
+
+
+async def on_button(update: Update, context: BotContext) -> int:
+    """Accept all ready ones, page through, accept, skip, correct, create, cancel."""
+    query = update.callback_query
+    assert query is not None
+    callback = decode(query.data)
+    draft = _draft(context)
+    if callback is None or (not draft.get("tasks") and callback.args[0] != "cancel"):
+        await query.answer(texts.EXPIRED, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    op, index = callback.args[0], callback.number(1)
+    rows = draft["tasks"]
+    if index >= len(rows) and op in ("ok", "skip", "unit", "due", "show"):
+        return REVIEW
+    if op == "cancel":
+        context.user_data.pop("directive", None)  # type: ignore[union-attr]
+        await query.edit_message_text(texts.CANCELLED)
+        return ConversationHandler.END
+    if op == "all":
+        for row in rows:
+            if row["state"] == "pending" and _complete(row):
+                row["state"] = "accepted"
+        return await _overview(update, context)
+    if op in ("ok", "skip"):
+        if op == "ok" and not _complete(rows[index]):
+            await query.answer(texts.NEEDS_UNIT_AND_DUE, show_alert=True)
+            return REVIEW
+        rows[index]["state"] = "accepted" if op == "ok" else "skipped"
+        return await _show(update, context, index + 1)
+    if op in ("unit", "due"):
+        draft["asking"] = index
+        await context.bot.send_message(query.message.chat.id, texts.ask(op, rows[index]["ref"]))  # type: ignore[union-attr]
+        return UNIT if op == "unit" else DUE
+    if op == "show":
+        return await _show(update, context, index)
+    if op == "make":
+        return await _make(update, context)
+    return await _overview(update, context)
+
+
+async def unit_typed(update: Update, context: BotContext) -> int:
+    draft, typed = _draft(context), (update.effective_message.text or "").strip()  # type: ignore[union-attr]
+    async with context.services.db() as session:
+        match = await units.find_unit(session, query=typed)
+    if match.found is None:
+        choices = ", ".join(c.label for c in match.candidates[:5])
+        await update.effective_message.reply_html(texts.unit_not_found(typed, choices))  # type: ignore[union-attr]
+        return UNIT
+    row = draft["tasks"][draft.pop("asking")]
+    row["unit_id"], row["unit_name"] = match.found.unit_id, match.found.name
+    return await _show(update, context, draft["tasks"].index(row))
+
+
+async def due_typed(update: Update, context: BotContext) -> int:
+    draft, typed = _draft(context), (update.effective_message.text or "").strip()  # type: ignore[union-attr]
+    try:
+        due = parse_due(typed, today=context.services.today())
+    except DateError as exc:
+        await update.effective_message.reply_html(f"{exc}\n{texts.ask('due', '')}")  # type: ignore[union-attr]
+        return DUE
+    row = draft["tasks"][draft.pop("asking")]
+    row["due"], row["due_text"] = due.on.isoformat(), due.wording
+    if due.recurrence:
+        row["recurrence"] = due.recurrence
+    return await _show(update, context, draft["tasks"].index(row))
+
+
+async def _make(update: Update, context: BotContext) -> int:
+    """The directive and every accepted task, in one transaction; then the notices go out."""
+    draft, official = _draft(context), context.official
+    assert official is not None
+    accepted = [r for r in draft["tasks"] if r["state"] == "accepted"]
+    if not accepted:
+        await update.callback_query.answer(texts.NOTHING_ACCEPTED, show_alert=True)  # type: ignore[union-attr]
+        return REVIEW
+    info, now, today = draft["info"], context.services.clock.now(), context.services.today()
+    issued = dt.date.fromisoformat(info["date"]) if info["date"] else None
+    async with context.services.db.begin() as session:
+        directive = await tasks.add_directive(
+            session,
+            number=info["number"] or texts.unnumbered(issued or today),
+            summary=info["summary"] or accepted[0]["title"],
+            issued_on=issued,
+            issuer=info["issuer"],
+        )
+        created = []
+        for row in accepted:
+            due_on = dt.date.fromisoformat(row["due"])
+            task = await tasks.add_task(
+                session,
+                title=row["title"],
+                body=row["text"],
+                lead_unit_id=row["unit_id"],
+                due=Due(due_on, row["due_text"] or fmt(due_on)),
+                directive_id=directive.id,
+                cooperating_unit_ids=row["coop_ids"],
+                recurrence=base_recurrence(row["recurrence"]) if row["recurrence"] else None,
+                created_by_id=official.id,
+                now=now,
+            )
+            await task_notices.notify_assigned(session, task=task, today=today, now=now)
+            created.append(task.id)
+    context.services.wake_sender.set()
+    context.user_data.pop("directive", None)  # type: ignore[union-attr]
+    await update.callback_query.edit_message_text(texts.created(directive.number, created))  # type: ignore[union-attr]
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    context.user_data.pop("directive", None)  # type: ignore[union-attr]
+    await update.effective_message.reply_html(texts.CANCELLED)  # type: ignore[union-attr]
+    return ConversationHandler.END
+
+
+def document_filter() -> filters.BaseFilter:
+    """A directive file sent in a private chat."""
+    kinds = filters.Document.FileExtension(EXTENSIONS[0])
+    for extension in EXTENSIONS[1:]:
+        kinds = kinds | filters.Document.FileExtension(extension)
+    return kinds & filters.ChatType.PRIVATE
+
+
+def conversation() -> ConversationHandler[BotContext]:
+    """The review as data: a document or /vanban opens it; buttons and typed corrections follow."""
+    typed = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+    office = requires(Role.ADMIN)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                MessageHandler(document_filter(), office(receive)),  # type: ignore[arg-type]
+                CommandHandler("vanban", office(private_only(receive))),  # type: ignore[arg-type]
+            ],
+            states={
+                REVIEW: [CallbackQueryHandler(on_button, pattern=rf"^v1:{ACTION}:")],
+                UNIT: [MessageHandler(typed, unit_typed)],
+                DUE: [MessageHandler(typed, due_typed)],
+            },
+            fallbacks=[CommandHandler(["cancel", "huy"], cancel)],
+            conversation_timeout=dt.timedelta(minutes=30),
+            name="directive",
+        )

@@ -1,0 +1,95 @@
+"""The office forwards a directive to the bot, accepts the proposal, and the units get their tasks;
+a stamped document is refused and nothing of it stays in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+
+from domain.statuses import Role, UnitKind
+from emulator.client import EmulatorClient
+from storage.models import Directive, InboxUpdate, Task
+from tests.conftest import RunningBot
+from tests.factories import add_official, add_unit, say
+from tests.test_tasks_e2e import buttons, press
+
+SAMPLE = Path(__file__).parent / "documents" / "thong_bao_ket_luan.txt"
+OFFICE, CLERK, ORGANISER = 9101, 9102, 9103
+
+
+async def district(bot_db, client: EmulatorClient) -> None:
+    """A legacy district set-up with the units the sample notice names."""
+    province = await add_unit(bot_db, "Tỉnh Demo", kind=UnitKind.PROVINCE)
+    office = await add_unit(bot_db, "Văn phòng Huyện ủy", kind=UnitKind.OFFICE, parent_id=province.id)
+    board = await add_unit(bot_db, "Ban Tổ chức Huyện ủy", kind=UnitKind.BOARD, parent_id=province.id)
+    await add_unit(bot_db, "Ủy ban Kiểm tra Huyện ủy", kind=UnitKind.BOARD, parent_id=province.id)
+    await add_unit(bot_db, "Ủy ban nhân dân huyện", kind=UnitKind.PEOPLES_COMMITTEE, parent_id=province.id)
+    await add_unit(bot_db, "Xã Long Hiệp", parent_id=province.id)
+    await add_official(bot_db, "Lê Thị Thảo", unit=office, role=Role.ADMIN, telegram_user_id=OFFICE)
+    await add_official(bot_db, "Phạm Văn Bình", unit=office, telegram_user_id=CLERK)
+    await add_official(bot_db, "Đỗ Thị Hoa", unit=board, telegram_user_id=ORGANISER)
+    for user in (OFFICE, CLERK, ORGANISER):
+        await say(client, user, "/start")
+
+
+async def test_forward_accept_and_the_units_receive(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    await district(bot_db, client)
+    sent = await client.document(OFFICE, SAMPLE.read_bytes(), "45-TB-HU.txt", mime_type="text/plain")
+    overview = (await client.wait(OFFICE, after=sent["seq"]))[0]
+    text = overview["message"]["text"]
+    assert "45-TB/HU, ngày 15/09/2023" in text and "Bot đọc được 5 nhiệm vụ" in text
+    # II.1, II.3.-1, II.3.-2 and II.2 have a known unit and a deadline; II.4 names no unit.
+    assert "✅ Nhận 4 nhiệm vụ đã có đơn vị và hạn" in buttons(overview)
+    overview = (await press(client, OFFICE, overview, "✅ Nhận 4 nhiệm vụ đã có đơn vị và hạn"))[0]
+    card = (await press(client, OFFICE, overview, "📋 Xem từng nhiệm vụ"))[0]
+    assert "[II.4]" in card["message"]["text"] and "Chủ trì: chưa rõ" in card["message"]["text"]
+    await press(client, OFFICE, card, "🏢 Đơn vị")
+    card = (await say(client, OFFICE, "van phong huyen uy"))[0]
+    assert "Chủ trì: Văn phòng Huyện ủy" in card["message"]["text"]
+    overview = (await press(client, OFFICE, card, "✅ Nhận"))[0]
+    clerk_mark = (await client.records(CLERK))[-1]["seq"]
+    done = (await press(client, OFFICE, overview, "🚀 Tạo 5 nhiệm vụ"))[0]
+    assert done["message"]["text"].startswith("✅ Đã tạo 5 nhiệm vụ từ văn bản 45-TB/HU")
+
+    async with bot_db() as session:
+        created = (await session.exec(select(Task).order_by(Task.id))).all()
+        directive = (await session.exec(select(Directive))).one()
+    assert directive.number == "45-TB/HU"
+    assert [t.due_on.isoformat() for t in created] == [
+        "2023-09-30",
+        "2023-12-31",
+        "2023-09-25",
+        "2023-09-18",
+        "2023-10-15",
+    ]
+    assert [t.recurrence for t in created][2:4] == ["monthly", "weekly"]
+    # The office's clerk is told of the office's three tasks, through the outbox.
+    notices = await client.wait(CLERK, after=clerk_mark, count=3)
+    assert all(n["message"]["text"].startswith("🆕 Nhiệm vụ mới được giao") for n in notices)
+
+
+async def test_a_stamped_paste_is_refused_and_not_kept(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    await district(bot_db, client)
+    secret = "TỐI MẬT\n" + SAMPLE.read_text(encoding="utf-8")[:1500]
+    answer = (await say(client, OFFICE, f"/vanban {secret}"))[0]["message"]["text"]
+    assert "MẬT" in answer and "không lưu" in answer
+    async with bot_db() as session:
+        rows = (await session.exec(select(InboxUpdate))).all()
+        assert (await session.exec(select(Directive))).all() == []
+    assert not any("Ban Tổ chức" in str(row.payload) for row in rows)
+
+
+async def test_an_official_cannot_forward_a_directive(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    await district(bot_db, client)
+    sent = await client.document(CLERK, SAMPLE.read_bytes(), "45-TB-HU.txt", mime_type="text/plain")
+    answer = (await client.wait(CLERK, after=sent["seq"]))[0]["message"]["text"]
+    assert "Văn phòng" in answer  # only the office hands out tasks from documents
+    async with bot_db() as session:
+        assert (await session.exec(select(Task))).all() == []
