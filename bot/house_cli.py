@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.admin_cli import _report
+from bot.cli_files import write_template
 from bot.config import Settings
 from bot.context import SystemClock
 from domain import house_texts
@@ -25,7 +26,9 @@ def add_parsers(commands: Any) -> None:
     house = commands.add_parser("households", help="xóa nhà tạm households").add_subparsers(
         dest="action", required=True
     )
-    house.add_parser("template", help="write the import template").add_argument("file")
+    template = house.add_parser("template", help="ghi tệp mẫu để nhập / write the import template")
+    template.add_argument("file")
+    template.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
     house.add_parser("import", help="households from .xlsx/.csv").add_argument("file")
     add = house.add_parser("add", help="add one household")
     add.add_argument("--unit", required=True, help="the commune or ward")
@@ -63,10 +66,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             "",
             "",
         ]
-        Path(args.file).write_bytes(
-            template_xlsx("Ho", household_import.household_headers(programme), [example])
-        )
-        print(f"đã ghi mẫu: {args.file}")
+        data = template_xlsx("Ho", household_import.household_headers(programme), [example])
+        write_template(args.file, data, force=args.force)
         return 0
     data = Path(args.file).read_bytes() if args.action == "import" else b""
     return asyncio.run(_run(settings, args, data))

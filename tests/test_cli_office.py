@@ -80,12 +80,11 @@ def test_templates_keep_their_samples_apart_and_are_never_overwritten(
     # Importing the template as written creates nothing: the samples are not data.
     assert main([noun, "import", str(path)]) == 0
     assert "thêm mới: 0, cập nhật: 0, dòng lỗi: 0" in capsys.readouterr().out
-    if noun != "households":  # households' CLI belongs to its own helper
-        path.write_bytes(b"the office's own list")
-        assert main([noun, "template", str(path)]) == 1
-        assert "đã có" in capsys.readouterr().err and path.read_bytes() == b"the office's own list"
-        assert main([noun, "template", str(path), "--force"]) == 0
-        assert load_workbook(path).sheetnames[1] == "Mẫu"
+    path.write_bytes(b"the office's own list")
+    assert main([noun, "template", str(path)]) == 1
+    assert "đã có" in capsys.readouterr().err and path.read_bytes() == b"the office's own list"
+    assert main([noun, "template", str(path), "--force"]) == 0
+    assert load_workbook(path).sheetnames[1] == "Mẫu"
 
 
 def test_import_dry_runs_write_nothing(seeded_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
