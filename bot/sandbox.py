@@ -2,7 +2,8 @@
 
 Everything lives in DATA_DIR: `sandbox.db` (the bot's database), `sandbox-telegram/` (what the
 emulated Telegram remembers, so that a restarted sandbox is the same Telegram to the bot) and
-`sandbox-tep/` (the files the bot sent, saved by the console), `sandbox-mau/` (sample photos).
+`sandbox-tep/` (the files the bot sent, saved by the console), `sandbox-mau/` (sample photos),
+`sandbox-console.json` (how far the console showed each chat).
 """
 
 from __future__ import annotations
@@ -145,7 +146,8 @@ async def run_sandbox(
         print(say, file=out, flush=True)
         if console:
             lines = _line_reader(stdin or sys.stdin)
-            chat = Console(sandbox.emulator, out, sandbox.files_dir, sandbox.processed)
+            memory = settings.data_dir / "sandbox-console.json"
+            chat = Console(sandbox.emulator, out, sandbox.files_dir, sandbox.processed, memory)
             await _until(chat.run(lambda: _next_line(lines, quit_now)), quit_now)
         else:
             print(texts.RUNNING, file=out, flush=True)

@@ -79,17 +79,19 @@ async def press(console: Console, rest: str, spec: dict[str, Any]) -> int | None
 
 
 def _button_number(which: str, labels: list[str]) -> int:
-    """'3' is the third button; words pick the one button whose label holds them (accents optional)."""
+    """'3' is the third button; words pick the one button whose label is, starts with, or holds
+    them, in that order ('đồng ý' is 'Đồng ý gia hạn', not 'Không đồng ý'); accents optional."""
     if which.isdigit():
         return int(which)
     if not which:
         raise ValueError("which button?")
     wanted = accent_free_key(which)
     keys = [accent_free_key(label) for label in labels]
-    found = [i for i, key in enumerate(keys, 1) if key == wanted] or [
-        i for i, key in enumerate(keys, 1) if wanted in key
-    ]
-    return found[0] if len(found) == 1 else 0
+    for fits in (str.__eq__, str.startswith, str.__contains__):  # the closest fit decides
+        found = [i for i, key in enumerate(keys, 1) if fits(key, wanted)]
+        if found:
+            return found[0] if len(found) == 1 else 0
+    return 0
 
 
 async def reply(console: Console, rest: str, spec: dict[str, Any]) -> int | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -44,8 +45,10 @@ class Console:
         out: TextIO,
         files_dir: Path,
         processed: Callable[[int], Awaitable[bool]],
+        memory: Path | None = None,
     ) -> None:
         self.emulator, self.out, self.files_dir = emulator, out, files_dir
+        self.memory = memory  # what was shown of each chat, kept across restarts
         self.processed = processed  # has the bot finished the update with this id?
         self.persona = PERSONAS[1]
         self.in_group = False
@@ -74,8 +77,11 @@ class Console:
     async def run(self, next_line: Callable[[], Awaitable[str | None]]) -> None:
         """Read lines until :thoat or the end of input; print the bot's news meanwhile."""
         self.say(self.help_text())
-        self.say(texts.PLAYING.format(label=self.persona.label))
+        self._recall()
         self.cursor = self._last_seq()
+        self.switch()  # who you play, and what came for them before a restart
+        for chat_id in {r.chat_id for r in self.emulator.state.records if r.chat_id != self.chat_id}:
+            self._announce(chat_id)  # what came before a restart and was not seen yet
         watcher = asyncio.create_task(self._watch())
         try:
             while True:
@@ -89,6 +95,17 @@ class Console:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
+            self._remember()
+
+    def _recall(self) -> None:
+        if self.memory is not None and self.memory.exists():
+            for chat_id, view in json.loads(self.memory.read_text(encoding="utf-8")).items():
+                self.views[int(chat_id)] = ChatView(**{**view, "announced": 0})
+
+    def _remember(self) -> None:
+        if self.memory is not None:
+            views = {chat_id: asdict(view) for chat_id, view in self.views.items()}
+            self.memory.write_text(json.dumps(views), encoding="utf-8")
 
     def _prompt(self) -> str:
         name = self.persona.first_name

@@ -2,9 +2,9 @@
 
 Telegram never reuses an update id, a message id in a chat or a file id; a bot that stored
 update 700000005 drops a later update numbered 700000001 as already seen. A folder holds
-`state.json` (users, chats, who started the bot, messages, pending updates, every numbering) and
-`files/<file_id>` (the bytes of each file); it is rewritten after each change, so a crash loses
-at most the change in hand.
+`state.json` (users, chats, who started the bot, messages and the chats' history, pending
+updates, every numbering) and `files/<file_id>` (the bytes of each file); it is rewritten after
+each change, so a crash loses at most the change in hand.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from emulator.state import State, StoredFile
+from emulator.state import Record, State, StoredFile
 
 STATE_FILE = "state.json"
 
@@ -38,6 +38,7 @@ def save(state: State, folder: Path) -> None:
         "html_of": [[chat, message, html] for (chat, message), html in state.html_of.items()],
         "files": [{k: v for k, v in vars(stored).items() if k != "data"} for stored in state.files.values()],
         "updates": state.updates,
+        "records": [record.to_json() for record in state.records],  # the chats' history
         "commands": state.commands,
         "webhook_url": state.webhook_url,
         "next_ids": state.next_ids,
@@ -67,6 +68,7 @@ def load(state: State, folder: Path) -> bool:
         if blob.exists():
             state.files[meta["file_id"]] = StoredFile(data=blob.read_bytes(), **meta)
     state.updates = list(data["updates"])
+    state.records = [Record(**record) for record in data.get("records", [])]
     state.commands = dict(data["commands"])
     state.webhook_url = data["webhook_url"]
     state.next_ids.update(data["next_ids"])

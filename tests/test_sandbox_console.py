@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import re
 from collections.abc import AsyncIterator
@@ -26,7 +27,8 @@ class Typist:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox, self.out, self.lines = sandbox, io.StringIO(), asyncio.Queue[str | None]()
-        self.console = Console(sandbox.emulator, self.out, sandbox.files_dir, sandbox.processed)
+        memory = sandbox.files_dir.parent / "sandbox-console.json"
+        self.console = Console(sandbox.emulator, self.out, sandbox.files_dir, sandbox.processed, memory)
         self.task = asyncio.create_task(self.console.run(self.lines.get))
 
     def _prompts(self) -> int:
@@ -61,14 +63,21 @@ class Typist:
         await asyncio.wait_for(self.task, 10)
 
 
-@pytest.fixture
-async def typist(tmp_path: Path) -> AsyncIterator[Typist]:
-    settings = Settings(data_dir=tmp_path / "data", reminder_tick=0, _env_file=None)  # type: ignore[call-arg]
+@contextlib.asynccontextmanager
+async def typing_in(data: Path) -> AsyncIterator[Typist]:
+    """A sandbox on `data` and someone at its console (who types :thoat at the end)."""
+    settings = Settings(data_dir=data, reminder_tick=0, _env_file=None)  # type: ignore[call-arg]
     async with running_sandbox(settings, clock=TestClock()) as sandbox:
         typist = Typist(sandbox)
         await typist.shown("[Hùng] >")
         yield typist
         await typist.close()
+
+
+@pytest.fixture
+async def typist(tmp_path: Path) -> AsyncIterator[Typist]:
+    async with typing_in(tmp_path / "data") as typist:
+        yield typist
 
 
 async def test_pushes_reach_personas_and_show_when_switching(typist: Typist) -> None:
@@ -123,3 +132,14 @@ async def test_groups_files_from_the_bot_phone_numbers_and_help(typist: Typist) 
     assert Path(saved.group(1)).read_bytes()[:2] == b"PK"  # the workbook itself
     await typist.type(":chon 5")
     await typist.expect(":sdt +84 912 000 005", "Kích hoạt thành công")
+
+
+async def test_what_came_before_a_restart_is_shown_after_it(tmp_path: Path) -> None:
+    async with typing_in(tmp_path / "data") as typist:
+        await typist.type("/task 2")
+        await typist.expect(":bam hoàn thành", "💬 ✅")
+        await typist.shown("📨 1 tin mới cho Lê Thị Thảo — Văn phòng (:chon 4 để xem)")
+    async with typing_in(tmp_path / "data") as typist:
+        await typist.shown("📨 1 tin mới cho Lê Thị Thảo — Văn phòng (:chon 4 để xem)")
+        await typist.expect(":chon 4", "Báo hoàn thành nhiệm vụ #2")
+        await typist.expect(":bam xác nhận", "💬 ✔️")  # a card from before the restart
