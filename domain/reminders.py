@@ -45,15 +45,14 @@ class Reminder:
 
 
 def in_quiet_hours(moment: dt.time, policy: Policy) -> bool:
-    return moment >= policy.quiet_start or moment < policy.quiet_end
-
-
-def sendable_now(day: dt.date, local_now: dt.datetime, policy: Policy) -> bool:
-    """A reminder for `day` goes out that day between its hour and the start of quiet hours.
-
-    Missed entirely (the bot was down all day)? It is dropped: tomorrow's reminder is fresher.
-    """
-    return local_now.date() == day and policy.send_at <= local_now.time() < policy.quiet_start
+    """Whether `moment` falls in the window [quiet_start, quiet_end): a night window crosses
+    midnight (20:00-07:00), a daytime one does not (13:00-14:00); equal ends mean no quiet hours."""
+    start, end = policy.quiet_start, policy.quiet_end
+    if start < end:
+        return start <= moment < end
+    if start > end:
+        return moment >= start or moment < end
+    return False
 
 
 def task_reminders_on(

@@ -1,10 +1,11 @@
 """The outbox sender: claims due notifications, sends them within Telegram's limits, marks them.
 
-It talks through a plain Bot of its own, without PTB's rate limiter: 429s are answered by
-rescheduling the row, never by sleeping in place (see TRAPS.md).
-
-Pacing is the sender's own (never sleeping on a 429 in place): at most `rate` messages a second
-overall, one a second per private chat, one every three seconds per group (20 a minute).
+It talks through a plain Bot of its own, without PTB's rate limiter, and paces itself
+(`scheduler/pacing.py`): at most `rate` messages a second overall, one a second per private chat,
+one every three seconds per group (20 a minute). It is fair: rows are claimed one per chat and
+sent as they come, so a chat that must wait (its gap, a 429's retry_after, which reschedules the
+row instead of sleeping in place) never delays the others. In quiet hours only answers to the
+user's own action are claimed; every push waits for the window to end and then goes once.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,46 +24,16 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.context import Services
 from domain import reminder_texts
+from domain.reminders import Policy, in_quiet_hours
+from scheduler.pacing import Pacer
 from storage import messages, officials, outbox, task_notices, units
 from storage.models import Notification
 
 logger = logging.getLogger(__name__)
 
-PRIVATE_GAP = 1.0
-GROUP_GAP = 3.0
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = dt.timedelta(minutes=10)
-
-
-class Pacer:
-    """Hands out send times: a global rate, and a minimum gap per chat."""
-
-    def __init__(
-        self,
-        rate: float,
-        clock: Callable[[], float] = time.monotonic,
-        *,
-        private_gap: float = PRIVATE_GAP,
-        group_gap: float = GROUP_GAP,
-    ) -> None:
-        self.interval = 1.0 / rate
-        self.clock = clock
-        self.private_gap, self.group_gap = private_gap, group_gap
-        self._next_global = 0.0
-        self._next_chat: dict[int, float] = {}
-
-    def slot(self, chat_id: int) -> float:
-        """Reserve the earliest moment this chat may get a message; returns seconds to wait."""
-        now = self.clock()
-        gap = self.group_gap if chat_id < 0 else self.private_gap
-        at = max(now, self._next_global, self._next_chat.get(chat_id, 0.0))
-        self._next_global = at + self.interval
-        self._next_chat[chat_id] = at + gap
-        return at - now
-
-    def pause(self, seconds: float) -> None:
-        """A flood wait applies to the whole bot."""
-        self._next_global = max(self._next_global, self.clock() + seconds)
+STOP_GRACE = 5.0  # seconds the sends in flight get to finish when the sender stops
 
 
 def reply_markup(payload: dict[str, Any]) -> InlineKeyboardMarkup | None:
@@ -89,42 +58,76 @@ class Sender:
         concurrency: int = 8,
         pacer: Pacer | None = None,
         batch: int = 50,
+        policy: Policy | None = None,
     ) -> None:
         self.bot, self.services = bot, services
-        self.batch = batch
-        self.pacer = pacer or Pacer(rate)
+        self.batch = batch  # rows claimed (and chats served) at most at once
+        # One clock for every decision: the injected one (its timestamps pace the chats too).
+        self.pacer = pacer or Pacer(rate, clock=lambda: services.clock.now().timestamp())
+        self.policy = policy or services.settings.reminder_policy()
         self.idle = idle
         self._slots = asyncio.Semaphore(concurrency)
         self.sent = 0
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Claim whenever there is room, send each row in its own task, never wait for a batch."""
         wake = self.services.wake_sender
-        while not stop.is_set():
-            try:
-                busy = await self.drain_once()
-            except Exception:  # a database hiccup must not end reminders for good
-                logger.exception("outbox drain failed; retrying")
-                busy = 0
-            if busy:
-                continue
-            wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_first(stop, wake), timeout=self.idle)
+        flying: set[asyncio.Task[None]] = set()
+        try:
+            while not stop.is_set():
+                room = self.batch - len(flying)
+                claimed: list[Notification] = []
+                if room >= max(1, self.batch // 4) or not flying:
+                    try:
+                        claimed = await self.claim(limit=room)
+                    except Exception:  # a database hiccup must not end reminders for good
+                        logger.exception("outbox claim failed; retrying")
+                for notification in claimed:
+                    task = asyncio.create_task(self._paced(notification))
+                    flying.add(task)
+                    task.add_done_callback(flying.discard)
+                if claimed and len(flying) < self.batch:
+                    continue  # more may be due for other chats
+                wake.clear()
+                # Until a send finishes, new rows come, a waiting chat is free again, or the idle tick.
+                free_in = self.pacer.next_free_in()
+                timeout = self.idle if free_in is None else min(self.idle, free_in + 0.01)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(stop, wake, *flying), timeout=timeout)
+        finally:
+            # Let sends in progress finish and be marked; what still waits for its slot gives
+            # its claim up to expiry (another sender, or this one restarted, sends it).
+            if flying:
+                _, waiting = await asyncio.wait(flying, timeout=STOP_GRACE)
+                for task in waiting:
+                    task.cancel()
+                await asyncio.gather(*waiting, return_exceptions=True)
 
     async def drain_once(self) -> int:
-        """Claim one batch and send it; returns how many were claimed."""
-        async with self.services.db.begin() as session:
-            batch = await outbox.claim_due(session, now=self.services.clock.now(), limit=self.batch)
+        """Claim what may go now (one row per chat) and send it; returns how many were claimed."""
+        batch = await self.claim(limit=self.batch)
         if batch:
             await asyncio.gather(*(self._paced(n) for n in batch))
         return len(batch)
 
+    async def claim(self, *, limit: int) -> list[Notification]:
+        now = self.services.clock.now()
+        quiet = in_quiet_hours(now.astimezone(self.services.settings.tz).time(), self.policy)
+        async with self.services.db.begin() as session:
+            return await outbox.claim_due(
+                session, now=now, limit=limit, skip_chats=self.pacer.waiting_chats(), answers_only=quiet
+            )
+
     async def _paced(self, notification: Notification) -> None:
-        wait = self.pacer.slot(notification.chat_id)
-        if wait > 0:
-            await asyncio.sleep(wait)
-        async with self._slots:
-            await self.send(notification)
+        try:
+            wait = self.pacer.slot()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            async with self._slots:
+                self.pacer.sending(notification.chat_id)
+                await self.send(notification)
+        except Exception:  # the row's claim expires and another attempt sends it
+            logger.exception("notification %s failed", notification.id)
 
     async def send(self, notification: Notification) -> None:
         """Send one claimed notification and record what happened."""
@@ -138,7 +141,7 @@ class Sender:
                 if isinstance(exc.retry_after, dt.timedelta)
                 else float(exc.retry_after)
             )
-            self.pacer.pause(seconds)
+            self.pacer.too_many(notification.chat_id, seconds)
             await self._reschedule(notification, now() + dt.timedelta(seconds=seconds), f"429: {exc}")
         except Forbidden as exc:
             await self._unreachable(notification, str(exc))
@@ -219,10 +222,12 @@ class Sender:
         logger.info("official %s cannot be reached: %s", notification.official_id, error)
 
 
-async def _first(*events: asyncio.Event) -> None:
-    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+async def _first(*things: asyncio.Event | asyncio.Task[None]) -> None:
+    """Return when an event is set or a task ends (without cancelling the tasks)."""
+    waiters = [asyncio.ensure_future(t.wait()) for t in things if isinstance(t, asyncio.Event)]
+    tasks = [t for t in things if isinstance(t, asyncio.Task)]
     try:
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait([*waiters, *tasks], return_when=asyncio.FIRST_COMPLETED)
     finally:
         for waiter in waiters:
             waiter.cancel()

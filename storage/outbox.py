@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, update
@@ -14,6 +14,9 @@ from storage.models import Notification
 from storage.upsert import insert_ignoring_duplicates
 
 CLAIM_FOR = dt.timedelta(minutes=2)  # a claim older than this was lost with its process
+# Kinds of rows that answer the user's own action: never held by quiet hours. Every other row is
+# a push (a new task, a reminder, a notice, a digest) and waits for the quiet window to end.
+ANSWER_PREFIX = "reply."
 
 
 async def enqueue(
@@ -41,18 +44,46 @@ async def enqueue(
     )
 
 
-async def claim_due(session: AsyncSession, *, now: dt.datetime, limit: int = 50) -> list[Notification]:
-    """Claim due rows for this sender, in one UPDATE ... RETURNING: two senders never both win a
-    row (PostgreSQL also skips rows another sender is claiming: SKIP LOCKED; SQLite serialises
-    writers). A claim expires, so a crash between claim and send loses nothing."""
-    claimable = (
+async def claim_due(
+    session: AsyncSession,
+    *,
+    now: dt.datetime,
+    limit: int = 50,
+    skip_chats: Collection[int] = (),
+    answers_only: bool = False,
+) -> list[Notification]:
+    """Claim, for up to `limit` chats, the oldest due row of each chat that has no row in flight.
+
+    One row per chat at a time keeps a chat's messages in order and lets a chat that must wait
+    (`skip_chats`: its gap or a 429 runs) hold back only itself. One UPDATE ... RETURNING: two
+    senders never both win a row (PostgreSQL skips rows another sender is claiming: SKIP LOCKED;
+    SQLite serialises writers). A claim expires, so a crash between claim and send loses nothing.
+    `answers_only` (quiet hours) claims only rows whose kind starts with ANSWER_PREFIX."""
+    pending = [
         col(Notification.sent_at).is_(None),
         col(Notification.cancelled_at).is_(None),
         col(Notification.due_at) <= now,
-        or_(col(Notification.claimed_until).is_(None), col(Notification.claimed_until) < now),
+    ]
+    if answers_only:
+        pending.append(col(Notification.kind).startswith(ANSWER_PREFIX))
+    if skip_chats:
+        pending.append(col(Notification.chat_id).not_in(list(skip_chats)))
+    free = or_(col(Notification.claimed_until).is_(None), col(Notification.claimed_until) <= now)
+    order = (col(Notification.due_at), col(Notification.id))
+    ranked = (
+        select(
+            col(Notification.id).label("id"),
+            col(Notification.claimed_until).label("claimed_until"),
+            func.row_number().over(partition_by=col(Notification.chat_id), order_by=order).label("place"),
+        )
+        .where(*pending)
+        .subquery("ranked")
     )
-    due = select(Notification.id).where(*claimable).order_by(col(Notification.due_at), col(Notification.id))
-    due = due.limit(limit)
+    # The first row of each chat, unless it is in flight (then the chat waits for it).
+    heads = select(ranked.c.id).where(
+        ranked.c.place == 1, or_(ranked.c.claimed_until.is_(None), ranked.c.claimed_until <= now)
+    )
+    due = select(Notification.id).where(col(Notification.id).in_(heads), free).order_by(*order).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     # A materialized CTE: PostgreSQL may otherwise run an IN (... LIMIT ... SKIP LOCKED) subquery
@@ -60,7 +91,7 @@ async def claim_due(session: AsyncSession, *, now: dt.datetime, limit: int = 50)
     batch = due.cte("due_batch").prefix_with("MATERIALIZED")
     claimed = await session.exec(
         update(Notification)
-        .where(col(Notification.id).in_(select(batch.c.id)), *claimable)
+        .where(col(Notification.id).in_(select(batch.c.id)), *pending, free)
         .values(claimed_until=now + CLAIM_FOR, attempts=Notification.attempts + 1)
         .returning(col(Notification.id))
     )
@@ -70,7 +101,7 @@ async def claim_due(session: AsyncSession, *, now: dt.datetime, limit: int = 50)
     result = await session.exec(
         select(Notification)
         .where(col(Notification.id).in_(ids))
-        .order_by(col(Notification.due_at), col(Notification.id))
+        .order_by(*order)
         .execution_options(populate_existing=True)
     )
     return list(result.all())
@@ -87,11 +118,13 @@ async def mark_sent(
 
 
 async def reschedule(session: AsyncSession, *, notification_id: int, due_at: dt.datetime, error: str) -> None:
-    """Try again later (429 with its retry_after, 5xx and timeouts with backoff)."""
+    """Try again at `due_at` (a 429's retry_after, backoff after 5xx and timeouts). The row stays
+    claimed until then rather than moving back in line: being its chat's first row still in
+    flight, it holds that chat's later rows behind it, so a chat's messages keep their order."""
     await session.exec(
         update(Notification)
         .where(col(Notification.id) == notification_id)
-        .values(due_at=due_at, claimed_until=None, last_error=error[:500])
+        .values(claimed_until=due_at, last_error=error[:500])
     )
 
 

@@ -79,7 +79,8 @@ async def rig(db, emulator: Emulator, client: EmulatorClient) -> AsyncIterator[R
     for user in (HUNG, HEAD, LEADER, ADMIN):
         await client.send(user, "/start")
     async with Bot(TEST_TOKEN, base_url=f"{emulator.base_url}/bot") as bot:
-        sender = Sender(bot, services, pacer=Pacer(1000, private_gap=0, group_gap=0))
+        pacer = Pacer(1000, clock=lambda: clock.now().timestamp(), private_gap=0, group_gap=0)
+        sender = Sender(bot, services, pacer=pacer)
         tick = ReminderTick(services, calendar=WorkCalendar(), policy=Policy())
         yield Rig(services, clock, tick, sender, client)
 
@@ -409,9 +410,9 @@ async def test_429_is_answered_by_rescheduling(rig: Rig, db, client: EmulatorCli
     assert await rig.sender.drain_once() == 1
     async with db() as session:
         row = (await session.exec(select(Notification))).one()
-    assert row.sent_at is None and row.due_at == local(
-        "01/03/2027 08:00:05".replace(":05", "")
-    ) + dt.timedelta(seconds=5)
-    rig.clock.advance(seconds=5)
+    assert row.sent_at is None and row.claimed_until == local("01/03/2027 08:00") + dt.timedelta(seconds=5)
+    rig.clock.advance(seconds=4)
+    assert await rig.sender.drain_once() == 0  # held until retry_after has passed
+    rig.clock.advance(seconds=1)
     assert await rig.sender.drain_once() == 1
     assert len([r for r in await client.records(chat) if r["kind"] == "send"]) == 1
