@@ -11,7 +11,7 @@ from domain import digest_chart, digest_sheet
 from domain.dates import fmt
 from domain.overdue_texts import oldest_overdue
 from domain.render import split_message
-from domain.status_texts import Counts, Line, extended_note, four_way
+from domain.status_texts import PENDING_EXTENSIONS, Counts, Line, extended_note, extension_line, four_way
 from domain.statuses import Outcome
 from domain.texts import MAX_CAPTION_CHARS
 
@@ -85,17 +85,14 @@ def compose(data: DigestData, *, detail: str = FULL) -> list[str]:
             for i in data.due_this_week[:30]
             if i.due_on
         )
-    if data.new_blockers or data.extensions:
-        lines += [
-            "",
-            f"🚧 <b>Vướng mắc mới</b> ({len(data.new_blockers)}), "
-            f"📅 <b>xin gia hạn</b> ({len(data.extensions)})",
-        ]
-        if detail == FULL:
-            lines.extend(
-                f"• #{i.task_id} {escape(i.unit)}: {escape((i.note or '')[:120])}"
-                for i in [*data.new_blockers, *data.extensions][:20]
-            )
+    lines += ["", f"🚧 <b>Vướng mắc mới</b> ({len(data.new_blockers)})"]
+    if detail == FULL:
+        lines.extend(
+            f"• #{i.task_id} {escape(i.unit)}: {escape((i.note or '')[:120])}" for i in data.new_blockers[:20]
+        )
+    lines += ["", f"{PENDING_EXTENSIONS} ({len(data.extensions)})"]
+    if detail == FULL:
+        lines.extend(extension_line(i) for i in data.extensions[:20])
     if data.houses:
         planned = sum(h.planned for h in data.houses)
         handed = sum(h.handed_over for h in data.houses)

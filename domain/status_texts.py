@@ -63,6 +63,25 @@ def overview_line(counts: Counts) -> str:
     )
 
 
+PENDING_EXTENSIONS = "📅 <b>Đề nghị gia hạn chờ quyết định</b>"
+
+
+def extension_line(line: Line) -> str:
+    """One pending request: the task, its unit, the current deadline, what is asked and why."""
+    due = f", hạn {fmt(line.due_on)}" if line.due_on else ""
+    asked = escape((line.note or "")[:150])
+    return f"• #{line.task_id} {escape(line.title[:80])} — {escape(line.unit)}{due}; {asked}"
+
+
+def pending_extensions(lines: Sequence[Line]) -> list[str]:
+    """The overview's list of requests nobody has decided yet: a lost push never hides one."""
+    if not lines:
+        return []
+    shown = [extension_line(line) for line in lines[:15]]
+    more = [f"… và {len(lines) - 15} đề nghị khác."] if len(lines) > 15 else []
+    return ["", f"{PENDING_EXTENSIONS} ({len(lines)}) — bấm số nhiệm vụ để quyết định.", *shown, *more]
+
+
 def overview_head(total_units: int, today: dt.date) -> str:
     return (
         f"📋 <b>Tình hình thực hiện nhiệm vụ</b> — {fmt(today)}, {total_units} đơn vị, đơn vị nhiều việc "

@@ -59,9 +59,13 @@ async def _overview(update: Update, context: BotContext) -> None:
             zone=context.services.settings.tz,
             calendar=context.services.settings.work_calendar(),
         )
-    lines = [status_texts.overview_head(len(counts), today), *(status_texts.overview_line(c) for c in counts)]
-    for chunk in split_message(lines):
-        await update.effective_message.reply_html(chunk)  # type: ignore[union-attr]
+        extensions = await reports.pending_extensions(session, unit_id=None)
+    lines = [
+        status_texts.overview_head(len(counts), today),
+        *(status_texts.overview_line(c) for c in counts),
+        *status_texts.pending_extensions(extensions),
+    ]
+    await _reply_chunks(update, context, lines, [x.task_id for x in extensions])
 
 
 async def _detail(update: Update, context: BotContext, unit_id: int, via_alias: str | None) -> None:
@@ -72,9 +76,16 @@ async def _detail(update: Update, context: BotContext, unit_id: int, via_alias: 
         await context.bot.send_message(chat.id, people_texts.other_unit_refused())
         return
     lines, task_ids = await unit_status_lines(context.services, unit_id, via_alias)
+    await _reply_chunks(update, context, lines, task_ids)
+
+
+async def _reply_chunks(update: Update, context: BotContext, lines: list[str], task_ids: list[int]) -> None:
+    """The lines as messages; the last one carries a button for each task worth opening."""
+    chat = update.effective_chat
+    assert chat is not None
     buttons = [
         InlineKeyboardButton(f"#{tid}", callback_data=Callback(TASK, (str(tid), "open", "0")).encode())
-        for tid in task_ids[:10]
+        for tid in list(dict.fromkeys(task_ids))[:10]
     ]
     chunks = split_message(lines)
     for index, chunk in enumerate(chunks):
@@ -127,11 +138,12 @@ async def unit_status_lines(
         house_lines,
         via_alias,
     )
-    task_ids = list(
-        dict.fromkeys(
-            [*(x.task_id for x in overdue), *(x.task_id for x in due), *(x.task_id for x in blocked)]
-        )
-    )
+    task_ids = [
+        *(x.task_id for x in extensions),  # a decision waits on these: first
+        *(x.task_id for x in overdue),
+        *(x.task_id for x in due),
+        *(x.task_id for x in blocked),
+    ]
     return status_texts.unit_status(status, today), task_ids
 
 

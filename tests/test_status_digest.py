@@ -74,7 +74,7 @@ async def test_overview_worst_first(running_bot: RunningBot, bot_db, client: Emu
     lines = text.splitlines()
     assert lines[0].startswith("📋 Tình hình thực hiện nhiệm vụ — 23/11/2026, 5 đơn vị")
     assert lines[2] == "🔴 Xã Long Hiệp: Đ 2 · ĐQ 2 · T 8 · Q 4; quá hạn lâu nhất 6 ngày làm việc"
-    assert all(line.endswith("Q 2; quá hạn lâu nhất 6 ngày làm việc") for line in lines[3:])
+    assert all(line.endswith("Q 2; quá hạn lâu nhất 6 ngày làm việc") for line in lines[3:7])
 
 
 async def test_digest_preview_text_chart_and_workbook(
