@@ -8,20 +8,18 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from openpyxl import Workbook
-from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import unit_cli
-from bot.cli_files import read_sheet, write_template
+from bot import officials_cli, unit_cli
+from bot.cli_files import write_template
 from bot.config import Settings
 from bot.context import SystemClock
-from bot.unit_cli import report as _report
+from bot.unit_cli import report as _report  # noqa: F401 - house_cli imports it from here
 from domain import people_texts
 from domain.people import normalize_phone, parse_role
 from domain.sheets import SheetError, template_xlsx
 from domain.units import kind_from_text
-from storage import invitations, migrate, officials, units
+from storage import migrate, officials, units
 from storage.db import create_engine, session_factory
 from storage.officials import OfficialError
 
@@ -62,6 +60,7 @@ def add_parsers(commands: Any) -> None:
     template = people.add_parser("template", help="ghi tệp mẫu để nhập / write the import template")
     template.add_argument("file")
     template.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
+    officials_cli.add_arguments(people)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -82,22 +81,16 @@ async def _with_session(settings: Settings, args: argparse.Namespace) -> int:
         db = session_factory(engine)
         now = SystemClock().now()
         if args.command == "officials" and args.action == "invite":
-            return await _invite(db, args, settings, now)
+            return await officials_cli.invite(db, args, settings, now)
         if args.command == "officials" and args.action == "import":  # commits every few hundred rows
-            return _report(await officials.import_officials_in_batches(db, rows=_read(args.file), now=now))
+            return await officials_cli.import_officials(db, args, now)
+        if args.command == "officials" and args.action == "deactivate":  # asked first
+            return await officials_cli.deactivate(db, args, now)
         action: Action = ACTIONS[(args.command, args.action)]
         async with db.begin() as session:
             return await action(session, args, now)
     finally:
         await engine.dispose()
-
-
-def _read(path: str) -> list[Any]:
-    return read_sheet(path)
-
-
-async def _import_officials(session: AsyncSession, args: argparse.Namespace, now: dt.datetime) -> int:
-    return _report(await officials.import_officials(session, rows=_read(args.file), now=now))
 
 
 async def _resolve(session: AsyncSession, text: str) -> Any:
@@ -140,6 +133,7 @@ async def _edit(session: AsyncSession, args: argparse.Namespace, now: dt.datetim
     changes = await _fields(session, args)
     if args.name:
         changes["full_name"] = args.name
+    await officials_cli.check_role_change(session, official, changes, yes=args.yes)
     changed = await officials.edit_official(session, official=official, changes=changes, now=now)
     names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
     shown = [
@@ -174,60 +168,9 @@ async def _get(session: AsyncSession, official_id: int) -> Any:
     return official
 
 
-async def _invite(
-    db: async_sessionmaker[AsyncSession], args: argparse.Namespace, settings: Settings, now: dt.datetime
-) -> int:
-    username = args.bot_username or settings.bot_username or await _ask_username(settings)
-    rows: list[tuple[str, str, str, str]] = []
-    async with db.begin() as session:
-        everyone = await officials.list_officials(session)
-        if args.ids:
-            chosen = [(o, u) for o, u in everyone if o.id in args.ids]
-        else:  # by default: everyone who has not activated the bot yet
-            chosen = [(o, u) for o, u in everyone if o.telegram_user_id is None]
-        for official, unit in chosen:
-            code = await invitations.issue_invitation(
-                session, official=official, now=now, valid_for=dt.timedelta(days=args.days)
-            )
-            link = f"https://t.me/{username}?start={code}" if username else f"/start {code}"
-            rows.append((official.full_name, unit.name if unit else "", official.phone or "", link))
-    expires = (now + dt.timedelta(days=args.days)).astimezone(settings.tz).date()
-    if args.xlsx:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.append(
-            ["Họ và tên", "Đơn vị", "Số điện thoại", "Đường link mời", f"Hết hạn {expires:%d/%m/%Y}"]
-        )
-        for row in rows:
-            sheet.append(list(row))
-        workbook.save(args.xlsx)
-        print(f"đã ghi {len(rows)} đường link mời vào {args.xlsx} (hết hạn {expires:%d/%m/%Y})")
-    else:
-        for name, unit_name, _phone, link in rows:
-            print(f"{name}\t{unit_name}\t{link}")
-        print(f"{len(rows)} đường link mời, hết hạn {expires:%d/%m/%Y}")
-    return 0
-
-
-async def _ask_username(settings: Settings) -> str | None:
-    """The bot's @username from getMe, when a token is configured and Telegram answers."""
-    if settings.token is None:
-        return None
-    from telegram import Bot
-    from telegram.error import TelegramError
-
-    try:
-        async with Bot(settings.token, base_url=f"{settings.telegram_api_base_url}/bot") as bot:
-            return bot.username
-    except TelegramError:
-        return None
-
-
 ACTIONS: dict[tuple[str, str], Action] = {
-    ("officials", "import"): _import_officials,
     ("officials", "add"): _add,
     ("officials", "edit"): _edit,
-    ("officials", "deactivate"): _activation,
     ("officials", "reactivate"): _activation,
     ("officials", "list"): _list_officials,
 }

@@ -89,3 +89,52 @@ def office_account_moved(full_name: str, official_id: int, old: int, new: int, w
         f"chuyển từ Telegram ID {old} sang ID {new} ({when}). Nếu đồng chí ấy không đổi điện thoại, "
         f"gõ <code>/unlink {official_id}</code> ngay."
     )
+
+
+# --- the command line (plain text) ------------------------------------------------------------
+
+
+def cli_last_admin(official_id: int, full_name: str) -> str:
+    return (
+        f"không thể: #{official_id} {full_name} là quản trị viên (Văn phòng) cuối cùng còn hoạt động; "
+        "hãy giao vai trò quản trị cho người khác trước"
+    )
+
+
+def cli_confirm_deactivate(official_id: int, full_name: str, unit_name: str | None) -> str:
+    unit = f" ({unit_name})" if unit_name else ""
+    return f"Khóa tài khoản #{official_id} {full_name}{unit}? Gõ «có» để tiếp tục: "
+
+
+def cli_confirm_role(official_id: int, full_name: str, old: str, new: str) -> str:
+    return (
+        f"Đổi vai trò của #{official_id} {full_name} từ {role_label(old)} sang {role_label(new)}? "
+        "Gõ «có» để tiếp tục: "
+    )
+
+
+def cli_already_deactivated(official_id: int, full_name: str) -> str:
+    return f"#{official_id} {full_name} đã bị khóa từ trước."
+
+
+def cli_unknown_ids(ids: list[int]) -> str:
+    return "không có cán bộ " + ", ".join(f"#{i}" for i in ids) + " (xem: nhacviec officials list)"
+
+
+def cli_invite_plan(count: int, live_codes: int, linked: int) -> str:
+    lines = [f"Sẽ cấp {count} đường link mời mới."]
+    if live_codes:
+        lines.append(f"{live_codes} mã mời cũ còn hạn, chưa dùng sẽ hết hiệu lực (được thay bằng mã mới).")
+    if linked:
+        lines.append(
+            f"{linked} cán bộ đang dùng bot: ai dùng mã mới sẽ chiếm tài khoản nhận nhắc việc của họ."
+        )
+    return "\n".join(lines)
+
+
+CLI_CONFIRM_INVITE = "Cấp mã mời? Gõ «có» để tiếp tục: "
+CLI_NOBODY_TO_INVITE = "Không có cán bộ nào cần mời (mọi người đã kích hoạt)."
+CLI_NO_USERNAME = (
+    "Chưa biết tên bot: đặt BOT_USERNAME trong .env (hoặc --bot-username, hoặc TELEGRAM_BOT_TOKEN để "
+    "hỏi Telegram); tạm in lệnh «/start <mã>» để cán bộ gõ vào bot."
+)

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -206,3 +206,21 @@ async def unlink(
         entity="official",
         entity_id=official.id,
     )
+
+
+async def count_live_codes(session: AsyncSession, *, official_ids: list[int], now: dt.datetime) -> int:
+    """Codes of these officials that still work (unused, not revoked, not expired): a new
+    invitation replaces them."""
+    if not official_ids:
+        return 0
+    result = await session.exec(
+        select(func.count())
+        .select_from(Invitation)
+        .where(
+            col(Invitation.official_id).in_(official_ids),
+            col(Invitation.used_at).is_(None),
+            col(Invitation.revoked_at).is_(None),
+            col(Invitation.expires_at) > now,
+        )
+    )
+    return int(result.one())

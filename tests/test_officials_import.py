@@ -121,7 +121,7 @@ def test_cli_templates_seed_import_and_invite(seeded_cli: Path, capsys: pytest.C
     assert main(["officials", "import", "bad.csv"]) == 1
     assert "dòng 3: Thiếu họ và tên." in capsys.readouterr().out
 
-    assert main(["officials", "invite", "--bot-username", "nhacviec_bot", "--xlsx", "moi.xlsx"]) == 0
+    assert main(["officials", "invite", "--bot-username", "nhacviec_bot", "--xlsx", "moi.xlsx", "--yes"]) == 0
     sheet = load_workbook(tmp_path / "moi.xlsx").active
     links = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert len(links) == 3 and all(link.startswith("https://t.me/nhacviec_bot?start=") for link in links)
