@@ -9,101 +9,18 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz, process
 
 from domain.statuses import UnitKind
+from domain.unit_words import FORMER_PROVINCES, KIND_WORDS
 from domain.vntext import accent_free_key, normalize_name
 
-# Accent-free words that name a unit kind, as officials type them (matched longest first).
-_KIND_WORDS: Sequence[tuple[str, UnitKind]] = (
-    ("thanh pho truc thuoc trung uong", UnitKind.PROVINCE),
-    ("thanh pho trung uong", UnitKind.PROVINCE),
-    ("uy ban mat tran to quoc", UnitKind.FATHERLAND_FRONT),
-    ("uy ban nhan dan", UnitKind.PEOPLES_COMMITTEE),
-    ("hoi dong nhan dan", UnitKind.PEOPLES_COUNCIL),
-    ("mat tran to quoc", UnitKind.FATHERLAND_FRONT),
-    ("uy ban mat tran", UnitKind.FATHERLAND_FRONT),
-    ("ban chi huy quan su", UnitKind.MILITARY),
-    ("uy ban kiem tra", UnitKind.BOARD),
-    ("doan thanh nien", UnitKind.UNION),
-    ("trung tam y te", UnitKind.HEALTH),
-    ("uy ban mttq", UnitKind.FATHERLAND_FRONT),
-    ("thanh pho", UnitKind.PROVINCE),
-    ("thi tran", UnitKind.TOWNSHIP),
-    ("dac khu", UnitKind.SPECIAL_ZONE),
-    ("van phong", UnitKind.OFFICE),
-    ("doan the", UnitKind.ORGANISATION),
-    ("to chuc", UnitKind.ORGANISATION),
-    ("co quan", UnitKind.AGENCY),
-    ("dang uy", UnitKind.PARTY_COMMITTEE),
-    ("tinh uy", UnitKind.PARTY_COMMITTEE),
-    ("thanh uy", UnitKind.PARTY_COMMITTEE),
-    ("huyen uy", UnitKind.PARTY_COMMITTEE),
-    ("trung tam", UnitKind.CENTRE),
-    ("tram y te", UnitKind.HEALTH),
-    ("benh vien", UnitKind.HEALTH),
-    ("y te", UnitKind.HEALTH),
-    ("cong an", UnitKind.POLICE),
-    ("quan su", UnitKind.MILITARY),
-    ("truong", UnitKind.SCHOOL),
-    ("phuong", UnitKind.WARD),
-    ("huyen", UnitKind.DISTRICT),
-    ("phong", UnitKind.DEPARTMENT),
-    ("tinh", UnitKind.PROVINCE),
-    ("ubnd", UnitKind.PEOPLES_COMMITTEE),
-    ("hdnd", UnitKind.PEOPLES_COUNCIL),
-    ("mttq", UnitKind.FATHERLAND_FRONT),
-    ("ubkt", UnitKind.BOARD),
-    ("doan", UnitKind.UNION),
-    ("ban", UnitKind.BOARD),
-    ("hoi", UnitKind.ASSOCIATION),
-    ("so", UnitKind.DEPARTMENT),
-    ("xa", UnitKind.COMMUNE),
-    ("tp", UnitKind.PROVINCE),
-    ("tt", UnitKind.TOWNSHIP),
-    ("p", UnitKind.WARD),
-    ("x", UnitKind.COMMUNE),
-)
 # Words that may open a longer 'Loại' ("Phòng Văn hóa - Xã hội", "Trường THCS"): not the
 # one- and two-letter abbreviations, which only count alone.
-_KIND_OPENERS = sorted(((w, k) for w, k in _KIND_WORDS if len(w) > 2), key=lambda wk: -len(wk[0]))
+_KIND_OPENERS = sorted(((w, k) for w, k in KIND_WORDS if len(w) > 2), key=lambda wk: -len(wk[0]))
 # Prefixes dropped from lookup keys: "xã Long Hiệp", "x. long hiep" and "Long Hiệp" are one key.
 # "Tỉnh ủy", "Huyện ủy", "Thành phố ủy" are party committees, not a province or district.
 _LOCAL_PREFIXES = ("thi tran", "dac khu", "phuong", "huyen", "tinh", "thanh pho", "xa", "tp", "tt", "p", "x")
 _PREFIX_RE = re.compile(r"^(?:" + "|".join(_LOCAL_PREFIXES) + r")\s+(?=\S)(?!uy\b)")
 # Levels abolished on 1 July 2025: a name typed with one of them never silently means a commune.
 _FORMER_LEVELS = frozenset({UnitKind.DISTRICT, UnitKind.TOWNSHIP, UnitKind.PROVINCE})
-# The 29 provinces merged away in 2025 (and Thừa Thiên Huế, renamed), with the province that
-# took them in: "Long An" is then asked about, never taken as Phường Long An.
-FORMER_PROVINCES: dict[str, str] = {
-    "ha giang": "Tuyên Quang",
-    "yen bai": "Lào Cai",
-    "bac kan": "Thái Nguyên",
-    "vinh phuc": "Phú Thọ",
-    "hoa binh": "Phú Thọ",
-    "bac giang": "Bắc Ninh",
-    "thai binh": "Hưng Yên",
-    "hai duong": "Thành phố Hải Phòng",
-    "ha nam": "Ninh Bình",
-    "nam dinh": "Ninh Bình",
-    "quang binh": "Quảng Trị",
-    "kon tum": "Quảng Ngãi",
-    "quang nam": "Thành phố Đà Nẵng",
-    "binh dinh": "Gia Lai",
-    "phu yen": "Đắk Lắk",
-    "ninh thuan": "Khánh Hòa",
-    "dak nong": "Lâm Đồng",
-    "binh thuan": "Lâm Đồng",
-    "binh phuoc": "Đồng Nai",
-    "binh duong": "Thành phố Hồ Chí Minh",
-    "ba ria vung tau": "Thành phố Hồ Chí Minh",
-    "long an": "Tây Ninh",
-    "tien giang": "Đồng Tháp",
-    "ben tre": "Vĩnh Long",
-    "tra vinh": "Vĩnh Long",
-    "soc trang": "Thành phố Cần Thơ",
-    "hau giang": "Thành phố Cần Thơ",
-    "bac lieu": "Cà Mau",
-    "kien giang": "An Giang",
-    "thua thien hue": "Thành phố Huế",
-}
 _NUMBER_RE = re.compile(r"\d+")
 
 FUZZY_CUTOFF = 80  # below this a candidate is not worth proposing
@@ -116,7 +33,7 @@ def kind_from_text(text: str) -> UnitKind | None:
     key = accent_free_key(text)
     if not key:
         return None
-    for word, kind in _KIND_WORDS:
+    for word, kind in KIND_WORDS:
         if key == word:
             return kind
     try:
