@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot import admin_cli, house_cli, meeting_cli, task_cli
+from bot import admin_cli, directive_cli, house_cli, meeting_cli, task_cli
 from bot.cli_files import CliError, os_error_text
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     task_cli.add_parsers(commands)
     meeting_cli.add_parsers(commands)
     house_cli.add_parsers(commands)
+    directive_cli.add_parsers(commands)
     return parser
 
 
@@ -51,10 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.log_level, secrets=[settings.token or ""])
     if args.command == "db":
         return asyncio.run(_db(settings, args))
-    if args.command in ("units", "officials", "tasks", "meetings", "households"):
-        module = {"tasks": task_cli, "meetings": meeting_cli, "households": house_cli}.get(
-            args.command, admin_cli
-        )
+    if args.command in ("units", "officials", "tasks", "meetings", "households", "directive"):
+        module = {
+            "tasks": task_cli,
+            "meetings": meeting_cli,
+            "households": house_cli,
+            "directive": directive_cli,
+        }.get(args.command, admin_cli)
         try:
             return module.run(settings, args)
         except (SheetError, OfficialError, CliError) as exc:

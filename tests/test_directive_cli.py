@@ -1,0 +1,62 @@
+"""`nhacviec directive parse`: the printed proposal and the JSON contract other tools read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+SAMPLE = Path(__file__).parent / "documents" / "thong_bao_ket_luan.txt"
+
+
+@pytest.fixture(autouse=True)
+def _no_bot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+
+
+def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["directive", "parse", str(SAMPLE), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"directive", "tasks", "meetings"}
+    assert set(data["directive"]) == {"number", "date", "issuer", "summary", "cites"}
+    task = data["tasks"][0]
+    assert set(task) == {
+        "ref",
+        "title",
+        "text",
+        "lead_units",
+        "cooperating_units",
+        "communes",
+        "due",
+        "due_text",
+        "recurrence",
+    }
+    assert (task["ref"], task["due"], task["lead_units"]) == ("II.1", "2023-09-30", ["Ban Tổ chức Huyện ủy"])
+    assert data["tasks"][2]["recurrence"] == "monthly:25"
+
+
+def test_plain_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["directive", "parse", str(SAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "Văn bản: 45-TB/HU, ngày 15/09/2023" in out
+    assert "[II.3.-1]" in out and "ngày 25 hằng tháng" in out
+    assert "chủ trì: chưa rõ (Văn phòng chọn)" in out  # II.4 names no unit
+
+
+def test_refusals(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    secret = tmp_path / "mat.txt"
+    secret.write_text("M Ậ T\n" + SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["directive", "parse", str(secret)]) == 3
+    captured = capsys.readouterr()
+    assert "không xử lý và không lưu" in captured.err and "Ban Tổ chức" not in captured.out + captured.err
+    empty = tmp_path / "rong.docx"
+    empty.write_bytes(b"")
+    assert main(["directive", "parse", str(empty)]) == 1
+    assert "Không đọc được" in capsys.readouterr().err
+    assert main(["directive", "parse", str(tmp_path / "khong-co.txt")]) == 1
+    assert "không tìm thấy tệp" in capsys.readouterr().err
