@@ -31,7 +31,7 @@ async def _scope(update: Update, context: BotContext) -> tuple[list[int] | None,
             match = await units.find_unit(session, query=query)
         if match.found is None:
             await message.reply_html(
-                people_texts.unit_not_found(query, [c.name for c in match.candidates]),
+                people_texts.unit_not_found(query, [c.label for c in match.candidates]),
                 reply_markup=unit_buttons(match.candidates, UNIT_PICK) if match.candidates else None,
             )
             return None, None, False
