@@ -19,6 +19,7 @@ from storage.audit import add_audit
 from storage.models import Official, Unit
 from storage.units import ImportResult, find_unit
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers
 EDITABLE = ("full_name", "title", "unit_id", "role", "phone", "is_unit_head")
 IMPORT_BATCH = 500  # rows per transaction of a long import
 
@@ -28,7 +29,9 @@ class OfficialError(ValueError):
 
 
 async def get_official(session: AsyncSession, *, official_id: int) -> Official | None:
-    """One official by id."""
+    """One official by id (None for a number no id can be: it would overflow the column)."""
+    if not 0 < official_id <= MAX_ID:
+        return None
     return await session.get(Official, official_id)
 
 

@@ -94,6 +94,15 @@ def test_invitations_say_what_they_replace_and_ask_first(
     assert "không có cán bộ #99" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("verb", ["deactivate", "reactivate", "edit"])
+def test_a_number_no_id_can_be_is_nobody_not_a_traceback(
+    seeded_cli: Path, capsys: pytest.CaptureFixture[str], verb: str
+) -> None:
+    huge = "99999999999999999999"
+    assert main(["officials", verb, huge, *(["--title", "x"] if verb == "edit" else [])]) == 1
+    assert f"không có cán bộ #{huge}" in capsys.readouterr().err
+
+
 def test_officials_import_dry_run_writes_nothing(
     seeded_cli: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
