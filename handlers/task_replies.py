@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from domain import people_texts, task_texts
 from domain.progress import read_progress
-from handlers import evidence, fallback, questions
+from handlers import evidence, fallback, houses, questions
 from handlers.access import sees_all_units
 from handlers.task_answers import PROMPTS, report_progress, sent_at, tell_if_cut
 from handlers.task_cards import is_decider
@@ -59,8 +59,6 @@ async def on_text(update: Update, context: BotContext) -> None:
     ):
         return
     if target is not None and target.kind == "prompt" and target.prompt == "house":
-        from handlers import houses  # (imported here: houses hands task-card photos back to this module)
-
         async with context.services.db.begin() as session:
             await messages.mark_answered(session, message=target, now=context.services.clock.now())
         await houses.answer_name(update, context, target.data, message.text or "")
