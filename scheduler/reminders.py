@@ -102,7 +102,12 @@ class ReminderTick:
         left = self.calendar.working_days_between(today, programme.deadline) if programme.deadline else None
         async with self.services.db() as session:
             data = await digest_data.build_digest(
-                session, day=today, zone=settings.tz, programme=programme, working_days_left=left
+                session,
+                day=today,
+                zone=settings.tz,
+                programme=programme,
+                working_days_left=left,
+                calendar=self.calendar,  # the office's DAYS_OFF count in the overdue ages too
             )
         folder = settings.data_dir / "digests" / today.isoformat()
         chart_path, book_path = folder / "bieu-do.png", folder / f"giao-ban-{today.isoformat()}.xlsx"

@@ -216,3 +216,21 @@ def test_overdue_age_counts_working_days() -> None:
     wednesday = dt.date(2026, 11, 25)  # 24/11 is Ngày Văn hóa Việt Nam, a day off from 2026
     assert days_overdue(friday, TaskStatus.NEW, wednesday, calendar) == 2
     assert days_overdue(friday, TaskStatus.NEW, wednesday, office) == 1
+
+
+def _view(due: dt.date, status: str = TaskStatus.IN_PROGRESS) -> TaskView:
+    return TaskView(1, 1, "Báo cáo", None, status, "Xã A", due, due, f"{due:%d/%m/%Y}")
+
+
+def test_the_card_and_the_list_say_the_age_in_working_days() -> None:
+    from domain.task_texts import list_line
+
+    friday = dt.date(2026, 11, 20)
+    assert "quá hạn 1 ngày làm việc" in due_line(_view(friday), dt.date(2026, 11, 23))
+    assert "quá hạn 1 ngày làm việc" in list_line(_view(friday), dt.date(2026, 11, 23))
+    # Saturday: past the deadline, though no working day has gone by.
+    assert "vừa quá hạn" in due_line(_view(friday), dt.date(2026, 11, 21))
+    assert "hạn hôm nay" in due_line(_view(friday), friday) and "quá hạn" not in due_line(
+        _view(friday), friday
+    )
+    assert "quá hạn" not in due_line(_view(friday, TaskStatus.DONE), dt.date(2026, 11, 23))
