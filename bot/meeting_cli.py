@@ -59,6 +59,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         await migrate.upgrade(engine)
         async with session_factory(engine).begin() as session:
             if args.action == "add":
+                if not args.title.strip():
+                    raise OfficialError(cli_texts.EMPTY_MEETING_TITLE)
                 items = []
                 for text in args.item:
                     title, _, unit = text.partition("|")

@@ -21,6 +21,7 @@ CONFIRM_UNMERGE = "Xác nhận hoàn tác? Gõ «có» để tiếp tục: "
 NOT_CONFIRMED = "Chưa làm gì (chưa xác nhận). Khi chạy bằng script, thêm --yes."
 NO_MERGES = "Chưa có lần sáp nhập nào."
 EMPTY_TITLE = "Thiếu tên nhiệm vụ (--title)."
+EMPTY_MEETING_TITLE = "Thiếu tên cuộc họp (--title)."
 
 
 def no_exact_unit(text: str, near: Sequence[str]) -> str:

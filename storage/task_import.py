@@ -50,7 +50,7 @@ async def _unit(session: AsyncSession, text: str) -> tuple[int | None, str | Non
     match = await units.find_unit(session, query=text)
     if match.found is not None:
         return match.found.unit_id, None
-    hint = "; ".join(c.name for c in match.candidates[:3])
+    hint = "; ".join(c.label for c in match.candidates[:3])
     return None, (
         f"Đơn vị «{text}» chưa rõ, có thể là: {hint}." if hint else f"Không tìm thấy đơn vị «{text}»."
     )

@@ -198,7 +198,7 @@ async def import_units(session: AsyncSession, *, rows: Sequence[SheetRow], now: 
         if parent_text:
             found = await find_unit(session, query=parent_text)
             if found.found is None:
-                hint = "; ".join(c.name for c in found.candidates[:3])
+                hint = "; ".join(c.label for c in found.candidates[:3])
                 result.errors.append(
                     RowError(
                         row.number,

@@ -129,6 +129,8 @@ def test_empty_title_past_meeting_and_missing_file_are_refused_in_vietnamese(
         assert "Thiếu tên nhiệm vụ" in capsys.readouterr().err
     assert main(["meetings", "add", "--title", "Giao ban", "--at", "25/05/2020 08:00"]) == 1
     assert "đã qua" in capsys.readouterr().err
+    assert main(["meetings", "add", "--title", " ", "--at", "25/05/2099 08:00"]) == 1
+    assert "Thiếu tên cuộc họp" in capsys.readouterr().err
     item = "Báo cáo tiến độ xóa nhà tạm|long chu"
     assert main(["meetings", "add", "--title", "Hội nghị", "--at", "25/05/2099 08:00", "--item", item]) == 0
     assert main(["meetings", "list"]) == 0
