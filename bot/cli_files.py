@@ -50,7 +50,7 @@ def confirmed(question: str, *, yes: bool) -> bool:
         return True
     try:
         answer = input(question)
-    except EOFError:
+    except (EOFError, OSError):  # no terminal (a script, a service): no answer is a no
         return False
     return accent_free_key(answer) in {accent_free_key(w) for w in cli_texts.YES_WORDS}
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli_files import CliError
+from bot.cli_files import CliError, confirmed
 from bot.config import Settings
 from bot.context import SystemClock
 from domain import directive_texts
 from domain.dates import DateError, parse_due
-from domain.directive import EmptyDocumentError, parse_directive
+from domain.directive import EmptyDocumentError, Proposal, parse_directive
 from domain.directive_files import UnreadableFileError, text_of
 from domain.directive_text import SecretDocumentError
+from storage import directive_import, migrate
+from storage.db import create_engine, session_factory
 
 
 def add_parsers(commands: Any) -> None:
@@ -30,6 +33,12 @@ def add_parsers(commands: Any) -> None:
     parse.add_argument(
         "--today", help="ngày của văn bản khi văn bản không ghi (dd/mm/yyyy); mặc định: hôm nay"
     )
+    load = verbs.add_parser(
+        "import", help="tạo các nhiệm vụ đã rõ đơn vị và hạn (hỏi trước; --yes để bỏ qua câu hỏi)"
+    )
+    load.add_argument("file", help="tệp văn bản / the document")
+    load.add_argument("--today", help="ngày của văn bản khi văn bản không ghi (dd/mm/yyyy)")
+    load.add_argument("--yes", action="store_true", help="không hỏi lại / do not ask")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -50,6 +59,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except (UnreadableFileError, EmptyDocumentError):
         print(directive_texts.NOT_A_DIRECTIVE, file=sys.stderr)
         return 1
+    if args.action == "import":
+        return asyncio.run(_import(settings, proposal, today=today, yes=args.yes))
     if args.json:
         print(json.dumps(proposal.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -57,4 +68,38 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["add_parsers", "dt", "run"]
+async def _import(settings: Settings, proposal: Proposal, *, today: dt.date, yes: bool) -> int:
+    """Create the tasks whose unit and deadline are known; list the others for the office."""
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        db = session_factory(engine)
+        async with db() as session:
+            rows = await directive_import.proposal_rows(session, proposal=proposal)
+        print("\n".join(directive_texts.proposal_lines(proposal)))
+        for row in rows:
+            row["state"] = "accepted" if directive_import.ready(row) else "skipped"
+        left = [row["ref"] for row in rows if row["state"] == "skipped"]
+        count = len(rows) - len(left)
+        print(directive_texts.import_plan(count, left))
+        if not count or not confirmed(directive_texts.import_question(count), yes=yes):
+            print(directive_texts.NOTHING_CREATED)
+            return 0
+        now = SystemClock().now()
+        async with db.begin() as session:
+            number, created = await directive_import.create_accepted(
+                session,
+                info=proposal.as_json()["directive"],
+                rows=rows,
+                fallback_number=directive_texts.unnumbered(today),
+                created_by_id=None,
+                today=now.astimezone(settings.tz).date(),
+                now=now,
+            )
+        print(directive_texts.created_plain(number, created))
+        return 0
+    finally:
+        await engine.dispose()
+
+
+__all__ = ["add_parsers", "run"]

@@ -157,3 +157,23 @@ def created(number: str, ids: list) -> str:
 
     listed = ", ".join(f"#{i}" for i in ids)
     return f"✅ Đã tạo {len(ids)} nhiệm vụ từ văn bản {escape(number)} ({listed}) và gửi tới các đơn vị."
+
+
+NOTHING_CREATED = "Chưa tạo nhiệm vụ nào."
+
+
+def import_plan(count: int, left: list[str]) -> str:
+    lines = [f"\nSẽ tạo {count} nhiệm vụ đã rõ đơn vị chủ trì và hạn."]
+    if left:
+        lines.append(
+            "Chưa tạo (thiếu đơn vị hoặc hạn, bổ sung trong bot bằng cách gửi văn bản): " + ", ".join(left)
+        )
+    return "\n".join(lines)
+
+
+def import_question(count: int) -> str:
+    return f"Tạo {count} nhiệm vụ và báo cho các đơn vị? (có/không) "
+
+
+def created_plain(number: str, ids: list) -> str:
+    return f"Đã tạo {len(ids)} nhiệm vụ từ văn bản {number}: " + ", ".join(f"#{i}" for i in ids)

@@ -28,14 +28,13 @@ from telegram.warnings import PTBUserWarning
 from bot.context import BotContext
 from domain import directive_texts as texts
 from domain.callbacks import Callback, decode
-from domain.date_phrases import base_recurrence
-from domain.dates import DateError, Due, fmt, parse_due
+from domain.dates import DateError, parse_due
 from domain.directive import EmptyDocumentError, parse_directive
 from domain.directive_files import UnreadableFileError, text_of
 from domain.directive_text import SecretDocumentError
 from domain.statuses import Role
 from handlers.access import private_only, requires
-from storage import inbox, task_notices, tasks, units
+from storage import directive_import, inbox, units
 
 logger = logging.getLogger(__name__)
 
@@ -72,21 +71,8 @@ async def receive(update: Update, context: BotContext) -> int:
     except _TooBigError:
         await message.reply_html(texts.TOO_BIG)
         return ConversationHandler.END
-    rows = []
     async with context.services.db() as session:
-        for task in proposal.tasks:
-            match = await units.find_unit(session, query=task.lead_units[0]) if task.lead_units else None
-            found = match.found if match is not None else None
-            coop = [await units.find_unit(session, query=name) for name in task.cooperating_units]
-            rows.append(
-                {
-                    **asdict(task),
-                    "unit_id": found.unit_id if found else None,
-                    "unit_name": found.name if found else None,
-                    "coop_ids": [m.found.unit_id for m in coop if m.found is not None],
-                    "state": "pending",
-                }
-            )
+        rows = await directive_import.proposal_rows(session, proposal=proposal)
     context.user_data["directive"] = {"info": asdict(proposal.directive), "tasks": rows}  # type: ignore[index]
     return await _overview(update, context)
 
@@ -106,8 +92,7 @@ async def _document_text(update: Update) -> str:
     return text_of(data, message.document.file_name or "vanban")
 
 
-def _complete(row: dict[str, Any]) -> bool:
-    return row["unit_id"] is not None and row["due"] is not None
+_complete = directive_import.ready
 
 
 async def _overview(update: Update, context: BotContext) -> int:
@@ -227,36 +212,20 @@ async def _make(update: Update, context: BotContext) -> int:
     if not accepted:
         await update.callback_query.answer(texts.NOTHING_ACCEPTED, show_alert=True)  # type: ignore[union-attr]
         return REVIEW
-    info, now, today = draft["info"], context.services.clock.now(), context.services.today()
-    issued = dt.date.fromisoformat(info["date"]) if info["date"] else None
+    now, today = context.services.clock.now(), context.services.today()
     async with context.services.db.begin() as session:
-        directive = await tasks.add_directive(
+        number, created = await directive_import.create_accepted(
             session,
-            number=info["number"] or texts.unnumbered(issued or today),
-            summary=info["summary"] or accepted[0]["title"],
-            issued_on=issued,
-            issuer=info["issuer"],
+            info=draft["info"],
+            rows=draft["tasks"],
+            fallback_number=texts.unnumbered(today),
+            created_by_id=official.id,
+            today=today,
+            now=now,
         )
-        created = []
-        for row in accepted:
-            due_on = dt.date.fromisoformat(row["due"])
-            task = await tasks.add_task(
-                session,
-                title=row["title"],
-                body=row["text"],
-                lead_unit_id=row["unit_id"],
-                due=Due(due_on, row["due_text"] or fmt(due_on)),
-                directive_id=directive.id,
-                cooperating_unit_ids=row["coop_ids"],
-                recurrence=base_recurrence(row["recurrence"]) if row["recurrence"] else None,
-                created_by_id=official.id,
-                now=now,
-            )
-            await task_notices.notify_assigned(session, task=task, today=today, now=now)
-            created.append(task.id)
     context.services.wake_sender.set()
     context.user_data.pop("directive", None)  # type: ignore[union-attr]
-    await update.callback_query.edit_message_text(texts.created(directive.number, created))  # type: ignore[union-attr]
+    await update.callback_query.edit_message_text(texts.created(number, created))  # type: ignore[union-attr]
     return ConversationHandler.END
 
 

@@ -60,3 +60,34 @@ def test_refusals(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert "Không đọc được" in capsys.readouterr().err
     assert main(["directive", "parse", str(tmp_path / "khong-co.txt")]) == 1
     assert "không tìm thấy tệp" in capsys.readouterr().err
+
+
+async def test_import_creates_what_is_ready_and_lists_the_rest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import asyncio
+
+    from sqlmodel import select
+
+    from domain.statuses import UnitKind
+    from storage import migrate
+    from storage.db import create_engine, session_factory
+    from storage.models import Task
+    from tests.factories import add_unit
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    await migrate.upgrade(engine)
+    db = session_factory(engine)
+    province = await add_unit(db, "Tỉnh Demo", kind=UnitKind.PROVINCE)
+    for name in ("Ban Tổ chức Huyện ủy", "Ủy ban Kiểm tra Huyện ủy", "Ủy ban nhân dân huyện"):
+        await add_unit(db, name, kind=UnitKind.BOARD, parent_id=province.id)
+
+    assert await asyncio.to_thread(main, ["directive", "import", str(SAMPLE)]) == 0  # no --yes, no stdin
+    assert "Chưa tạo nhiệm vụ nào" in capsys.readouterr().out
+    assert await asyncio.to_thread(main, ["directive", "import", str(SAMPLE), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Sẽ tạo 2 nhiệm vụ" in out and "II.3.-1, II.3.-2, II.4" in out
+    async with db() as session:
+        created = (await session.exec(select(Task))).all()
+    await engine.dispose()
+    assert sorted(t.title[:12] for t in created) == ["Giao Ban Tổ ", "Ủy ban nhân "]
