@@ -19,21 +19,23 @@ from storage.officials import OfficialError
 
 
 def add_parsers(commands: Any) -> None:
-    meeting = commands.add_parser("meetings", help="meetings").add_subparsers(dest="action", required=True)
-    add = meeting.add_parser("add", help="a one-off meeting; its preparing units are reminded ahead")
-    add.add_argument("--title", required=True, help='e.g. "Hội nghị Ban Thường vụ"')
-    add.add_argument("--at", required=True, help='"dd/mm/yyyy HH:MM"')
+    meeting = commands.add_parser("meetings", help="cuộc họp / meetings").add_subparsers(
+        dest="action", required=True
+    )
+    add = meeting.add_parser("add", help="thêm một cuộc họp; đơn vị chuẩn bị được nhắc trước / add a meeting")
+    add.add_argument("--title", required=True, help='tên cuộc họp, ví dụ "Hội nghị Ban Thường vụ"')
+    add.add_argument("--at", required=True, help='thời gian "dd/mm/yyyy HH:MM" (sau hiện tại)')
     add.add_argument(
         "--item",
         action="append",
         default=[],
-        help='an agenda item and its preparing unit: "Báo cáo ...|Văn phòng" (repeatable)',
+        help='nội dung và đơn vị chuẩn bị: "Báo cáo ...|Văn phòng" (lặp lại được)',
     )
-    postpone = meeting.add_parser("postpone", help="move a meeting (pending reminders are withdrawn)")
+    postpone = meeting.add_parser("postpone", help="dời cuộc họp (tin nhắc chưa gửi được thu hồi) / postpone")
     postpone.add_argument("id", type=int)
-    postpone.add_argument("--to", required=True, help='"dd/mm/yyyy HH:MM"')
-    meeting.add_parser("cancel", help="cancel a meeting").add_argument("id", type=int)
-    meeting.add_parser("list", help="meetings from today on")
+    postpone.add_argument("--to", required=True, help='thời gian mới "dd/mm/yyyy HH:MM"')
+    meeting.add_parser("cancel", help="hủy cuộc họp / cancel").add_argument("id", type=int)
+    meeting.add_parser("list", help="các cuộc họp từ hôm qua trở đi, kèm nội dung / list")
 
 
 def _moment(text: str, settings: Settings) -> dt.datetime:

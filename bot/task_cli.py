@@ -21,25 +21,29 @@ from storage.officials import OfficialError
 
 
 def add_parsers(commands: Any) -> None:
-    task = commands.add_parser("tasks", help="tasks").add_subparsers(dest="action", required=True)
-    add = task.add_parser("add", help="hand out one task (its officials are notified)")
-    add.add_argument("--title", required=True)
-    add.add_argument("--unit", required=True, help="the lead unit (chủ trì)")
-    add.add_argument("--coop", action="append", default=[], help="a cooperating unit (repeatable)")
-    add.add_argument("--due", help='e.g. "30/12", "cuối tháng", "thứ sáu tuần sau"')
-    add.add_argument("--directive", help="number as written, e.g. 3022-CV/TU")
-    add.add_argument("--body", help="the full text")
-    add.add_argument("--target", type=float, help="a quantity to reach, e.g. 12")
-    add.add_argument("--measure", help='its unit, e.g. "căn"')
-    add.add_argument("--no-confirm", action="store_true", help="'Hoàn thành' closes it without the office")
-    add.add_argument("--repeat", help='"hằng tuần", "hằng tháng", "hằng quý" or "hằng năm"')
+    task = commands.add_parser("tasks", help="nhiệm vụ / tasks").add_subparsers(dest="action", required=True)
+    add = task.add_parser("add", help="giao một nhiệm vụ (cán bộ của đơn vị được báo) / hand out one task")
+    add.add_argument("--title", required=True, help="tên nhiệm vụ")
+    add.add_argument("--unit", required=True, help="đơn vị chủ trì / the lead unit")
+    add.add_argument(
+        "--coop", action="append", default=[], help="đơn vị phối hợp (lặp lại được) / a cooperating unit"
+    )
+    add.add_argument("--due", help='hạn, ví dụ "30/12", "cuối tháng", "thứ sáu tuần sau"')
+    add.add_argument("--directive", help="số văn bản, ví dụ 3022-CV/TU")
+    add.add_argument("--body", help="nội dung đầy đủ")
+    add.add_argument("--target", type=float, help="chỉ tiêu (số), ví dụ 12")
+    add.add_argument("--measure", help='đơn vị tính, ví dụ "căn"')
+    add.add_argument(
+        "--no-confirm", action="store_true", help="«Hoàn thành» đóng nhiệm vụ, không cần Văn phòng xác nhận"
+    )
+    add.add_argument("--repeat", help='lặp lại: "hằng tuần", "hằng tháng", "hằng quý" hoặc "hằng năm"')
     imp = task.add_parser("import", help="nhiệm vụ từ tệp .xlsx/.csv")
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi, không báo ai")
     template = task.add_parser("template", help="ghi tệp mẫu để nhập")
     template.add_argument("file")
     template.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
-    task.add_parser("list", help="open tasks")
+    task.add_parser("list", help="nhiệm vụ đang mở / open tasks")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
