@@ -10,8 +10,8 @@ from bot.context import BotContext
 from domain import task_texts, taskflow_texts
 from domain.statuses import TaskStatus
 from handlers.task_buttons import Button, asker
-from handlers.task_cards import answer_change, change_by_button, edit_quietly
-from storage import task_notices, tasks
+from handlers.task_cards import answer_change, change_by_button, edit_quietly, refresh_card
+from storage import messages, task_notices, tasks
 from storage.models import Task
 
 
@@ -75,6 +75,15 @@ async def _decide_extension(
         await query.answer(task_texts.already_decided(), show_alert=True)
         return
     await query.answer(text[:200])
+    async with context.services.db() as session:
+        shown = await messages.get_message(
+            session,
+            chat_id=query.message.chat.id,
+            message_id=query.message.message_id,  # type: ignore[union-attr]
+        )
+    if shown is not None and shown.kind == "card":  # decided on the card: redraw it with the new deadline
+        await refresh_card(update, context, task.id or 0)
+        return
     await edit_quietly(update, f"{query.message.text_html}\n\n{text}", None)  # type: ignore[union-attr]
 
 

@@ -22,7 +22,8 @@ NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
 
 async def taskflow_world(bot_db, client: EmulatorClient, *, extra_tasks: int = 0) -> None:
     """Task 1: Xã Long Hiệp leads, Xã Long Hựu cooperates, 12 căn by 30/12/2026; another commune
-    leads task 2 with Long Hiệp cooperating; task 3 (Long Hiệp) has no target. Every persona has opened the bot."""
+    leads task 2 with Long Hiệp cooperating; task 3 (Long Hiệp) has no target. Every persona has
+    opened the bot."""
     province = await add_unit(bot_db, "Tỉnh Demo", kind=UnitKind.PROVINCE)
     office = await add_unit(bot_db, "Văn phòng Tỉnh ủy", kind=UnitKind.OFFICE, parent_id=province.id)
     hiep = await add_unit(bot_db, "Xã Long Hiệp", parent_id=province.id)
@@ -107,7 +108,8 @@ async def test_leader_decides_an_extension_on_the_card(running_bot: RunningBot, 
     assert "Trạng thái: Chờ gia hạn" in leader_card["message"]["text"]
     assert "✔️ Đồng ý gia hạn" in buttons(leader_card) and "✖️ Không đồng ý" in buttons(leader_card)
     assert "✔️ Đồng ý gia hạn" not in buttons((await say(client, HUNG, "/task 1"))[0])  # not his to decide
-    await press(client, LEADER, leader_card, "✔️ Đồng ý gia hạn")
+    redrawn = (await press(client, LEADER, leader_card, "✔️ Đồng ý gia hạn"))[0]
+    assert "Hạn: 15/01/2027" in redrawn["message"]["text"] and "✔️ Đồng ý gia hạn" not in buttons(redrawn)
     async with bot_db() as session:
         task = await session.get(Task, 1)
         request = (await session.exec(select(ExtensionRequest))).one()
