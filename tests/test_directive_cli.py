@@ -91,3 +91,36 @@ async def test_import_creates_what_is_ready_and_lists_the_rest(
         created = (await session.exec(select(Task))).all()
     await engine.dispose()
     assert sorted(t.title[:12] for t in created) == ["Giao Ban Tổ ", "Ủy ban nhân "]
+
+
+async def test_a_task_without_a_deadline_waits_for_the_office(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Seed 000: item 5 names its units but no deadline, item 6 both (monthly): only 6 is created."""
+    import asyncio
+
+    from sqlmodel import select
+
+    from domain.statuses import UnitKind
+    from storage import migrate
+    from storage.db import create_engine, session_factory
+    from storage.models import Task
+    from tests.factories import add_unit
+    from tests.test_directive_reader import SEEDS
+
+    seed = sorted(SEEDS.glob("000_*.txt")) if SEEDS.is_dir() else []
+    if not seed:
+        pytest.skip(f"seed documents not found in {SEEDS}")
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    await migrate.upgrade(engine)
+    db = session_factory(engine)
+    province = await add_unit(db, "Tỉnh Demo", kind=UnitKind.PROVINCE)
+    for name in ("Ban Thường vụ Huyện ủy", "Văn phòng Huyện ủy"):
+        await add_unit(db, name, kind=UnitKind.BOARD, parent_id=province.id)
+    argv = ["directive", "import", str(seed[0]), "--yes", "--today", "06/05/2024"]
+    assert await asyncio.to_thread(main, argv) == 0
+    assert "Sẽ tạo 1 nhiệm vụ" in capsys.readouterr().out
+    async with db() as session:
+        created = (await session.exec(select(Task))).one()
+    await engine.dispose()
+    assert (created.recurrence, created.due_on.isoformat()) == ("monthly", "2024-05-31")
