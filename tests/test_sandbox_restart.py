@@ -7,6 +7,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.sandbox import running_sandbox
+from storage import officials
+from storage.db import create_engine, session_factory
 from tests.factories import TestClock
 
 HUNG = 9002
@@ -37,3 +39,21 @@ async def test_a_sandbox_whose_telegram_memory_was_lost_still_answers(tmp_path: 
     assert "Xin chào" in await say_start(settings)
     shutil.rmtree(tmp_path / "data" / "sandbox-telegram")
     assert "Xin chào" in await say_start(settings)
+
+
+async def test_personas_an_older_sandbox_marked_unreachable_are_reachable_again(tmp_path: Path) -> None:
+    """Before personas had started the bot, its first push marked them unreachable for good."""
+    settings = sandbox_settings(tmp_path)
+    assert "Xin chào" in await say_start(settings)
+    url = f"sqlite+aiosqlite:///{settings.data_dir / 'sandbox.db'}"
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine).begin() as session:
+            hung = await officials.get_official_by_telegram_id(session, telegram_user_id=HUNG)
+            assert hung is not None and hung.id is not None
+            await officials.mark_unreachable(session, official_id=hung.id, now=TestClock().now())
+        async with running_sandbox(settings, clock=TestClock()), session_factory(engine)() as session:
+            hung = await officials.get_official_by_telegram_id(session, telegram_user_id=HUNG)
+            assert hung is not None and hung.reachable
+    finally:
+        await engine.dispose()
