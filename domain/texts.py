@@ -23,6 +23,7 @@ OFFICIAL_COMMANDS: Sequence[tuple[str, str]] = (
     ("tasks", "Nhiệm vụ đang mở của đơn vị và của tôi"),
     ("status", "Tình hình một đơn vị: /status tên xã"),
     ("task", "Xem một nhiệm vụ: /task số"),
+    ("huy", "Hủy câu hỏi bot đang chờ trả lời"),
     ("houses", "Tiến độ xóa nhà tạm: /houses tên xã"),
     ("exporthouses", "Tải danh sách hộ (Excel)"),
     ("addhouse", "Thêm hộ: họ tên; thôn; diện; loại"),
