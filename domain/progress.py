@@ -93,6 +93,16 @@ def decode(value: str, *, target: float | None) -> Progress | None:
     return None
 
 
+def current(percent: float | None, quantity: float | None, target: float | None) -> Progress | None:
+    """A task's stored progress as one reading (None before any report): what the card, /status,
+    the digest and the workbook all show, through `task_texts.progress_text`."""
+    if target:
+        if quantity is None and percent is not None:
+            return from_percent(percent, target)
+        return from_quantity(quantity or 0, target)
+    return from_percent(percent, None) if percent is not None else None
+
+
 def is_unstarted(percent: float | None) -> bool:
     """No progress reported yet (0/12): finishing now deserves a second look."""
     return not percent

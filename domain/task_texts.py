@@ -11,7 +11,7 @@ from html import escape
 from domain.callbacks import Callback
 from domain.dates import RECURRENCES, fmt
 from domain.overdue_texts import overdue_age
-from domain.progress import Progress, from_percent, from_quantity
+from domain.progress import Progress, current
 from domain.statuses import TaskStatus
 from domain.tasks import QUICK_PERCENTS, can_report, days_overdue, is_overdue
 
@@ -102,15 +102,8 @@ def progress_text(progress: Progress, measure: str | None = None) -> str:
 
 
 def progress_line(view: TaskView) -> str | None:
-    if view.target_quantity:
-        if view.progress_quantity is None and view.progress_percent is not None:
-            current = from_percent(view.progress_percent, view.target_quantity)
-        else:
-            current = from_quantity(view.progress_quantity or 0, view.target_quantity)
-        return f"Tiến độ: {progress_text(current, view.target_measure)}"
-    if view.progress_percent is not None:
-        return f"Tiến độ: {progress_text(from_percent(view.progress_percent, None))}"
-    return None
+    reading = current(view.progress_percent, view.progress_quantity, view.target_quantity)
+    return f"Tiến độ: {progress_text(reading, view.target_measure)}" if reading else None
 
 
 def task_card(view: TaskView, today: dt.date, *, show_acks: bool = False) -> str:
