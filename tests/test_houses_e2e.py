@@ -192,8 +192,9 @@ async def test_an_album_follows_its_first_photo(
 async def test_refusals_write_nothing(running_bot: RunningBot, bot_db, client: EmulatorClient) -> None:
     await world(bot_db, client)
     pdf = b"%PDF-1.4\n" + b"0" * 2000
+    # Named and typed as a photo, but not one: the content decides (a .pdf is the office's directive intake).
     sent = await client.document(
-        HUNG, pdf, "bao-cao.pdf", mime_type="application/pdf", caption="bàn giao hộ Nguyễn Văn A"
+        HUNG, pdf, "IMG_2040.jpg", mime_type="image/jpeg", caption="bàn giao hộ Nguyễn Văn A"
     )
     assert (await client.wait(HUNG, after=sent["seq"]))[0]["message"]["text"].startswith(
         "Tệp gửi lên không phải là ảnh hợp lệ"
