@@ -17,6 +17,7 @@ from typing import Any
 from emulator.state import Record, State, StoredFile
 
 STATE_FILE = "state.json"
+RECORDS_KEPT = 2000  # the recent history is enough to show what was not read yet
 
 
 def save(state: State, folder: Path) -> None:
@@ -38,7 +39,7 @@ def save(state: State, folder: Path) -> None:
         "html_of": [[chat, message, html] for (chat, message), html in state.html_of.items()],
         "files": [{k: v for k, v in vars(stored).items() if k != "data"} for stored in state.files.values()],
         "updates": state.updates,
-        "records": [record.to_json() for record in state.records],  # the chats' history
+        "records": [record.to_json() for record in state.records[-RECORDS_KEPT:]],
         "commands": state.commands,
         "webhook_url": state.webhook_url,
         "next_ids": state.next_ids,
