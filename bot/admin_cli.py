@@ -96,7 +96,7 @@ async def _with_session(settings: Settings, args: argparse.Namespace) -> int:
 async def _resolve(session: AsyncSession, text: str) -> Any:
     match = await units.find_unit(session, query=text)
     if match.found is None:
-        names = "; ".join(c.name for c in match.candidates[:5])
+        names = "; ".join(c.label for c in match.candidates[:5])
         raise OfficialError(f"đơn vị «{text}» chưa rõ" + (f" (có thể là: {names})" if names else ""))
     return await units.get_unit(session, unit_id=match.found.unit_id)
 

@@ -141,3 +141,15 @@ def test_empty_title_past_meeting_and_missing_file_are_refused_in_vietnamese(
         assert main(argv) == 1
         err = capsys.readouterr().err
         assert "Không tìm thấy tệp «khong-co." in err and "No such file" not in err
+
+
+def test_an_unclear_unit_on_the_command_line_names_the_provinces(
+    seeded_cli: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["units", "seed", "--province", "bac ninh"]) == 0  # Bắc Ninh has a Phường Tân An too
+    capsys.readouterr()
+    assert main(["tasks", "add", "--title", "Rà soát", "--unit", "tan an"]) == 1
+    err = capsys.readouterr().err
+    assert "Phường Tân An (Tây Ninh)" in err and "Phường Tân An (Bắc Ninh)" in err
+    assert main(["tasks", "add", "--title", "Rà soát", "--unit", "tan an, bac ninh"]) == 0
+    assert "cho Phường Tân An" in capsys.readouterr().out
