@@ -92,7 +92,7 @@ SCHEMAS: dict[str, Schema] = {
     "ou": Schema((ID,)),  # /officials: which unit
     "as": Schema((WORD, ID_OR_CHOICE)),  # /assign: step, then an id or a choice
     "dv": Schema((WORD, NUM)),  # a directive's proposal: op, the proposed task's index
-    "pc": Schema((WORD, ID), op_at=0, extra={"ro": (WORD,)}),  # the office confirms: op, official
+    "pc": Schema((WORD, ID, NUM), op_at=0, extra={"ro": (WORD,)}),  # the office confirms: op, official, day
     "qx": Schema(()),  # ✖️ Hủy under any question
 }
 

@@ -50,6 +50,10 @@ def confirm_relink(full_name: str, official_id: int, unit_name: str | None, acco
     )
 
 
+def confirmation_expired() -> str:
+    return "Nút xác nhận này đã quá hạn; không có gì thay đổi. Gõ lại lệnh nếu vẫn cần."
+
+
 def cancelled() -> str:
     return "Đã hủy; không có gì thay đổi."
 

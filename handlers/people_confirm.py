@@ -16,7 +16,8 @@ from storage import invitations, officials, units
 from storage.models import Official
 from storage.officials import OfficialError
 
-CONFIRM = "pc"  # callback action: v1:pc:<op>:<official>[:<role>]
+CONFIRM = "pc"  # callback action: v1:pc:<op>:<official>:<day asked>[:<role>]
+VALID_DAYS = 1  # a confirmation still works the next day, not a week later from a scrolled-up chat
 
 
 async def unit_name(context: BotContext, official: Official) -> str | None:
@@ -25,18 +26,24 @@ async def unit_name(context: BotContext, official: Official) -> str | None:
     return unit.name if unit else None
 
 
-async def ask(update: Update, text: str, op: str, official: Official, *extra: str) -> None:
+def _today(context: BotContext) -> int:
+    return context.services.clock.now().astimezone(context.services.settings.tz).date().toordinal()
+
+
+async def ask(
+    update: Update, context: BotContext, text: str, op: str, official: Official, *extra: str
+) -> None:
     """Ask the office to confirm one action on one official, with its button and ✖️ Hủy."""
-    ident = str(official.id)
+    ident, day = str(official.id), str(_today(context))
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     office_texts.CONFIRM_LABELS[op],
-                    callback_data=Callback(CONFIRM, (op, ident, *extra)).encode(),
+                    callback_data=Callback(CONFIRM, (op, ident, day, *extra)).encode(),
                 ),
                 InlineKeyboardButton(
-                    office_texts.CANCEL_LABEL, callback_data=Callback(CONFIRM, ("no", ident)).encode()
+                    office_texts.CANCEL_LABEL, callback_data=Callback(CONFIRM, ("no", ident, day)).encode()
                 ),
             ]
         ]
@@ -101,10 +108,17 @@ async def confirm(update: Update, context: BotContext) -> None:
     if pressed is None:
         return
     query, callback = pressed
-    op, official_id, extra = callback.args[0], callback.number(1), callback.args[2:]
+    op, official_id, asked, extra = (
+        callback.args[0],
+        callback.number(1),
+        callback.number(2),
+        callback.args[3:],
+    )
     action = _CONFIRMED.get(op)
     if op == "no":
         text = office_texts.cancelled()
+    elif not 0 <= _today(context) - asked <= VALID_DAYS:
+        text = office_texts.confirmation_expired()
     elif action is None:
         text = people_texts.invalid_button()
     else:

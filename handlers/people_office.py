@@ -59,7 +59,7 @@ async def invite(update: Update, context: BotContext) -> None:
         text = office_texts.confirm_relink(
             official.full_name, official.id or 0, unit_name, official.telegram_user_id
         )
-        await people_confirm.ask(update, text, "iv", official)
+        await people_confirm.ask(update, context, text, "iv", official)
         return
     await update.effective_message.reply_html(await people_confirm.issue(context, official.id or 0))  # type: ignore[union-attr]
 
@@ -136,7 +136,7 @@ async def edit_official(update: Update, context: BotContext) -> None:
         text = office_texts.confirm_role(
             official.full_name, official.id or 0, unit_name, official.role, str(role)
         )
-        await people_confirm.ask(update, text, "ro", official, str(role))
+        await people_confirm.ask(update, context, text, "ro", official, str(role))
 
 
 async def _parse_fields(context: BotContext, raw: dict[str, str]) -> dict[str, object]:
@@ -199,7 +199,7 @@ async def _ask_about(update: Update, context: BotContext, command: str, op: str)
     else:
         account = official.telegram_user_id or 0
         text = office_texts.confirm_unlink(official.full_name, official.id or 0, unit_name, account)
-    await people_confirm.ask(update, text, op, official)
+    await people_confirm.ask(update, context, text, op, official)
 
 
 async def reactivate(update: Update, context: BotContext) -> None:

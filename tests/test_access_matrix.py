@@ -372,7 +372,7 @@ async def test_confirmation_buttons_are_the_office_s_alone(
     world: World, bot_db, client: EmulatorClient
 ) -> None:
     """A 🔒 Khóa tài khoản press (as the office's confirmation carries it) from anyone else does nothing."""
-    data = Callback("pc", ("de", str(world.target_id))).encode()
+    data = Callback("pc", ("de", str(world.target_id), "0")).encode()
     expected = {
         STRANGER: REFUSED_STRANGER,
         OFFICIAL_A: ADMINS_ONLY,

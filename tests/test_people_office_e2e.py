@@ -139,6 +139,19 @@ async def test_locking_unlinking_and_role_changes_ask_first_and_spare_the_last_a
     assert (await _official(bot_db, thao.id)).role == Role.ADMIN
 
 
+async def test_a_confirmation_left_for_days_does_nothing(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    _thao, hung = await _setup(bot_db)
+    question = await _ask(client, f"/deactivate {hung.id}")
+    running_bot.clock.advance(days=2)  # the chat scrolled up two days later
+    expired = await _press(client, ADMIN_ID, question, "🔒 Khóa tài khoản")
+    assert expired.startswith("Nút xác nhận này đã quá hạn; không có gì thay đổi.")
+    assert (await _official(bot_db, hung.id)).active
+    question = await _ask(client, f"/deactivate {hung.id}")  # asked again today: it works
+    assert (await _press(client, ADMIN_ID, question, "🔒 Khóa tài khoản")).startswith("Đã khóa tài khoản")
+
+
 BAD_ARGUMENTS = [
     ("/editofficial {h} ten= ", "Họ tên không được để trống."),
     ("/editofficial {h} vaitro=", "Vai trò «» không hợp lệ"),
