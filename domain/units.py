@@ -106,17 +106,19 @@ def match_unit(query: str, units: Iterable[UnitName], *, limit: int = 6) -> Unit
     or "Tân An (Tây Ninh)" picks the province."""
     name_part, province_part = _split_province(query)
     pool = list(units)
-    if province_part:
-        in_province = [u for u in pool if u.province and lookup_key(u.province) == province_part]
-        pool = in_province or pool
-    return _labelled(_match(name_part, pool, limit=limit))
+    in_province = [
+        u for u in pool if province_part and u.province and lookup_key(u.province) == province_part
+    ]
+    if not in_province:  # no such province: the comma or bracket belongs to the name ("Xã A (cũ)")
+        return _labelled(_match(query, pool, limit=limit))
+    return _labelled(_match(name_part, in_province, limit=limit))
 
 
 def is_exact(query: str, unit: UnitName) -> bool:
     """Whether `query` is the unit's name or a former name, not a near spelling of one."""
     name_part, _ = _split_province(query)
     keys = unit.keys or tuple(lookup_key(n) for n in (unit.name, *unit.aliases))
-    return lookup_key(name_part) in keys
+    return lookup_key(query) in keys or lookup_key(name_part) in keys
 
 
 def _split_province(query: str) -> tuple[str, str]:
