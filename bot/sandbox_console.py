@@ -120,7 +120,8 @@ class Console:
             self.catch_up()
 
     def catch_up(self) -> None:
-        news: dict[int, int] = {}
+        """Show what is new in the chat in view; announce the chats with new messages."""
+        news: set[int] = set()  # other chats the bot wrote to
         for record in self.emulator.state.records:
             if record.seq <= self.cursor or record.kind == "user":
                 continue
@@ -128,7 +129,7 @@ class Console:
                 if record.seq > self.view().seen:  # not shown yet (a switch shows the backlog)
                     self.show(record)
             elif record.kind == "send":
-                news[record.chat_id] = news.get(record.chat_id, 0) + 1
+                news.add(record.chat_id)
         self.cursor = max(self.cursor, self._last_seq())
         for chat_id in news:
             self._announce(chat_id)
