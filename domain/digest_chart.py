@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from domain.digest import DigestData
 
 TOP = 15  # bars a phone shows legibly; the rest are named by count under the chart
-BAR_INCHES = 0.32
+WIDTH, BAR_INCHES, TOP_BAND, BOTTOM_BAND, NOTE = 8.0, 0.32, 0.85, 0.6, 0.2  # inches
 COLOURS = {
     Outcome.DONE_ON_TIME: "#2e7d32",
     Outcome.DONE_LATE: "#f9a825",
@@ -38,11 +38,22 @@ def figure(data: DigestData, *, top: int = TOP) -> Figure:
 
     units = list(data.counts)[:top]  # worst first, as the database sorted them
     houses = list(data.houses)[:top]  # the least handed over first
-    heights = [max(len(units), 1) * BAR_INCHES + 1.6]
+    # Laid out by hand, in inches (a layout engine draws the figure several times: slow): per chart
+    # a band above for the legend and its title, the bars, a band below for the axis and the note.
+    bands = [(len(units), len(data.counts) > len(units))]
     if houses:
-        heights.append(len(houses) * BAR_INCHES + 1.6)
-    chart = Figure(figsize=(8, sum(heights)), dpi=110, layout="constrained")  # no pyplot: no global state
-    axes = chart.subplots(len(heights), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+        bands.append((len(houses), len(data.houses) > len(houses)))
+    heights = [(TOP_BAND, max(n, 1) * BAR_INCHES, BOTTOM_BAND + (NOTE if more else 0)) for n, more in bands]
+    longest = max((len(name) for name in [*(u.name for u in units), *(h.unit for h in houses)]), default=4)
+    margin = min(0.3 + 0.075 * longest, 3.0)
+    total = sum(sum(h) for h in heights)
+    chart = Figure(figsize=(WIDTH, total), dpi=110)  # no pyplot: no global state, no screen
+    axes, top_edge = [], total
+    for above, bars, below in heights:
+        bottom = top_edge - above - bars
+        width = (WIDTH - margin - 0.3) / WIDTH
+        axes.append(chart.add_axes((margin / WIDTH, bottom / total, width, bars / total)))
+        top_edge = bottom - below
     names = [u.name for u in units][::-1]  # barh draws bottom up: the worst unit on top
     left = [0] * len(units)
     for kind in Outcome:

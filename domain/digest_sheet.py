@@ -234,8 +234,13 @@ def _write(book: Any, sheet: Sheet, subtitle: str, made: str) -> None:
     styles = [
         cell(None, number_format=c.number_format)._style if c.number_format else None for c in sheet.columns
     ]
+    styled = [(index, style) for index, style in enumerate(styles) if style is not None]
     for row in sheet.rows:
-        ws.append([_value(ws, style, value) for style, value in zip(styles, row, strict=False)])
+        values = list(row)
+        for index, style in styled:
+            if values[index] is not None:
+                values[index] = _styled(ws, style, values[index])
+        ws.append(values)
     last_row = HEADER_ROW + len(sheet.rows)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_column}{max(last_row, HEADER_ROW + 1)}"
     if sheet.total is not None:
@@ -248,11 +253,9 @@ def _write(book: Any, sheet: Sheet, subtitle: str, made: str) -> None:
         )
 
 
-def _value(ws: Any, style: Any, value: object) -> Any:
-    if style is None or value is None:
-        return value
+def _styled(ws: Any, style: Any, value: object) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
-    styled = WriteOnlyCell(ws, value=value)
-    styled._style = copy(style)
-    return styled
+    cell = WriteOnlyCell(ws, value=value)
+    cell._style = copy(style)
+    return cell
