@@ -26,7 +26,7 @@ def build_application(
     if token is None:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN (the sandbox provides one)")
     base = settings.telegram_api_base_url
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{base}/bot")
@@ -36,10 +36,15 @@ def build_application(
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         # Every text of domain.texts is HTML with user input escaped, wherever it is sent from.
         .defaults(Defaults(tzinfo=settings.tz, parse_mode=ParseMode.HTML))
-        # A safety net only: the outbox sender paces itself; handler replies are rare.
-        .rate_limiter(AIORateLimiter(max_retries=2))
-        .build()
     )
+    if settings.outgoing_limiter:
+        # Only the limit a reply can break: 20 messages a minute in a group. Replies and edits in
+        # private chats answer one user action each, so the user's own pace keeps a chat under its
+        # 1/s, and the 30/s overall limit is for bulk sending, which the outbox sender (its own
+        # Bot, bot.runner.sender_bot) paces. A 30/s bucket here would queue every reply and every
+        # edit of a pressed card behind each other at the busiest moment (issue 13.2).
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=2))
+    app = builder.build()
     app.bot_data.services = Services(settings=settings, db=db, clock=clock)
     handlers.register(app)
     app.add_error_handler(on_error)

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     poll_timeout: int = Field(default=25, ge=0, le=50)
     send_rate: float = Field(default=28.0, gt=0, le=30)  # outbox messages a second, all chats
+    outgoing_limiter: bool = True  # handler replies keep a group's 20/min; off: benchmarks only
     bot_username: str | None = None  # for invitation links printed by the CLI; else asked via getMe
     reminder_days: str = "7,3,1,0"  # working days before the deadline; 0 = on the day
     reminder_time: str = "08:00"

@@ -3,6 +3,10 @@
 python-telegram-bot's updater moves the offset past a batch as soon as it is queued, so a crash
 loses updates whose handlers had not finished. Here the offset moves only past updates that are
 already committed to the inbox table; a restart processes whatever is still pending there.
+
+Different chats are processed concurrently, one chat's updates strictly in order: a chat has at
+most one runner, which claims its updates one by one (the claim counts the attempt in the row
+before anything runs, so a crash is counted), and stops behind an update that must wait.
 """
 
 from __future__ import annotations
@@ -10,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
-import math
 from typing import Any
 
 import httpx
@@ -29,6 +33,12 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 RETRY_CAP = dt.timedelta(minutes=2)  # the longest wait between two attempts of one update
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+# Updates handled at once, each from a different chat: enough to overlap one chat's network and
+# database waits with other chats' work, few enough for SQLite's single writer and a small pool.
+WORKERS = 8
+DISPATCH_LIMIT = 1000  # due updates looked at per dispatch (oldest first)
+
+ChatKey = int | str  # a chat id, or "update:<id>" for an update that belongs to no chat
 
 
 class PollError(Exception):
@@ -40,9 +50,10 @@ class PollError(Exception):
 
 
 class InboxPoller:
-    """Fetch → store → acknowledge → process, one batch at a time."""
+    """Fetch → store → acknowledge, and meanwhile process from the inbox: up to `workers` updates
+    at once, each from a different chat, every chat's updates one after another in order."""
 
-    def __init__(self, app: NhacviecApp, *, poll_timeout: int = 25) -> None:
+    def __init__(self, app: NhacviecApp, *, poll_timeout: int = 25, workers: int = WORKERS) -> None:
         self.app = app
         if app.bot_data.services is None:
             raise RuntimeError("build_application wires the services; none found")
@@ -53,16 +64,22 @@ class InboxPoller:
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=poll_timeout + 15.0))
         self._offset: int | None = None
         self._stop = asyncio.Event()  # run() replaces it with the caller's
+        self._slots = asyncio.Semaphore(workers)
+        self._busy: set[ChatKey] = set()  # chats with a runner: nobody else takes their updates
+        self._skipped: set[ChatKey] = set()  # busy chats that had more due: look again when free
+        self._runners: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()  # something new to dispatch
+        self._deferred = True  # a deferred update may wait (true at start: a previous life's)
+        self._claim_backoff = Backoff(first=0.5, cap=30.0)
 
     async def aclose(self) -> None:
         await self._http.aclose()
 
     async def fetch_once(self, *, timeout: int | None = None) -> int:
         """One getUpdates call; store the batch; return how many updates were new."""
-        async with self.services.db() as session:
-            stored_offset = await inbox.next_offset(session)
-        if stored_offset is not None and (self._offset is None or stored_offset > self._offset):
-            self._offset = stored_offset
+        if self._offset is None:  # only the first call asks the database; later ones know
+            async with self.services.db() as session:
+                self._offset = await inbox.next_offset(session)
         params: dict[str, Any] = {
             "timeout": self.poll_timeout if timeout is None else timeout,
             "allowed_updates": ALLOWED_UPDATES,
@@ -76,6 +93,7 @@ class InboxPoller:
             added = await inbox.add_updates(session, updates=batch, now=self.services.clock.now())
         # Only now, with the batch committed, may the next call confirm it to Telegram.
         self._offset = max(int(u["update_id"]) for u in batch) + 1
+        self._wake.set()
         logger.debug("stored %d new of %d fetched updates", added, len(batch))
         return added
 
@@ -95,26 +113,76 @@ class InboxPoller:
             )
         return list(body["result"])
 
-    async def process_pending(self) -> int:
-        """Process every stored update that is due, oldest first; return how many ran."""
-        processed = 0
-        while True:
-            async with self.services.db() as session:
-                ids = await inbox.pending_update_ids(session, now=self.services.clock.now())
-            if not ids:
-                return processed
-            for update_id in ids:
-                processed += await self._process(update_id)
+    # --- processing: one runner per chat, at most `workers` updates in hand ---------------------
 
-    async def _process(self, update_id: int) -> bool:
+    async def dispatch(self) -> float:
+        """Start a runner for every chat that has due updates and none in hand; return how many
+        seconds until a deferred update falls due (the idle wait when nothing is deferred)."""
+        now = self.services.clock.now()
+        async with self.services.db() as session:
+            due = await inbox.due_updates(session, now=now, limit=DISPATCH_LIMIT)
+            next_due = await inbox.next_due_at(session) if self._deferred else None
+        plans: dict[ChatKey, list[int]] = {}
+        for update_id, chat_id in due:
+            key: ChatKey = chat_id if chat_id is not None else f"update:{update_id}"
+            if key in self._busy:
+                self._skipped.add(key)  # its runner is still at work; look again when it ends
+            else:
+                plans.setdefault(key, []).append(update_id)
+        for key, ids in plans.items():
+            self._busy.add(key)
+            runner = asyncio.create_task(self._run_chat(key, ids), name=f"inbox-chat-{key}")
+            self._runners.add(runner)
+            runner.add_done_callback(functools.partial(self._runner_done, key))
+        idle = float(max(self.poll_timeout, 1))
+        if next_due is None:
+            self._deferred = False
+            return idle
+        return min(idle, max(0.05, (next_due - now).total_seconds()))
+
+    def _runner_done(self, key: ChatKey, runner: asyncio.Task[None]) -> None:
+        self._runners.discard(runner)
+        self._busy.discard(key)
+        if key in self._skipped:
+            self._skipped.discard(key)
+            self._wake.set()
+        if not runner.cancelled() and runner.exception() is not None:
+            # Its update stays pending; the next dispatch (new updates, or the idle wait) retries.
+            logger.error("inbox runner for chat %s failed", key, exc_info=runner.exception())
+
+    async def _run_chat(self, key: ChatKey, ids: list[int]) -> None:
+        """Process one chat's due updates in order; stop at one that must wait (deferred)."""
+        for update_id in ids:
+            if self._stop.is_set():
+                return
+            try:
+                async with self._slots:
+                    attempt = await self._process(update_id)
+            except Exception as exc:  # the claim itself failed: nothing ran, nothing counted
+                if not is_transient(exc):
+                    raise
+                delay = self._claim_backoff.next()
+                logger.warning(
+                    "update %s: database unavailable (%s); retrying in %.1fs", update_id, describe(exc), delay
+                )
+                await sleep_unless(self._stop, delay)
+                self._skipped.add(key)  # dispatch again once this runner has ended
+                return
+            self._claim_backoff.reset()
+            if attempt is not None and attempt.retry:
+                self._deferred = True  # the chat's later updates wait behind this one
+                self._wake.set()
+                return
+
+    async def _process(self, update_id: int) -> Attempt | None:
         async with self.services.db.begin() as session:
             row = await inbox.start_attempt(session, update_id=update_id)
         if row is None:
-            return False
+            return None
         if row.attempts > MAX_ATTEMPTS:  # it ended the process each time it ran
             logger.error("update %s set aside after %d attempts", update_id, row.attempts - 1)
             await self._close(update_id, Attempt(row.attempts, last=True, error="too many attempts"))
-            return False
+            return None
         attempt = Attempt(row.attempts, last=row.attempts >= MAX_ATTEMPTS)
         token = current_attempt.set(attempt)  # the error handler reports into it
         try:
@@ -130,7 +198,7 @@ class InboxPoller:
         finally:
             current_attempt.reset(token)
         await self._close(update_id, attempt)
-        return True
+        return attempt
 
     async def _close(self, update_id: int, attempt: Attempt) -> None:
         """Record the outcome; a busy database is waited for here, in place, because running the
@@ -160,25 +228,43 @@ class InboxPoller:
                 )
                 await sleep_unless(self._stop, delay)
 
-    async def _poll_timeout(self) -> int:
-        """The long-poll time, cut short when a deferred update falls due sooner."""
-        async with self.services.db() as session:
-            due = await inbox.next_due_at(session)
-        if due is None:
-            return self.poll_timeout
-        wait = (due - self.services.clock.now()).total_seconds()
-        return min(self.poll_timeout, max(1, math.ceil(wait)))
+    async def _dispatch_loop(self, stop: asyncio.Event) -> None:
+        """Dispatch whenever updates are stored, a busy chat frees up, or a deferred one falls
+        due; at the end, let the updates in hand finish (runners take no new ones once stopped)."""
+        backoff = Backoff(first=1.0, cap=60.0)
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                wait = await self.dispatch()
+                backoff.reset()
+            except Exception as exc:
+                wait = backoff.next()
+                log_failure(exc, "update dispatch failed", wait)
+            woken = asyncio.ensure_future(self._wake.wait())
+            stopped = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({woken, stopped}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+            woken.cancel()
+            stopped.cancel()
+        await asyncio.gather(*self._runners, return_exceptions=True)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set. Nothing but a refused token (401) or another poller (409) ends
         the loop: network and database failures are logged and waited out with backoff; stored
-        updates stay stored."""
+        updates stay stored. Processing runs beside polling, so a slow chat never delays the
+        fetch of other chats' updates."""
         self._stop = stop
+        dispatcher = asyncio.create_task(self._dispatch_loop(stop), name="inbox-dispatch")
+        try:
+            await self._poll(stop)
+        finally:
+            stop.set()
+            await dispatcher
+
+    async def _poll(self, stop: asyncio.Event) -> None:
         backoff = Backoff(first=1.0, cap=60.0)
         while not stop.is_set():
             try:
-                await self.process_pending()  # first round: what a previous run left unfinished
-                fetch = asyncio.ensure_future(self.fetch_once(timeout=await self._poll_timeout()))
+                fetch = asyncio.ensure_future(self.fetch_once())
                 stopper = asyncio.ensure_future(stop.wait())
                 done, _ = await asyncio.wait({fetch, stopper}, return_when=asyncio.FIRST_COMPLETED)
                 if fetch not in done:
@@ -199,11 +285,16 @@ class InboxPoller:
                 logger.warning("getUpdates network error (%s); retrying in %.0fs", exc, delay)
             except Exception as exc:
                 delay = backoff.next()
-                if is_transient(exc):
-                    logger.warning("database unavailable (%s); retrying in %.0fs", describe(exc), delay)
-                else:
-                    logger.exception("update loop failed; retrying in %.0fs", delay)
+                log_failure(exc, "update loop failed", delay)
             await sleep_unless(stop, delay)
+
+
+def log_failure(error: Exception, what: str, delay: float) -> None:
+    """A database that is away is a WARNING line; anything else is logged with its traceback."""
+    if is_transient(error):
+        logger.warning("database unavailable (%s); retrying in %.0fs", describe(error), delay)
+    else:
+        logger.exception("%s; retrying in %.0fs", what, delay)
 
 
 def retry_delay(attempt: int) -> dt.timedelta:

@@ -150,9 +150,16 @@ class EmulatorClient:
         retry_after: int = 0,
         delay: float = 0.0,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
         await self.call(
-            "fault", method=method, status=status, retry_after=retry_after, delay=delay, times=times
+            "fault",
+            method=method,
+            status=status,
+            retry_after=retry_after,
+            delay=delay,
+            times=times,
+            chat_id=chat_id,
         )
 
     async def clear_faults(self) -> None:

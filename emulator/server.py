@@ -34,6 +34,7 @@ class Fault:
     retry_after: int = 0  # answer 429 with this retry_after
     delay: float = 0.0  # seconds to wait first (longer than the client's timeout = a timeout)
     times: int = 1
+    chat_id: int | None = None  # only calls aimed at this chat (None: any)
 
 
 class Emulator:
@@ -126,8 +127,8 @@ class Emulator:
             if method is None:
                 raise ApiError(404, "Not Found: method not found")
             self.calls[method] = self.calls.get(method, 0) + 1
-            await self._inject_fault(method)
             params = await _read_params(request)
+            await self._inject_fault(method, params.values.get("chat_id"))
             result = await getattr(self.api, method)(params)
         except ApiError as exc:
             body: dict[str, Any] = {
@@ -140,9 +141,10 @@ class Emulator:
             return web.json_response(body, status=exc.code)
         return web.json_response({"ok": True, "result": result})
 
-    async def _inject_fault(self, method: str) -> None:
+    async def _inject_fault(self, method: str, chat_id: Any = None) -> None:
         for fault in self.faults:
-            if fault.times > 0 and fault.method in ("*", method):
+            aimed = fault.chat_id is None or str(fault.chat_id) == str(chat_id)
+            if fault.times > 0 and fault.method in ("*", method) and aimed:
                 fault.times -= 1
                 if fault.delay:
                     with contextlib.suppress(TimeoutError):
@@ -232,7 +234,11 @@ class Emulator:
                 }
             case "fault":
                 fault = Fault(
-                    **{k: spec[k] for k in ("method", "status", "retry_after", "delay", "times") if k in spec}
+                    **{
+                        k: spec[k]
+                        for k in ("method", "status", "retry_after", "delay", "times", "chat_id")
+                        if k in spec
+                    }
                 )
                 self.faults.append(fault)
                 return asdict(fault)

@@ -54,10 +54,19 @@ def chat_of(raw: dict[str, Any]) -> int | None:
 async def pending_update_ids(
     session: AsyncSession, *, now: dt.datetime | None = None, limit: int = 100
 ) -> list[int]:
-    """Ids of updates due for processing, oldest first. A deferred update is not due before its
-    time, and it holds back the later updates of its chat, so a chat's updates keep their order.
-    Without `now`, every pending update counts as due."""
-    query = select(InboxUpdate.update_id).where(InboxUpdate.status == InboxStatus.PENDING)
+    """Ids of updates due for processing, oldest first (see due_updates)."""
+    return [update_id for update_id, _ in await due_updates(session, now=now, limit=limit)]
+
+
+async def due_updates(
+    session: AsyncSession, *, now: dt.datetime | None = None, limit: int = 100
+) -> list[tuple[int, int | None]]:
+    """(update id, chat id) of updates due for processing, oldest first. A deferred update is not
+    due before its time, and it holds back the later updates of its chat, so a chat's updates
+    keep their order. Without `now`, every pending update counts as due."""
+    query = select(InboxUpdate.update_id, InboxUpdate.chat_id).where(
+        InboxUpdate.status == InboxStatus.PENDING
+    )
     if now is not None:
         waiting = InboxUpdate.__table__.alias("waiting")  # type: ignore[attr-defined]
         held_back = (
@@ -75,7 +84,7 @@ async def pending_update_ids(
             ~held_back,
         )
     result = await session.exec(query.order_by(col(InboxUpdate.update_id)).limit(limit))
-    return [int(value) for value in result]
+    return [(int(update_id), None if chat is None else int(chat)) for update_id, chat in result]
 
 
 async def next_due_at(session: AsyncSession) -> dt.datetime | None:
@@ -97,15 +106,16 @@ async def defer(session: AsyncSession, *, update_id: int, until: dt.datetime, er
 
 
 async def start_attempt(session: AsyncSession, *, update_id: int) -> InboxUpdate | None:
-    """Count one more processing attempt and return the row, or None if it is no longer pending."""
+    """Claim the update for one more processing attempt and return the row, or None if it is no
+    longer pending. One round trip: the counted attempt comes back through RETURNING."""
     result = await session.exec(
         update(InboxUpdate)
         .where(col(InboxUpdate.update_id) == update_id, col(InboxUpdate.status) == InboxStatus.PENDING)
         .values(attempts=InboxUpdate.attempts + 1)
+        .returning(InboxUpdate)
+        .execution_options(synchronize_session=False)
     )
-    if not result.rowcount:
-        return None
-    return await session.get(InboxUpdate, update_id, populate_existing=True)
+    return result.scalars().first()
 
 
 async def mark_processed(

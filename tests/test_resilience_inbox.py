@@ -205,7 +205,8 @@ async def test_sqlite_lock_taken_while_an_answer_is_on_its_way_is_waited_out_in_
         try:
             second = await client.send(TAM, "/start")
             await eventually(warned(caplog, "database is locked", times=2))
-            assert await warned(caplog, "cannot record its outcome", times=1)()
+            # The poller fetches beside the handling, so its own warnings may come first.
+            await eventually(warned(caplog, "cannot record its outcome", times=1))
         finally:
             holder.execute("ROLLBACK")
             holder.close()
