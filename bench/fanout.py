@@ -92,6 +92,7 @@ async def scenario(
             stop = asyncio.Event()
             async with sender_bot(settings) as bot:
                 sender = Sender(bot, services, rate=settings.send_rate)
+                begun = clock.now()  # after queueing: only the sending is measured
                 running = asyncio.create_task(sender.run(stop))
                 started = time.monotonic()
                 # Sampled ten times a second: the group's window ends by time, not by an event.
@@ -102,7 +103,7 @@ async def scenario(
                 stop.set()
                 await running
             too_many = emulator.limiter.too_many
-        figures = await _measure(db, name, tag=tag, start=start, group_window=group_window)
+        figures = await _measure(db, name, tag=tag, start=begun, group_window=group_window)
         figures.http_429 = too_many
         await engine.dispose()
     return figures

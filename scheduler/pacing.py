@@ -7,8 +7,12 @@ that other chats' messages use meanwhile.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import heapq
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 PRIVATE_GAP = 1.0
 GROUP_GAP = 3.0
@@ -83,3 +87,40 @@ class Pacer:
         self._recent_429.append((now, chat_id))
         if len({chat for _, chat in self._recent_429}) >= FLOOD_CHATS:
             self._next_global = max(self._next_global, now + seconds)
+
+
+class Gate:
+    """Lets one message at a time take its global slot; group messages go before private ones
+    (a group may have one every 3 s, so it must not also queue behind a second of private
+    messages; being few, they never hold the private ones back for long)."""
+
+    def __init__(self) -> None:
+        self._busy = False
+        self._queue: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    @contextlib.asynccontextmanager
+    async def turn(self, *, first: bool) -> AsyncIterator[None]:
+        if self._busy:
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._queue, (0 if first else 1, next(self._order), waiter))
+            try:
+                await waiter
+            except BaseException:
+                if waiter.done() and not waiter.cancelled():  # handed the turn, then cancelled
+                    self._release()
+                raise
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        """Hand the turn to the next waiter still waiting (it stays busy), or free the gate."""
+        while self._queue:
+            _, _, waiter = heapq.heappop(self._queue)
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._busy = False

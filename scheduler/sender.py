@@ -25,7 +25,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.context import Services
 from domain import reminder_texts
 from domain.reminders import Policy, in_quiet_hours
-from scheduler.pacing import Pacer
+from scheduler.pacing import Gate, Pacer
 from storage import messages, officials, outbox, task_notices, units
 from storage.models import Notification
 
@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = dt.timedelta(minutes=10)
+LOOKAHEAD = 0.5  # seconds of sending claimed ahead
 STOP_GRACE = 5.0  # seconds the sends in flight get to finish when the sender stops
 
 
@@ -55,7 +56,7 @@ class Sender:
         *,
         rate: float = 28.0,
         idle: float = 0.5,
-        concurrency: int = 8,
+        concurrency: int = 16,
         pacer: Pacer | None = None,
         batch: int = 50,
         policy: Policy | None = None,
@@ -66,7 +67,11 @@ class Sender:
         self.pacer = pacer or Pacer(rate, clock=lambda: services.clock.now().timestamp())
         self.policy = policy or services.settings.reminder_policy()
         self.idle = idle
-        self._slots = asyncio.Semaphore(concurrency)
+        self._slots = asyncio.Semaphore(concurrency)  # requests in flight at once
+        self._gate = Gate()
+        # Rows claimed ahead of their slot: about half a second's worth, so that a row claimed
+        # now (a group's next message) never queues long behind rows claimed before it.
+        self.ahead = min(batch, max(4, round(LOOKAHEAD / self.pacer.interval)))
         self.sent = 0
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -75,9 +80,9 @@ class Sender:
         flying: set[asyncio.Task[None]] = set()
         try:
             while not stop.is_set():
-                room = self.batch - len(flying)
+                room = self.ahead - len(flying)
                 claimed: list[Notification] = []
-                if room >= max(1, self.batch // 4) or not flying:
+                if room >= max(1, self.ahead // 4) or not flying:
                     try:
                         claimed = await self.claim(limit=room)
                     except Exception:  # a database hiccup must not end reminders for good
@@ -86,7 +91,7 @@ class Sender:
                     task = asyncio.create_task(self._paced(notification))
                     flying.add(task)
                     task.add_done_callback(flying.discard)
-                if claimed and len(flying) < self.batch:
+                if claimed and len(flying) < self.ahead:
                     continue  # more may be due for other chats
                 wake.clear()
                 # Until a send finishes, new rows come, a waiting chat is free again, or the idle tick.
@@ -120,11 +125,14 @@ class Sender:
 
     async def _paced(self, notification: Notification) -> None:
         try:
-            wait = self.pacer.slot()
-            if wait > 0:
-                await asyncio.sleep(wait)
             async with self._slots:
-                self.pacer.sending(notification.chat_id)
+                # Through the gate one at a time, each slot reserved when the previous message
+                # has left: a stalled loop or slow answers never release a burst afterwards.
+                async with self._gate.turn(first=notification.chat_id < 0):
+                    wait = self.pacer.slot()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    self.pacer.sending(notification.chat_id)
                 await self.send(notification)
         except Exception:  # the row's claim expires and another attempt sends it
             logger.exception("notification %s failed", notification.id)

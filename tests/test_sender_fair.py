@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.context import Services
 from emulator import Emulator
 from emulator.client import EmulatorClient
-from scheduler.pacing import Pacer
+from scheduler.pacing import Gate, Pacer
 from scheduler.sender import Sender
 from storage import outbox
 from tests.factories import TEST_TOKEN, TestClock
@@ -150,3 +150,22 @@ def test_the_pacer_keeps_its_waits_when_the_clock_is_set_back() -> None:
     assert pacer.waiting_chats() == [5] and pacer.next_free_in() == pytest.approx(1.0)
     now[0] = 101.0
     assert pacer.waiting_chats() == [] and pacer.next_free_in() is None
+
+
+async def test_the_gate_lets_a_waiting_group_message_go_before_private_ones() -> None:
+    gate, order = Gate(), []
+
+    async def take(name: str, *, group: bool) -> None:
+        async with gate.turn(first=group):
+            order.append(name)
+            await asyncio.sleep(0)
+
+    async with gate.turn(first=False):  # a private message holds the gate while others queue
+        waiting = [
+            asyncio.create_task(take("riêng 1", group=False)),
+            asyncio.create_task(take("riêng 2", group=False)),
+            asyncio.create_task(take("nhóm", group=True)),
+        ]
+        await asyncio.sleep(0)
+    await asyncio.gather(*waiting)
+    assert order == ["nhóm", "riêng 1", "riêng 2"]
