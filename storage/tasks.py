@@ -143,7 +143,8 @@ class ChangeResult:
 def _progress_values(task: Task, progress: Progress, at: dt.datetime) -> dict[str, object] | None:
     """The task's progress columns after a report sent at `at`: one number in two consistent views.
     None when a newer report is already on the task (an older one delivered late never wins)."""
-    if task.progress_at is not None and at < task.progress_at:
+    # Telegram dates have whole seconds, a button press has more: within one second, arrival order.
+    if task.progress_at is not None and at < task.progress_at.replace(microsecond=0):
         return None
     values: dict[str, object] = {
         "progress_percent": progress.percent,

@@ -55,9 +55,25 @@ async def test_progress_is_one_number_and_the_newest_report_wins(db) -> None:
         )
     assert late.newer_progress_kept and not newer.newer_progress_kept
     assert (newer.task.progress_quantity, newer.task.progress_percent) == (6, 50)
+
+    # A press at 09:02:00.4 and a typed reply dated 09:02:00 (Telegram has whole seconds): the reply
+    # came after, and wins.
+    pressed_at = NOW + dt.timedelta(minutes=2, microseconds=400_000)
+    async with db.begin() as session:
+        await tasks.change_task(
+            session, task_id=task_id, official_id=hung, at=pressed_at, progress=from_percent(75, 12)
+        )
+        typed = await tasks.change_task(
+            session,
+            task_id=task_id,
+            official_id=hung,
+            at=NOW + dt.timedelta(minutes=2),
+            progress=from_quantity(10, 12),
+        )
+    assert not typed.newer_progress_kept and typed.task.progress_quantity == 10
     async with db() as session:
         recorded = [u.progress_percent for u in await tasks.history(session, task_id=task_id)]
-    assert recorded == [None, 12.5, 75, 50]  # the late report is kept in the history
+    assert recorded == [None, 12.5, 75, 50, 75, 83.3]  # the late report is kept in the history
 
 
 async def test_a_report_counts_as_received(db) -> None:
