@@ -69,12 +69,17 @@ async def issue(context: BotContext, official_id: int, _extra: tuple[str, ...] =
     return people_texts.invitation(name, link, expires)
 
 
-async def apply_edit(context: BotContext, official_id: int, changes: dict[str, object]) -> str:
+async def apply_edit(
+    context: BotContext, official_id: int, changes: dict[str, object], *, recheck_role: bool = False
+) -> str:
+    """Write the changes; with recheck_role, in the same transaction as the last-admin check."""
     try:
         async with context.services.db.begin() as session:
             fresh = await officials.get_official(session, official_id=official_id)
             if fresh is None:
                 return people_texts.official_not_found(str(official_id))
+            if recheck_role and (refused := await refusal(session, fresh, "ro", str(changes["role"]))):
+                return refused
             changed = await officials.edit_official(
                 session,
                 official=fresh,
@@ -154,12 +159,7 @@ async def _confirmed_role(context: BotContext, official_id: int, extra: tuple[st
     role = extra[0] if extra else ""
     if role not in Role._value2member_map_:
         return people_texts.invalid_button()
-    async with context.services.db() as session:
-        official = await officials.get_official(session, official_id=official_id)
-        refused = await refusal(session, official, "ro", role) if official else None
-    if refused:
-        return refused
-    return await apply_edit(context, official_id, {"role": Role(role)})
+    return await apply_edit(context, official_id, {"role": Role(role)}, recheck_role=True)
 
 
 async def _deactivate(context: BotContext, official_id: int, extra: tuple[str, ...]) -> str:

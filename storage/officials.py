@@ -333,11 +333,7 @@ async def is_last_admin(session: AsyncSession, *, official: Official) -> bool:
     the office without anyone who can manage the bot."""
     if official.role != Role.ADMIN or not official.active:
         return False
-    other = (
-        await session.exec(
-            select(Official.id).where(
-                Official.role == Role.ADMIN, Official.active, col(Official.id) != official.id
-            )
-        )
-    ).first()
-    return other is None
+    # FOR UPDATE (PostgreSQL): two admins locking each other at once wait in turn, and the second
+    # sees the first's change; SQLite serialises writers anyway.
+    admins = select(Official.id).where(Official.role == Role.ADMIN, Official.active).with_for_update()
+    return all(admin_id == official.id for admin_id in (await session.exec(admins)).all())
