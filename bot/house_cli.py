@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.admin_cli import _report
-from bot.cli_files import write_template
+from bot.cli_files import in_transaction, read_sheet, write_template
 from bot.config import Settings
 from bot.context import SystemClock
 from domain import house_texts
 from domain.programmes import read_case
-from domain.sheets import read_rows, template_xlsx
+from domain.sheets import SheetRow, template_xlsx
 from domain.vntext import accent_free_key
 from storage import household_import, households, migrate, units
 from storage.db import create_engine, session_factory
@@ -29,7 +29,9 @@ def add_parsers(commands: Any) -> None:
     template = house.add_parser("template", help="ghi tệp mẫu để nhập / write the import template")
     template.add_argument("file")
     template.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
-    house.add_parser("import", help="households from .xlsx/.csv").add_argument("file")
+    imp = house.add_parser("import", help="hộ gia đình từ tệp .xlsx/.csv / households from a file")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
     add = house.add_parser("add", help="add one household")
     add.add_argument("--unit", required=True, help="the commune or ward")
     add.add_argument("--name", required=True, help="head of household")
@@ -69,22 +71,25 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         data = template_xlsx("Ho", household_import.household_headers(programme), [example])
         write_template(args.file, data, force=args.force)
         return 0
-    data = Path(args.file).read_bytes() if args.action == "import" else b""
-    return asyncio.run(_run(settings, args, data))
+    rows = read_sheet(args.file) if args.action == "import" else []
+    return asyncio.run(_run(settings, args, rows))
 
 
-async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int:
+async def _run(settings: Settings, args: argparse.Namespace, rows: list[SheetRow]) -> int:
     programme = settings.current_programme()
     engine = create_engine(settings.database_url)
     try:
         await migrate.upgrade(engine)
+        if args.action == "import":
+            result = await in_transaction(
+                session_factory(engine),
+                lambda s: household_import.import_households(
+                    s, rows=rows, programme=programme, now=SystemClock().now()
+                ),
+                dry_run=args.dry_run,
+            )
+            return _report(result, dry_run=args.dry_run)
         async with session_factory(engine).begin() as session:
-            if args.action == "import":
-                return _report(
-                    await household_import.import_households(
-                        session, rows=read_rows(data, args.file), programme=programme, now=SystemClock().now()
-                    )
-                )
             if args.action in ("add", "stage", "list"):
                 return await _change(session, args, programme, settings)
             unit_ids = None

@@ -153,3 +153,20 @@ def test_an_unclear_unit_on_the_command_line_names_the_provinces(
     assert "Phường Tân An (Tây Ninh)" in err and "Phường Tân An (Bắc Ninh)" in err
     assert main(["tasks", "add", "--title", "Rà soát", "--unit", "tan an, bac ninh"]) == 0
     assert "cho Phường Tân An" in capsys.readouterr().out
+
+
+def test_households_import_dry_run_writes_nothing(
+    seeded_cli: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["households", "template", "ho.xlsx"]) == 0
+    header, sample = load_workbook(seeded_cli / "ho.xlsx")["Mẫu"].iter_rows(values_only=True)
+    row = ["Xã Long Chữ", *[str(c or "") for c in sample[1:]]]
+    (seeded_cli / "ho.csv").write_bytes(csv_bytes([[str(c) for c in header], row]))
+    capsys.readouterr()
+    assert main(["households", "import", "ho.csv", "--dry-run"]) == 0
+    assert "sẽ thêm mới: 1" in (out := capsys.readouterr().out) and "chưa ghi gì" in out
+    assert main(["households", "list"]) == 0
+    assert "Nguyễn Văn A" not in capsys.readouterr().out
+    assert main(["households", "import", "ho.csv"]) == 0
+    assert main(["households", "list"]) == 0
+    assert "Nguyễn Văn A" in capsys.readouterr().out
