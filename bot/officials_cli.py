@@ -84,11 +84,11 @@ async def check_role_change(
     role = changes.get("role")
     if role is None or role == official.role:
         return
-    if role != Role.ADMIN:
-        await _refuse_last_admin(session, official)
     question = office_texts.cli_confirm_role(official.id, official.full_name, official.role, role)
     if not confirmed(question, yes=yes):
         raise OfficialError(cli_texts.NOT_CONFIRMED)
+    if role != Role.ADMIN:  # after the answer: the check locks the admins' rows until the commit
+        await _refuse_last_admin(session, official)
 
 
 async def invite(db: Db, args: argparse.Namespace, settings: Settings, now: dt.datetime) -> int:
