@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain import house_texts
 from domain.people import RowError, clean_name
 from domain.programmes import Programme, read_case
-from domain.sheets import SheetRow
+from domain.sheets import SheetRow, check_columns
 from domain.statuses import LOCAL_UNIT_KINDS
 from domain.vntext import accent_free_key
 from storage.audit import add_audit
@@ -52,6 +52,13 @@ def household_headers(programme: Programme) -> tuple[str, ...]:
     )
 
 
+# Columns a households file cannot do without (label → accepted header keys, accent-free).
+IMPORT_REQUIRED = {
+    "Xã/phường": ("xa phuong", "xa", "don vi", "xa phuong dac khu"),
+    "Họ tên chủ hộ": ("ho ten chu ho", "chu ho", "ho va ten"),
+}
+
+
 async def import_households(
     session: AsyncSession,
     *,
@@ -60,7 +67,9 @@ async def import_households(
     now: dt.datetime,
     actor_id: int | None = None,
 ) -> ImportResult:
-    """The communes' lists, one household a row; bad rows are named and skipped."""
+    """The communes' lists, one household a row; bad rows are named and skipped; a header row
+    without a required column is refused as a whole (SheetError naming it)."""
+    check_columns(rows, IMPORT_REQUIRED)
     result = ImportResult()
     for row in rows:
         problem, fields = await _validate(session, row, programme)

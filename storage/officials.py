@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.people import RowError, clean_name, normalize_phone, parse_role, parse_yes
-from domain.sheets import SheetRow
+from domain.sheets import SheetRow, check_columns
 from domain.statuses import Role
 from domain.vntext import accent_free_key
 from storage.audit import add_audit
@@ -156,6 +156,10 @@ async def set_active(
     )
 
 
+# Columns an officials file cannot do without (label → accepted header keys, accent-free).
+IMPORT_REQUIRED = {"Họ và tên": ("ho va ten", "ho ten", "ten"), "Đơn vị": ("don vi", "ten don vi", "co quan")}
+
+
 async def import_officials(
     session: AsyncSession, *, rows: Sequence[SheetRow], now: dt.datetime, actor_id: int | None = None
 ) -> ImportResult:
@@ -164,6 +168,7 @@ async def import_officials(
 
     Columns: Họ và tên, Chức vụ, Đơn vị, Vai trò, Số điện thoại, Người đứng đầu (x).
     """
+    check_columns(rows, IMPORT_REQUIRED)
     result = ImportResult()
     await _import_rows(session, rows=rows, now=now, actor_id=actor_id, result=result, phones_in_file={})
     await _audit_import(session, result=result, now=now, actor_id=actor_id)
@@ -181,6 +186,7 @@ async def import_officials_in_batches(
     """The same import, one transaction per `batch` rows: a file of thousands of people never
     holds the database's single write lock (SQLite) for long, so the running bot keeps answering.
     Rows of a committed batch stay written if a later batch fails."""
+    check_columns(rows, IMPORT_REQUIRED)
     result = ImportResult()
     phones_in_file: dict[str, int] = {}
     for start in range(0, len(rows), batch):

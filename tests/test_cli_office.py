@@ -119,6 +119,12 @@ def test_a_missing_column_is_named_not_every_row(
     (seeded_cli / "dv.csv").write_bytes(csv_bytes([["Đơn vị", "Cấp trên"], ["Phòng Kinh tế", "long chu"]]))
     assert main(["units", "import", "dv.csv"]) == 1
     assert "thiếu cột «Loại»" in capsys.readouterr().err
+    (seeded_cli / "cb.csv").write_bytes(csv_bytes([["Tên cán bộ", "Đơn vị"], ["Lê Văn Tư", "long chu"]]))
+    assert main(["officials", "import", "cb.csv"]) == 1
+    assert "thiếu cột «Họ và tên»" in capsys.readouterr().err
+    (seeded_cli / "ho.csv").write_bytes(csv_bytes([["Xã", "Tên hộ"], ["long chu", "Nguyễn Văn A"]]))
+    assert main(["households", "import", "ho.csv"]) == 1
+    assert "thiếu cột «Họ tên chủ hộ»" in capsys.readouterr().err
 
 
 def test_empty_title_past_meeting_and_missing_file_are_refused_in_vietnamese(
