@@ -14,7 +14,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -49,6 +49,26 @@ logger = logging.getLogger(__name__)
 SANDBOX_TOKEN = "1000000001:SANDBOX_sandbox_sandbox_sandbox"
 
 
+class SandboxBusyError(Exception):
+    """Another sandbox runs on the same data folder (it would share its database and Telegram)."""
+
+
+@contextlib.contextmanager
+def _alone_on(data: Path) -> Iterator[None]:
+    """Hold DATA_DIR/sandbox.lock while the sandbox runs; the system frees it if the process dies."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no guard
+        yield
+        return
+    with (data / "sandbox.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SandboxBusyError(str(data)) from None
+        yield
+
+
 @dataclass
 class Sandbox:
     """A running sandbox: the emulator (to play the users) and the settings the bot runs with."""
@@ -73,6 +93,14 @@ async def running_sandbox(
     clock = clock or SystemClock()
     data = settings.data_dir
     data.mkdir(parents=True, exist_ok=True)
+    with _alone_on(data):
+        async with _started(settings, clock, port) as sandbox:
+            yield sandbox
+
+
+@contextlib.asynccontextmanager
+async def _started(settings: Settings, clock: Clock, port: int) -> AsyncIterator[Sandbox]:
+    data = settings.data_dir
     async with Emulator(token=SANDBOX_TOKEN, port=port, state_dir=data / "sandbox-telegram") as emulator:
         bot_settings = settings.model_copy(
             update={
@@ -141,6 +169,26 @@ async def run_sandbox(
             loop.add_signal_handler(sig, quit_now.set)
     if console:  # keep the chat readable: only warnings and errors reach the terminal
         logging.getLogger().setLevel(logging.WARNING)
+    try:
+        return await _run(settings, console=console, port=port, stdin=stdin, out=out, quit_now=quit_now)
+    except SandboxBusyError:
+        print(texts.BUSY.format(data=settings.data_dir), file=out, flush=True)
+        return 1
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
+async def _run(
+    settings: Settings,
+    *,
+    console: bool,
+    port: int,
+    stdin: TextIO | None,
+    out: TextIO,
+    quit_now: asyncio.Event,
+) -> int:
     async with running_sandbox(settings, port=port) as sandbox:
         say = texts.STARTED.format(url=sandbox.emulator.base_url, db=settings.data_dir / "sandbox.db")
         print(say, file=out, flush=True)
@@ -164,6 +212,8 @@ async def _until(work: Coroutine[Any, Any, None], quit_now: asyncio.Event) -> No
     for pending in (task, stopper):
         pending.cancel()
     await asyncio.gather(task, stopper, return_exceptions=True)
+    if not task.cancelled() and task.exception() is not None:  # a console bug: say it, stop cleanly
+        logger.error("the sandbox console stopped", exc_info=task.exception())
 
 
 def _line_reader(stream: TextIO) -> asyncio.Queue[str | None]:

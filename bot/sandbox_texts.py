@@ -25,6 +25,7 @@ STARTED = (
     "(no token: running against the local Bot API emulator).\n"
     "Cơ sở dữ liệu: {db}"
 )
+BUSY = "Một sandbox khác đang chạy trên thư mục dữ liệu {data}; hãy dùng nó, hoặc dừng nó trước."
 RUNNING = "Bot đang chạy; nhấn Ctrl-C để dừng."
 STOPPED = "Đã dừng sandbox. Chạy lại bất cứ lúc nào: dữ liệu được giữ trong {data}."
 PLAYING = "Đang đóng vai: {label}"

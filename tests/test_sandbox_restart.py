@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import shutil
 from pathlib import Path
 
 from bot.config import Settings
-from bot.sandbox import running_sandbox
+from bot.sandbox import run_sandbox, running_sandbox
 from storage import officials
 from storage.db import create_engine, session_factory
 from tests.factories import TestClock
@@ -57,3 +59,13 @@ async def test_personas_an_older_sandbox_marked_unreachable_are_reachable_again(
             assert hung is not None and hung.reachable
     finally:
         await engine.dispose()
+
+
+async def test_a_second_sandbox_on_the_same_data_says_so(tmp_path: Path) -> None:
+    """Two sandboxes on one folder would share its database and Telegram memory: the second stops."""
+    settings = sandbox_settings(tmp_path)
+    async with running_sandbox(settings, clock=TestClock()):
+        said = io.StringIO()
+        assert await asyncio.wait_for(run_sandbox(settings, console=False, stdout=said), 30) == 1
+    assert said.getvalue().startswith("Một sandbox khác đang chạy trên thư mục dữ liệu")
+    assert "Xin chào" in await say_start(settings)  # the first one gone, the folder is free again
