@@ -205,7 +205,7 @@ class Console:
         elif record.kind == "edit" and view.buttons_on == message["message_id"]:
             view.buttons_on = None  # the edit took the buttons away
         for row in markup.get("keyboard", []):
-            self.say("   " + "  ".join(f"⌨ {b['text'] if isinstance(b, dict) else b}" for b in row))
+            self.say("   " + "  ".join(_keyboard_button(b) for b in row))
 
     def _save_file(self, chat_id: int, message: dict[str, Any]) -> None:
         """A workbook or chart the bot sent is written under the data folder, and named."""
@@ -273,3 +273,11 @@ class Console:
         self.catch_up()
         if not self._news(self.chat_id, after=after):
             self.say(texts.NO_ANSWER)
+
+
+def _keyboard_button(button: dict[str, Any] | str) -> str:
+    """A button of a reply keyboard, and how to tap it from the console."""
+    if isinstance(button, str):
+        return f"⌨ {button}"
+    how = texts.TAP_CONTACT if button.get("request_contact") else texts.TAP_TEXT
+    return f"⌨ {button['text']} {how}"

@@ -33,6 +33,7 @@ def test_run_without_token_starts_sandbox_console(tmp_path: Path) -> None:
     # Persona 2 (default) is a seeded official of Xã Long Hiệp; persona 1 is a stranger.
     assert "Xin chào đồng chí Nguyễn Văn Hùng (Xã Long Hiệp)!" in out
     assert "Bot chỉ phục vụ cán bộ đã được mời" in out
+    assert "⌨ 📱 Gửi số điện thoại để xác minh (bấm bằng :sdt SỐ)" in out  # how to tap it here
     assert "Chưa có tin nào có nút để bấm." in out
     assert "Traceback" not in out + result.stderr
     assert (tmp_path / "data" / "sandbox.db").exists()
