@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot import admin_cli, directive_cli, house_cli, meeting_cli, task_cli
+from bot import admin_cli, directive_cli, house_cli, meeting_cli, ops_cli, task_cli
 from bot.cli_files import CliError, os_error_text
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
@@ -39,11 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     meeting_cli.add_parsers(commands)
     house_cli.add_parsers(commands)
     directive_cli.add_parsers(commands)
+    ops_cli.add_parsers(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "doctor":  # it reports a bad setting as one of its checks
+        from bot.doctor import main as doctor
+
+        return doctor()
     try:
         settings = load_settings(need_token=args.command == "run")
     except ConfigError as exc:
@@ -52,8 +57,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.log_level, secrets=[settings.token or ""])
     if args.command == "db":
         return asyncio.run(_db(settings, args))
-    if args.command in ("units", "officials", "tasks", "meetings", "households", "directive"):
+    if args.command in (
+        "units",
+        "officials",
+        "tasks",
+        "meetings",
+        "households",
+        "directive",
+        *ops_cli.COMMANDS,
+    ):
         module = {
+            "backup": ops_cli,
+            "restore": ops_cli,
             "tasks": task_cli,
             "meetings": meeting_cli,
             "households": house_cli,

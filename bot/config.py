@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     giao_ban: str = "T2 14:00"  # weekday (T2..T7, CN) and time of the weekly giao ban
     days_off: str = ""  # extra days off (nghỉ bù), dd/mm/yyyy separated by commas
     working_days: str = ""  # Saturdays worked in exchange, dd/mm/yyyy separated by commas
+    webhook_url: str | None = None  # https://... : webhook mode (Telegram posts updates here)
+    # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token; required with webhook_url.
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    webhook_listen: str = "127.0.0.1"  # the webhook server's address (0.0.0.0 in a container)
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -63,6 +68,29 @@ class Settings(BaseSettings):
             # Never echo the value: a malformed token may still be most of a real one.
             raise ValueError("expected the form 123456789:AA... given by @BotFather")
         return text
+
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https://[^/\s]+", value.strip()):
+            raise ValueError(f"Telegram only posts to https:// addresses (got {value!r})")
+        return value.strip() if value else None
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is not None and not re.match(r"^[A-Za-z0-9_-]{16,256}$", value.get_secret_value()):
+            raise ValueError(
+                "expected 16 to 256 characters A-Z, a-z, 0-9, _ or - (e.g. openssl rand -hex 32)"
+            )
+        if value is None and info.data.get("webhook_url"):
+            raise ValueError("required with WEBHOOK_URL (e.g. openssl rand -hex 32)")
+        return value
 
     @field_validator("telegram_api_base_url")
     @classmethod
