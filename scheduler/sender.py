@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = dt.timedelta(minutes=10)
-LOOKAHEAD = 0.5  # seconds of sending claimed ahead
+LOOKAHEAD = 1.0  # seconds of sending claimed ahead
 STOP_GRACE = 5.0  # seconds the sends in flight get to finish when the sender stops
 
 
@@ -69,8 +69,8 @@ class Sender:
         self.idle = idle
         self._slots = asyncio.Semaphore(concurrency)  # requests in flight at once
         self._gate = Gate()
-        # Rows claimed ahead of their slot: about half a second's worth, so that a row claimed
-        # now (a group's next message) never queues long behind rows claimed before it.
+        # Rows claimed ahead of their slot: about a second's worth, refilled by halves, so the
+        # claims stay few; a group's message claimed meanwhile goes through the gate first.
         self.ahead = min(batch, max(4, round(LOOKAHEAD / self.pacer.interval)))
         self.sent = 0
 
@@ -82,7 +82,7 @@ class Sender:
             while not stop.is_set():
                 room = self.ahead - len(flying)
                 claimed: list[Notification] = []
-                if room >= max(1, self.ahead // 4) or not flying:
+                if room >= max(1, self.ahead // 2) or not flying:
                     try:
                         claimed = await self.claim(limit=room)
                     except Exception:  # a database hiccup must not end reminders for good
