@@ -43,7 +43,8 @@ class FixedClock:
         return NOW
 
 
-async def populate(db, rng: random.Random) -> list[str]:  # type: ignore[no-untyped-def]
+async def populate(db, rng: random.Random, tasks: int = 50_000) -> list[str]:  # type: ignore[no-untyped-def]
+    """100 communes, 2,000 officials, `tasks` tasks with ten updates each, 20,000 households."""
     names: list[str] = []
     async with db.begin() as session:
         province = await units.add_unit(session, name="Tỉnh Thử Nghiệm", kind=UnitKind.PROVINCE)
@@ -89,9 +90,9 @@ async def populate(db, rng: random.Random) -> list[str]:  # type: ignore[no-unty
         TaskStatus.DONE,
         TaskStatus.DONE,
     )
-    for start in range(0, 50_000, 5_000):
+    for start in range(0, tasks, 5_000):
         batch = []
-        for n in range(start, start + 5_000):
+        for n in range(start, min(tasks, start + 5_000)):
             due = NOW.date() + dt.timedelta(days=rng.randint(-60, 60))
             status = rng.choice(statuses)
             batch.append(
@@ -110,16 +111,16 @@ async def populate(db, rng: random.Random) -> list[str]:  # type: ignore[no-unty
             )
         async with db.begin() as session:
             await session.exec(insert(Task), params=batch)  # type: ignore[call-overload]
-    for start in range(0, 500_000, 20_000):
+    for start in range(0, tasks * 10, 20_000):
         batch = [
             {
-                "task_id": 1 + (n % 50_000),
+                "task_id": 1 + (n % tasks),
                 "official_id": 1 + (n % 2000),
                 "at": NOW - dt.timedelta(minutes=n),
                 "new_status": TaskStatus.BLOCKED if n % 37 == 0 else None,
                 "note": "Báo cáo tiến độ",
             }
-            for n in range(start, start + 20_000)
+            for n in range(start, min(tasks * 10, start + 20_000))
         ]
         async with db.begin() as session:
             await session.exec(insert(TaskUpdate), params=batch)  # type: ignore[call-overload]

@@ -1,0 +1,153 @@
+"""Province scale with a size parameter: /status of a commune, the overview, /tasks and the digest
+at 5,000, 50,000 (default) and 500,000 tasks, on SQLite and PostgreSQL.
+
+Each size is the province of bench/status_digest.py (100 communes, 2,000 officials, 20,000
+households) with `size` tasks and ten updates a task. Each view is timed as its handler does the
+work (database + text), without Telegram: /status and /tasks as the median of 20 communes and 20
+officials, the overview and the digest (text, chart, workbook) once each after one warm-up.
+Goals: /status at the largest size within 1.5× of the smallest; the digest under 1 s.
+Run: `python -m bench.scale` (5,000 and 50,000, a few minutes); `--sizes 5000,50000,500000`
+for the issue's three (the largest takes long to build); `--postgres ''` skips PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from pydantic import SecretStr
+from sqlmodel import select
+
+from bench.status_digest import DEFAULT_POSTGRES, TOKEN, FixedClock, populate
+from bench.updates import fresh_schema
+from bot.config import Settings
+from bot.context import Services
+from domain import digest, status_texts, task_texts
+from domain.render import split_message
+from domain.vntext import accent_free_key
+from handlers.status import gather, unit_status_lines
+from storage import migrate, reports, tasks, units
+from storage.db import create_engine, session_factory
+from storage.models import Official
+
+VIEWS = ("/status xã", "overview", "/tasks", "digest")
+GOAL_STATUS_RATIO, GOAL_DIGEST_S = 1.5, 1.0
+
+
+async def timed(work: Callable[[], Awaitable[object]], times: int) -> float:
+    """The median seconds of `times` runs of `work`, after one warm-up run."""
+    await work()
+    spent = []
+    for _ in range(times):
+        begin = time.perf_counter()
+        await work()
+        spent.append(time.perf_counter() - begin)
+    return statistics.median(spent)
+
+
+async def measure(url: str, size: int) -> tuple[float, dict[str, float]]:
+    """Build the province at `size` tasks; return the build time and each view's seconds."""
+    await fresh_schema(url)
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    db = session_factory(engine)
+    rng = random.Random(42)
+    begin = time.perf_counter()
+    names = await populate(db, rng, tasks=size)
+    built = time.perf_counter() - begin
+    settings = Settings(telegram_bot_token=SecretStr(TOKEN), database_url=url, _env_file=None)  # type: ignore[call-arg]
+    services = Services(settings=settings, db=db, clock=FixedClock())
+    today, zone, calendar = services.today(), settings.tz, settings.work_calendar()
+    communes = iter(rng.sample(names, 20) * 2)
+    async with db() as session:
+        people = list((await session.exec(select(Official).limit(20))).all())
+    officials = iter(people * 2)
+
+    async def status() -> None:
+        typed = accent_free_key(next(communes)).removeprefix("xa ")  # as an official types it
+        async with db() as session:
+            match = await units.find_unit(session, query=typed)
+        unit_id = match.found.unit_id if match.found else match.candidates[0].unit_id
+        lines, _ = await unit_status_lines(services, unit_id, None)
+        split_message(lines)
+
+    async def overview() -> None:
+        async with db() as session:
+            counts = await reports.unit_counts(session, today=today, zone=zone, calendar=calendar)
+            extensions = await reports.pending_extensions(session, unit_id=None)
+        lines = [
+            status_texts.overview_head(len(counts), today),
+            *(status_texts.overview_line(c) for c in counts),
+            *status_texts.pending_extensions(extensions),
+        ]
+        split_message(lines)
+
+    async def task_list() -> None:
+        official = next(officials)
+        async with db() as session:
+            found, total = await tasks.open_tasks_for(session, official=official, page=1, per_page=8)
+            views = [await tasks.task_view(session, task=t) for t in found]
+        task_texts.task_list(views, page=1, pages=max(1, -(-total // 8)), total=total, today=today)
+
+    async def whole_digest() -> None:
+        data = await gather(services)
+        digest.compose(data)
+        digest.chart(data)
+        digest.workbook(data)
+
+    figures = {
+        "/status xã": await timed(status, 19),
+        "overview": await timed(overview, 3),
+        "/tasks": await timed(task_list, 19),
+        "digest": await timed(whole_digest, 1),
+    }
+    await engine.dispose()
+    return built, figures
+
+
+async def main(sizes: list[int], postgres: str | None) -> None:
+    databases: list[tuple[str, str | None]] = [("sqlite", None)]
+    if postgres:
+        databases.append(("postgresql", postgres))
+    results: dict[tuple[str, int], dict[str, float]] = {}
+    print(f"{'database':<11}{'tasks':>9}{'built s':>9}" + "".join(f"{v + ' ms':>15}" for v in VIEWS))
+    for label, url in databases:
+        for size in sizes:
+            with tempfile.TemporaryDirectory() as tmp:
+                target = url or f"sqlite+aiosqlite:///{Path(tmp) / 'scale.db'}"
+                try:
+                    built, figures = await measure(target, size)
+                except OSError as exc:
+                    print(f"{label:<11}{size:>9}  skipped: not reachable ({exc})")
+                    break
+            results[(label, size)] = figures
+            cells = "".join(f"{figures[v] * 1000:>15.1f}" for v in VIEWS)
+            print(f"{label:<11}{size:>9,}{built:>9.0f}{cells}", flush=True)
+    small, large = min(sizes), max(sizes)
+    notes = []
+    for label, _ in databases:
+        if (label, small) in results and (label, large) in results:
+            ratio = results[(label, large)]["/status xã"] / results[(label, small)]["/status xã"]
+            digest_s = results[(label, large)]["digest"]
+            notes.append(
+                f"{label}: /status {ratio:.1f}× from {small:,} to {large:,} tasks "
+                f"(goal ≤ {GOAL_STATUS_RATIO}×), digest {digest_s:.2f} s at {large:,} "
+                f"(goal < {GOAL_DIGEST_S:.0f} s)"
+            )
+    print("scale: " + "; ".join(notes))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="5000,50000", help="tasks, separated by commas")
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' skips PostgreSQL")
+    args = parser.parse_args()
+    asyncio.run(main([int(s) for s in args.sizes.split(",")], args.postgres or None))
