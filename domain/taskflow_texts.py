@@ -1,4 +1,4 @@
-"""What the bot says on an official's daily task paths: questions, progress readings, usage."""
+"""What the bot says on the daily task paths: questions and answers, progress readings, decisions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from html import escape
 
 from domain.dates import fmt
 from domain.progress import Progress, Reading
-from domain.task_texts import number, progress_text
+from domain.task_texts import TaskView, number, progress_text, status_label, task_card
 
 CANCEL_LABEL = "✖️ Hủy"
 EXCEEDED_LABEL = "✔️ Đúng, đã vượt chỉ tiêu"
@@ -119,3 +119,124 @@ def reopened_by_you(task_id: int, reason: str) -> str:
 
 def confirmed_by_you(task_id: int) -> str:
     return f"✔️ Đồng chí đã xác nhận hoàn thành nhiệm vụ #{task_id}."
+
+
+# --- answers and questions --------------------------------------------------------------------
+
+PROMPTS = {
+    "blk": "Vướng mắc gì ở nhiệm vụ #{id}? Trả lời tin này bằng nội dung vướng mắc.",
+    "ext_date": "Đề nghị gia hạn nhiệm vụ #{id} đến ngày nào? (ví dụ 30/12, cuối tháng, thứ sáu tuần sau)",
+    "ext_reason": "Lý do xin gia hạn nhiệm vụ #{id} đến {date}?",
+    "note": "Nhập ghi chú cho nhiệm vụ #{id} (trả lời tin này).",
+    "num": "Nhập tiến độ nhiệm vụ #{id}: số đã làm/tổng (ví dụ 5/12) hoặc phần trăm (ví dụ 60%).",
+    "rt": "Lý do trả lại báo cáo hoàn thành nhiệm vụ #{id}?",
+    "ro": "Lý do mở lại nhiệm vụ #{id}?",
+}
+
+
+def prompt(kind: str, task_id: int, **values: str) -> str:
+    return escape(PROMPTS[kind].format(id=task_id, **values))
+
+
+def recorded(what: str, task_id: int) -> str:
+    return f"✅ Đã ghi nhận {escape(what)} cho nhiệm vụ #{task_id}."
+
+
+def reported_done(task_id: int, *, needs_confirmation: bool) -> str:
+    if needs_confirmation:
+        return (
+            f"✅ Đã báo hoàn thành nhiệm vụ #{task_id}. Văn phòng sẽ xác nhận; đồng chí sẽ "
+            "nhận thông báo khi có kết quả."
+        )
+    return f"✅ Nhiệm vụ #{task_id} đã hoàn thành. Cảm ơn đồng chí!"
+
+
+def stale(view: TaskView, who: str | None, when: str | None, today: dt.date, *, by_you: bool = False) -> str:
+    by = " bởi chính đồng chí (ở một tin khác)" if by_you else (f" bởi {escape(who)}" if who else "")
+    at = f" lúc {when}" if when else ""
+    return (
+        f"ℹ️ Nhiệm vụ #{view.id} vừa được cập nhật{by}{at}, nên thao tác của đồng chí chưa được ghi. "
+        "Tình trạng hiện tại:\n\n" + task_card(view, today)
+    )
+
+
+def not_now(view: TaskView) -> str:
+    label = status_label(view.status)
+    return f"Nhiệm vụ #{view.id} đang ở trạng thái «{label}», không thực hiện được thao tác này."
+
+
+def bad_progress() -> str:
+    return "Chưa hiểu tiến độ. Gõ dạng 5/12 (đã làm/tổng) hoặc 60%."
+
+
+def extension_requested(task_id: int, due: dt.date) -> str:
+    return f"📅 Đã gửi đề nghị gia hạn nhiệm vụ #{task_id} đến {fmt(due)}; lãnh đạo sẽ xem xét."
+
+
+def extension_prompt_for_leader(view: TaskView, who: str, unit: str, due: dt.date, reason: str) -> str:
+    return (
+        f"📅 <b>Đề nghị gia hạn</b> nhiệm vụ #{view.id}: {escape(view.title)}\n"
+        f"Người đề nghị: {escape(who)} ({escape(unit)})\n"
+        f"Hạn hiện tại: {fmt(view.due_on) if view.due_on else 'không có'} → đề nghị: <b>{fmt(due)}</b>\n"
+        f"Lý do: {escape(reason)}"
+    )
+
+
+def extension_decided(task_id: int, approved: bool, due: dt.date, by: str) -> str:
+    if approved:
+        return f"✔️ Đề nghị gia hạn nhiệm vụ #{task_id} đến {fmt(due)} đã được {escape(by)} đồng ý."
+    return f"✖️ Đề nghị gia hạn nhiệm vụ #{task_id} đến {fmt(due)} không được {escape(by)} đồng ý."
+
+
+def already_decided() -> str:
+    return "Đề nghị này đã được xử lý trước đó."
+
+
+def confirm_prompt(view: TaskView, who: str, unit: str) -> str:
+    return (
+        f"✅ <b>Báo hoàn thành</b> nhiệm vụ #{view.id}: {escape(view.title)}\n"
+        f"Người báo: {escape(who)} ({escape(unit)}). Xác nhận hoặc trả lại:"
+    )
+
+
+def confirmed(task_id: int, by: str) -> str:
+    return f"✔️ Nhiệm vụ #{task_id} đã được {escape(by)} xác nhận hoàn thành."
+
+
+def returned(task_id: int, by: str, reason: str) -> str:
+    return f"↩️ Báo cáo hoàn thành nhiệm vụ #{task_id} bị {escape(by)} trả lại. Lý do: {escape(reason)}"
+
+
+def reopened(task_id: int, by: str, reason: str) -> str:
+    return f"🔄 Nhiệm vụ #{task_id} được {escape(by)} mở lại. Lý do: {escape(reason)}"
+
+
+def assigned_intro() -> str:
+    return "🆕 <b>Nhiệm vụ mới được giao</b>"
+
+
+def acknowledged(task_id: int) -> str:
+    return f"Đã ghi nhận đồng chí đã nhận nhiệm vụ #{task_id}."
+
+
+def task_not_found(ref: str) -> str:
+    return f"Không tìm thấy nhiệm vụ «{escape(ref)}»."
+
+
+def photo_attached(task_id: int) -> str:
+    return f"📷 Đã lưu ảnh vào nhiệm vụ #{task_id}."
+
+
+def reply_to_what() -> str:
+    return (
+        "Tin nhắn được trả lời không phải là nhiệm vụ. Hãy trả lời (reply) đúng tin nhiệm vụ, "
+        "hoặc gõ /tasks để xem danh sách."
+    )
+
+
+def changed_meanwhile(task_id: int) -> str:
+    """An answer to a question that another change overtook."""
+    return (
+        f"Nhiệm vụ #{task_id} đã thay đổi trạng thái trong lúc chờ; thao tác chưa được ghi. "
+        f"Gõ /task {task_id} để xem tình trạng mới."
+    )

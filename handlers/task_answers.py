@@ -77,7 +77,7 @@ async def _answer_outcome(update: Update, result: ChangeResult, task: Task, ok_t
         await reply(update, ok_text)
         return True
     if result.outcome in (Change.STALE, Change.NOT_NOW):
-        await reply(update, task_texts.changed_meanwhile(task.id or 0))
+        await reply(update, taskflow_texts.changed_meanwhile(task.id or 0))
     return False
 
 
@@ -116,19 +116,19 @@ async def _blocked(update: Update, context: BotContext, prompt: BotMessage, task
         new_status=TaskStatus.BLOCKED,
         note=f"Vướng mắc: {text}",
     )
-    await _answer_outcome(update, result, task, task_texts.recorded("vướng mắc", task.id or 0))
+    await _answer_outcome(update, result, task, taskflow_texts.recorded("vướng mắc", task.id or 0))
 
 
 async def _note(update: Update, context: BotContext, prompt: BotMessage, task: Task, text: str) -> None:
     note = await tell_if_cut(update, text)
     result = await _close_and_change(update, context, prompt, task_id=task.id or 0, note=note)
-    await _answer_outcome(update, result, task, task_texts.recorded("ghi chú", task.id or 0))
+    await _answer_outcome(update, result, task, taskflow_texts.recorded("ghi chú", task.id or 0))
 
 
 async def _number(update: Update, context: BotContext, prompt: BotMessage, task: Task, text: str) -> None:
     reading = read_progress(text, target=task.target_quantity)
     if reading is None:
-        await reply(update, task_texts.bad_progress())
+        await reply(update, taskflow_texts.bad_progress())
         await _ask_again(context, prompt)
         return
     await report_progress(update, context, task, reading, prompt)
@@ -139,7 +139,7 @@ async def _ask_again(context: BotContext, prompt: BotMessage, **values: str) -> 
         context,
         chat_id=prompt.chat_id,
         prompt=prompt.prompt or "",
-        text=task_texts.prompt(prompt.prompt or "", prompt.task_id or 0, **values),
+        text=taskflow_texts.prompt(prompt.prompt or "", prompt.task_id or 0, **values),
         task_id=prompt.task_id,
         official_id=prompt.official_id,
         data=prompt.data,
@@ -163,7 +163,7 @@ async def _extension_date(
         context,
         chat_id=prompt.chat_id,
         prompt="ext_reason",
-        text=task_texts.prompt("ext_reason", task.id or 0, date=fmt(due.on)),
+        text=taskflow_texts.prompt("ext_reason", task.id or 0, date=fmt(due.on)),
         task_id=task.id,
         official_id=prompt.official_id,
         data={**prompt.data, "due": due.on.isoformat()},
@@ -208,7 +208,7 @@ async def _extension_reason(
         new_status=TaskStatus.EXTENSION_REQUESTED,
         note=f"Xin gia hạn đến {fmt(due_on)}: {reason}",
     )
-    await _answer_outcome(update, result, task, task_texts.extension_requested(task.id or 0, due_on))
+    await _answer_outcome(update, result, task, taskflow_texts.extension_requested(task.id or 0, due_on))
 
 
 async def _return_or_reopen(
@@ -218,7 +218,7 @@ async def _return_or_reopen(
     assert official is not None
     returning = prompt.prompt == "rt"
     reason = await tell_if_cut(update, text, 1800)
-    notice = (task_texts.returned if returning else task_texts.reopened)(
+    notice = (taskflow_texts.returned if returning else taskflow_texts.reopened)(
         task.id or 0, official.full_name, reason
     )
 

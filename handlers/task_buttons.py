@@ -46,7 +46,7 @@ async def _ack(update: Update, context: BotContext, task: Task, version: int, ex
             official_id=context.official.id or 0,  # type: ignore[union-attr]
             at=context.services.clock.now(),
         )
-    await update.callback_query.answer(task_texts.acknowledged(task.id or 0))  # type: ignore[union-attr]
+    await update.callback_query.answer(taskflow_texts.acknowledged(task.id or 0))  # type: ignore[union-attr]
     await refresh_card(update, context, task.id or 0)  # the 📥 button goes away
 
 
@@ -99,7 +99,7 @@ async def _done(
         note="Báo hoàn thành",
         **fields,
     )
-    done = task_texts.reported_done(task.id or 0, needs_confirmation=task.needs_confirmation)
+    done = taskflow_texts.reported_done(task.id or 0, needs_confirmation=task.needs_confirmation)
     await answer_change(update, context, result, done)
 
 
@@ -192,7 +192,7 @@ def asker(kind: str) -> Button:
             context,
             chat_id=query.message.chat.id,
             prompt=kind,
-            text=task_texts.prompt(kind, task.id or 0),
+            text=taskflow_texts.prompt(kind, task.id or 0),
             task_id=task.id,
             official_id=context.official.id,  # type: ignore[union-attr]
             data={"version": version},

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from domain import task_texts
+from domain import task_texts, taskflow_texts
 from domain.statuses import Role, TaskStatus
 from domain.task_texts import TaskView
 from handlers.keyboards import markup, send_card
@@ -124,11 +124,11 @@ async def answer_change(update: Update, context: BotContext, result: ChangeResul
             last[0].at.astimezone(context.services.settings.tz).strftime("%H:%M %d/%m/%Y") if last else None
         )
         by_you = who is not None and context.official is not None and who.id == context.official.id
-        text = task_texts.stale(
+        text = taskflow_texts.stale(
             view, who.full_name if who else None, when, context.services.today(), by_you=by_you
         )
         await query.answer()
         await send_task_card(context, query.message.chat.id, view, text)
         return False
-    await query.answer(task_texts.not_now(view)[:200], show_alert=True)
+    await query.answer(taskflow_texts.not_now(view)[:200], show_alert=True)
     return False

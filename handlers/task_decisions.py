@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 
 from bot.context import BotContext
-from domain import task_texts, taskflow_texts
+from domain import taskflow_texts
 from domain.statuses import TaskStatus
 from handlers.task_buttons import Button, asker
 from handlers.task_cards import answer_change, change_by_button, edit_quietly, refresh_card
@@ -28,7 +28,7 @@ async def _confirm(
             task=changed,
             kind="task.confirmed",
             now=now,
-            text=task_texts.confirmed(task.id or 0, official.full_name),
+            text=taskflow_texts.confirmed(task.id or 0, official.full_name),
             exclude_id=official.id,
         )
 
@@ -59,7 +59,7 @@ async def _decide_extension(
             session, request_id=request_id, approve=approve, decider_id=official.id or 0, at=now
         )
         if request is not None:
-            text = task_texts.extension_decided(
+            text = taskflow_texts.extension_decided(
                 task.id or 0, approve, request.requested_due_on, official.full_name
             )
             await task_notices.notify_one(
@@ -72,7 +72,7 @@ async def _decide_extension(
             )
     context.services.wake_sender.set()
     if request is None:
-        await query.answer(task_texts.already_decided(), show_alert=True)
+        await query.answer(taskflow_texts.already_decided(), show_alert=True)
         return
     await query.answer(text[:200])
     async with context.services.db() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from domain import people_texts, task_texts
+from domain import people_texts, task_texts, taskflow_texts
 from domain.progress import read_progress
 from handlers import evidence, fallback, houses, questions
 from handlers.access import sees_all_units
@@ -65,14 +65,14 @@ async def on_text(update: Update, context: BotContext) -> None:
         return
     if target is None or target.task_id is None:
         if message.reply_to_message is not None:
-            await message.reply_html(task_texts.reply_to_what())
+            await message.reply_html(taskflow_texts.reply_to_what())
         else:
             await fallback.unrecognised(update, context)
         return
     async with context.services.db() as session:
         task = await tasks.get_task(session, task_id=target.task_id)
     if task is None:
-        await message.reply_html(task_texts.task_not_found(str(target.task_id)))
+        await message.reply_html(taskflow_texts.task_not_found(str(target.task_id)))
         return
     decider_only = target.kind == "prompt" and target.prompt in ("rt", "ro")
     if not await _allowed(context, official, task, decider_only):
@@ -102,7 +102,7 @@ async def _report_on_card(update: Update, context: BotContext, task: Task, text:
             note=note,
         )
     if result.outcome == Change.APPLIED:
-        await update.effective_message.reply_html(task_texts.recorded("ghi chú", task.id or 0))  # type: ignore[union-attr]
+        await update.effective_message.reply_html(taskflow_texts.recorded("ghi chú", task.id or 0))  # type: ignore[union-attr]
 
 
 async def on_photo(update: Update, context: BotContext) -> None:
@@ -111,7 +111,7 @@ async def on_photo(update: Update, context: BotContext) -> None:
     assert message is not None and official is not None
     target = await _target(update, context) if message.reply_to_message else None
     if target is None or target.task_id is None:
-        await message.reply_html(task_texts.reply_to_what())
+        await message.reply_html(taskflow_texts.reply_to_what())
         return
     async with context.services.db() as session:
         task = await tasks.get_task(session, task_id=target.task_id)
@@ -130,4 +130,4 @@ async def on_photo(update: Update, context: BotContext) -> None:
             message_id=message.message_id,
             note=f"Ảnh minh chứng{': ' + message.caption if message.caption else ''}",
         )
-    await message.reply_html(task_texts.photo_attached(task.id or 0))
+    await message.reply_html(taskflow_texts.photo_attached(task.id or 0))

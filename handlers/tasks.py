@@ -78,7 +78,7 @@ async def show_task(update: Update, context: BotContext) -> None:
             sees_all_units(official) or await tasks.is_assignee(session, task=task, official=official)
         )
     if task is None:
-        await message.reply_html(task_texts.task_not_found(str(task_id)))
+        await message.reply_html(taskflow_texts.task_not_found(str(task_id)))
         return
     if not allowed:
         await message.reply_html(people_texts.other_unit_refused())
@@ -107,7 +107,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         )
     if task is None or not allowed:
         await query.answer(
-            people_texts.other_unit_refused() if task else task_texts.task_not_found(str(task_id)),
+            people_texts.other_unit_refused() if task else taskflow_texts.task_not_found(str(task_id)),
             show_alert=True,
         )
         return

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain import task_texts
+from domain import task_texts, taskflow_texts
 from domain.statuses import Role
 from domain.task_texts import Buttons
 from storage import officials, outbox, task_views
@@ -54,7 +54,7 @@ async def send_to(
 async def notify_assigned(session: AsyncSession, *, task: Task, today: dt.date, now: dt.datetime) -> int:
     """The new task, with its buttons and 'Đã nhận', to each of its officials."""
     view = await task_views.task_view(session, task=task)
-    text = f"{task_texts.assigned_intro()}\n\n{task_texts.task_card(view, today)}"
+    text = f"{taskflow_texts.assigned_intro()}\n\n{task_texts.task_card(view, today)}"
     people = await task_views.assignees_of(session, task=task)
     return await send_to(
         session,
@@ -88,7 +88,7 @@ async def notify_extension_request(
     now: dt.datetime,
 ) -> int:
     view = await task_views.task_view(session, task=task)
-    text = task_texts.extension_prompt_for_leader(
+    text = taskflow_texts.extension_prompt_for_leader(
         view, requester.full_name, unit_name, request.requested_due_on, request.reason
     )
     people = await deciders(session, role=Role.LEADER)
@@ -109,7 +109,7 @@ async def notify_confirmation(
 ) -> int:
     """'Hoàn thành' reported: the office and the assigning leader confirm or return it."""
     view = await task_views.task_view(session, task=task)
-    text = task_texts.confirm_prompt(view, reporter.full_name, unit_name)
+    text = taskflow_texts.confirm_prompt(view, reporter.full_name, unit_name)
     extra = [task.created_by_id] if task.created_by_id else []
     people = await deciders(session, role=Role.ADMIN, fallback=Role.LEADER, extra_ids=extra)
     return await send_to(
