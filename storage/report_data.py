@@ -1,0 +1,170 @@
+"""What the monthly report counts, read in one session: the month's tasks the four ways, blockers,
+extension requests, the programme's progress and what falls due next month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, not_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.programmes import Programme
+from domain.report import Houses, Item, Month, ReportData, ReportTask
+from domain.statuses import Outcome, TaskStatus, UnitKind
+from domain.tasks import days_overdue, outcome
+from domain.workdays import WorkCalendar
+from storage import households, reports
+from storage.models import Directive, ExtensionRequest, Household, Task, Unit
+
+
+async def monthly_report_data(
+    session: AsyncSession,
+    *,
+    month: Month,
+    today: dt.date,
+    zone: ZoneInfo,
+    programme: Programme,
+    calendar: WorkCalendar,
+    unit_id: int | None = None,
+) -> ReportData:
+    """The month's figures as of its last day (or today, while the month runs), for one unit's
+    tasks or, without a unit, for everyone's under the top of the tree."""
+    as_of = min(today, month.last)
+    start = dt.datetime.combine(month.first, dt.time(0), zone)
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), zone)
+    issuer = await _issuer(session, unit_id)
+    unit_ids = [unit_id] if unit_id is not None else None
+    return ReportData(
+        month=month,
+        as_of=as_of,
+        issuer=issuer.name if issuer else "",
+        state_layout=issuer is not None and issuer.kind == UnitKind.PEOPLES_COMMITTEE,
+        tasks=await month_tasks(
+            session, start=start, as_of=as_of, zone=zone, calendar=calendar, unit_id=unit_id
+        ),
+        blockers=await _blockers(session, since=start, unit_id=unit_id),
+        extensions=await extension_requests(session, start=start, end=end, unit_id=unit_id),
+        houses=await _houses(session, programme=programme, unit_ids=unit_ids, as_of=as_of),
+        next_month=[
+            Item(line.title, line.unit, line.due_on)
+            for line in await reports.due_between(
+                session, start=month.next().first, end=month.next().last, unit_id=unit_id
+            )
+        ],
+    )
+
+
+async def _issuer(session: AsyncSession, unit_id: int | None) -> Unit | None:
+    """The unit named, or the top of the tree (the province, or the district of a legacy set-up)."""
+    if unit_id is not None:
+        return await session.get(Unit, unit_id)
+    top = select(Unit).where(col(Unit.parent_id).is_(None), Unit.active).order_by(col(Unit.id)).limit(1)
+    return (await session.exec(top)).first()
+
+
+async def month_tasks(
+    session: AsyncSession,
+    *,
+    start: dt.datetime,
+    as_of: dt.date,
+    zone: ZoneInfo,
+    calendar: WorkCalendar,
+    unit_id: int | None = None,
+) -> list[ReportTask]:
+    """Every task not finished before the month began, counted four ways by domain.tasks.outcome
+    as of `as_of` (work finished after it counts as still open). Tasks are not filtered by when they
+    were given: `created_at` is the database's clock, not the bot's."""
+    finished = func.coalesce(Task.reported_done_at, Task.completed_at)
+    query = (
+        select(
+            Task.id,
+            Task.title,
+            Unit.name,
+            Directive.number,
+            Task.due_on,
+            Task.status,
+            Task.reported_done_at,
+            Task.completed_at,
+        )
+        .join(Unit, col(Task.lead_unit_id) == Unit.id)
+        .join(Directive, col(Task.directive_id) == Directive.id, isouter=True)
+        .where(
+            not_(and_(Task.status == TaskStatus.DONE, finished.is_not(None), finished < start)),
+        )
+        .order_by(col(Unit.name), col(Task.due_on), col(Task.id))
+    )
+    if unit_id is not None:
+        query = query.where(Task.lead_unit_id == unit_id)
+    found = []
+    for task_id, title, unit, directive, due_on, status, reported, completed in (
+        await session.exec(query)
+    ).all():
+        moment = reported or completed
+        done_on = moment.astimezone(zone).date() if moment else None
+        if status == TaskStatus.DONE and done_on is not None and done_on > as_of:
+            status, done_on = TaskStatus.IN_PROGRESS, None  # finished after the report's day
+        kind = outcome(due_on, status, done_on, as_of)
+        late = days_overdue(due_on, status, as_of, calendar)
+        if kind == Outcome.DONE_LATE and due_on is not None and done_on is not None:
+            late = calendar.days_overdue(due_on, done_on)
+        found.append(ReportTask(task_id or 0, title, unit, directive or "", due_on, status, kind, late))
+    return found
+
+
+async def _blockers(session: AsyncSession, *, since: dt.datetime, unit_id: int | None) -> list[Item]:
+    """Tasks blocked now, and open ones on which a blocker was reported during the month."""
+    lines = await reports.blockers(session, unit_id=unit_id)
+    seen = {line.task_id for line in lines}
+    lines += [
+        line
+        for line in await reports.blockers(session, unit_id=unit_id, since=since)
+        if line.task_id not in seen
+    ]
+    return [Item(line.title, line.unit, line.due_on, line.note) for line in lines]
+
+
+async def extension_requests(
+    session: AsyncSession, *, start: dt.datetime, end: dt.datetime, unit_id: int | None = None
+) -> list[Item]:
+    """Extension requests sent in the period, whatever was decided on them."""
+    query = (
+        select(ExtensionRequest, Task.title, Unit.name, Task.original_due_on)
+        .join(Task, col(ExtensionRequest.task_id) == Task.id)
+        .join(Unit, col(Task.lead_unit_id) == Unit.id)
+        .where(col(ExtensionRequest.at) >= start, col(ExtensionRequest.at) < end)
+        .order_by(col(ExtensionRequest.at))
+    )
+    if unit_id is not None:
+        query = query.where(Task.lead_unit_id == unit_id)
+    return [
+        Item(title, unit, due, request.reason, request.requested_due_on, request.status)
+        for request, title, unit, due in (await session.exec(query)).all()
+    ]
+
+
+async def _houses(
+    session: AsyncSession, *, programme: Programme, unit_ids: list[int] | None, as_of: dt.date
+) -> Houses:
+    result = await households.progress_of(
+        session, programme=programme, unit_ids=unit_ids, today=as_of, working_days_left=None
+    )
+    query = select(Household.funds).where(Household.programme == programme.key)
+    if unit_ids is not None:
+        query = query.where(col(Household.unit_id).in_(unit_ids))
+    by_source: dict[str, float] = {}
+    for funds in (await session.exec(query)).all():
+        for source, amount in (funds or {}).items():
+            by_source[source] = by_source.get(source, 0.0) + float(amount or 0)
+    stages = [key for key, _ in programme.stages]
+    return Houses(
+        programme=programme.name,
+        unit_label=programme.unit_label,
+        planned=result.planned,
+        started=result.reached(stages[1]) if len(stages) > 1 else 0,
+        handed_over=result.reached(stages[-1]),
+        pledged=result.pledged,
+        transferred=result.transferred,
+        funds=[(programme.fund_sources.get(key, key), amount) for key, amount in sorted(by_source.items())],
+    )
