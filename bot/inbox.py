@@ -247,6 +247,15 @@ class InboxPoller:
             stopped.cancel()
         await asyncio.gather(*self._runners, return_exceptions=True)
 
+    def wake(self) -> None:
+        """Updates were stored by someone else (the webhook endpoint): dispatch them now."""
+        self._wake.set()
+
+    async def process(self, stop: asyncio.Event) -> None:
+        """Process from the inbox until `stop`, without polling (webhook mode stores the updates)."""
+        self._stop = stop
+        await self._dispatch_loop(stop)
+
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set. Nothing but a refused token (401) or another poller (409) ends
         the loop: network and database failures are logged and waited out with backoff; stored

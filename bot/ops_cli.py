@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import io
 import json
 import os
@@ -19,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bot.cli_files import CliError
 from bot.config import Settings
+from bot.context import Clock, SystemClock
 from storage import migrate
 from storage.db import create_engine
 from storage.health import stored_rows
@@ -60,13 +60,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 # --- backup ---------------------------------------------------------------------------------------
 
 
-def backup(settings: Settings, *, out: Path | None = None, now: dt.datetime | None = None) -> Path:
+def backup(settings: Settings, *, out: Path | None = None, clock: Clock | None = None) -> Path:
     """Write one dated archive: the database (online, consistent) and the photos folder."""
     url = make_url(settings.database_url)
     revision = asyncio.run(_revision(settings.database_url))
     out = out or settings.data_dir / "backups"
     out.mkdir(parents=True, exist_ok=True)
-    moment = (now or dt.datetime.now(dt.UTC)).astimezone(settings.tz)
+    moment = (clock or SystemClock()).now().astimezone(settings.tz)
     archive = out / f"nhacviec-{moment:%Y%m%d-%H%M%S}.tar.gz"
     with tempfile.TemporaryDirectory() as scratch:
         if url.get_backend_name() == "sqlite":

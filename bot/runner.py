@@ -1,4 +1,4 @@
-"""Run the bot: migrate, build, start, poll through the inbox, and shut down cleanly."""
+"""Run the bot: migrate, build, start, poll (or serve the webhook) through the inbox, shut down cleanly."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot, BotCommand
 from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
@@ -13,7 +14,7 @@ from telegram.request import HTTPXRequest
 from bot.app import NhacviecApp, build_application
 from bot.config import Settings
 from bot.context import Clock, SystemClock
-from bot.inbox import Backoff, InboxPoller, PollError, sleep_unless
+from bot.inbox import ALLOWED_UPDATES, Backoff, InboxPoller, PollError, sleep_unless
 from domain import texts
 from scheduler.sender import Sender
 from storage import migrate
@@ -38,6 +39,22 @@ def sender_bot(settings: Settings) -> Bot:
     )
 
 
+async def register_webhook(app: NhacviecApp) -> None:
+    """Webhook mode: tell Telegram where to post, with the secret it sends back. Polling: drop any
+    webhook, or getUpdates would answer 409."""
+    settings = app.bot_data.services.settings  # type: ignore[union-attr]
+    if settings.webhook_url is None:
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        return
+    await app.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+        allowed_updates=ALLOWED_UPDATES,
+        drop_pending_updates=False,
+    )
+    logger.info("webhook registered: %s", settings.webhook_url)
+
+
 class TokenRefusedError(Exception):
     """Telegram refused the bot token (401): the one start-up failure that waiting cannot fix."""
 
@@ -47,7 +64,7 @@ class SecondPollerError(Exception):
 
 
 async def connect(app: NhacviecApp, outbox_bot: Bot, stop: asyncio.Event, *, base_url: str) -> bool:
-    """Check the token (getMe), drop any webhook (this instance polls), set the command menu;
+    """Check the token (getMe), register the webhook or drop it (polling), set the command menu;
     retry with backoff while Telegram cannot be reached. False if `stop` came first; a refused
     token raises TokenRefusedError."""
     backoff = Backoff(first=1.0, cap=60.0)
@@ -55,7 +72,7 @@ async def connect(app: NhacviecApp, outbox_bot: Bot, stop: asyncio.Event, *, bas
         try:
             await app.bot.initialize()
             await outbox_bot.initialize()
-            await app.bot.delete_webhook(drop_pending_updates=False)
+            await register_webhook(app)
             await set_commands(app)
             return True
         except InvalidToken:
@@ -95,7 +112,7 @@ async def serve(
             base = settings.telegram_api_base_url
             if not await connect(app, outbox_bot, stop, base_url=base):
                 return
-            await _run_polling(app, outbox_bot, settings, stop=stop, ready=ready)
+            await _run(app, outbox_bot, engine, stop=stop, ready=ready)
         finally:
             await outbox_bot.shutdown()
             await app.shutdown()  # a no-op once `async with app` has shut it down
@@ -103,20 +120,36 @@ async def serve(
         await engine.dispose()
 
 
-async def _run_polling(
-    app: NhacviecApp, outbox_bot: Bot, settings: Settings, *, stop: asyncio.Event, ready: asyncio.Event | None
+async def _run(
+    app: NhacviecApp,
+    outbox_bot: Bot,
+    engine: AsyncEngine,
+    *,
+    stop: asyncio.Event,
+    ready: asyncio.Event | None,
 ) -> None:
+    """Start the application and the outbox sender, then take updates into the inbox: from
+    getUpdates (polling), or from the webhook server (WEBHOOK_URL); one inbox loop processes them."""
+    settings = app.bot_data.services.settings  # type: ignore[union-attr]
     poller = InboxPoller(app, poll_timeout=settings.poll_timeout)
+    server = None
     try:
         async with app:  # the bot was initialized by connect(); shutdown() on exit
             await app.start()
-            logger.info("bot @%s is running", app.bot.username)
+            if settings.webhook_url is not None:
+                from bot.webhook import WebhookEndpoint, start_server
+
+                endpoint = WebhookEndpoint(app, poller, engine)
+                server = await start_server(
+                    endpoint, host=settings.webhook_listen, port=settings.webhook_port
+                )
+            logger.info("bot @%s is running (%s)", app.bot.username, "webhook" if server else "polling")
             if ready is not None:
                 ready.set()
             sender = Sender(outbox_bot, app.bot_data.services, rate=settings.send_rate)  # type: ignore[arg-type]
             sending = asyncio.create_task(sender.run(stop), name="outbox-sender")
             try:
-                await poller.run(stop)
+                await (poller.run(stop) if server is None else poller.process(stop))
             except PollError as exc:
                 if exc.code == 401:
                     raise TokenRefusedError from None
@@ -125,6 +158,8 @@ async def _run_polling(
                 raise
             finally:
                 stop.set()
+                if server is not None:
+                    await server.cleanup()  # nothing more is stored once processing has ended
                 await sending
                 await app.stop()
     finally:
