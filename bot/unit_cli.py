@@ -157,7 +157,10 @@ async def _seed(session: AsyncSession, args: argparse.Namespace, now: dt.datetim
         hint = f" Có phải: {', '.join(exc.suggestions)}?" if exc.suggestions else ""
         print(f"không tìm thấy tỉnh «{args.province}».{hint}")
         return 1
-    print(f"{result.province.name}: thêm {result.created} xã/phường/đặc khu, đã có {result.existing}")
+    print(
+        f"{result.province.name}: thêm {result.created} xã/phường/đặc khu, đã có {result.existing}; "
+        f"ghi {result.former_names} tên cũ (tỉnh, huyện, xã trước 7/2025)"
+    )
     return 0
 
 

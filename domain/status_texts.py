@@ -109,10 +109,9 @@ def _task(line: Line, extra: str = "") -> str:
 
 def unit_status(status: UnitStatus, today: dt.date) -> list[str]:
     """The lines of /status <xã>, split into messages by the caller."""
-    head = f"📋 <b>{escape(status.name)}</b> — {fmt(today)}"
-    if status.via_alias:
-        head += f" (tên cũ: {escape(status.via_alias)})"
-    lines = [head]
+    lines = [f"📋 <b>{escape(status.name)}</b> — {fmt(today)}"]
+    if status.via_alias:  # the name typed was a former one: say what it is part of now
+        lines.append(f"{escape(status.via_alias)} (cũ) nay thuộc {escape(status.name)}.")
     counts = status.counts
     if counts is None or not sum(counts.outcomes.values()):
         lines.append("Đơn vị chưa có nhiệm vụ nào.")

@@ -22,6 +22,12 @@ _PREFIX_RE = re.compile(r"^(?:" + "|".join(_LOCAL_PREFIXES) + r")\s+(?=\S)(?!uy\
 # Levels abolished on 1 July 2025: a name typed with one of them never silently means a commune.
 _FORMER_LEVELS = frozenset({UnitKind.DISTRICT, UnitKind.TOWNSHIP, UnitKind.PROVINCE})
 _NUMBER_RE = re.compile(r"\d+")
+# Former districts are stored among a unit's former names under a marked key, so that only a
+# name typed with its level ("Huyện Cần Đước", "TX Kiến Tường") reaches them, and then is asked.
+DISTRICT_MARK = "@"
+_DISTRICT_WORDS = {"huyen": "huyen", "h": "huyen", "thi xa": "thi xa", "tx": "thi xa", "quan": "quan",
+                   "q": "quan", "thanh pho": "thanh pho", "tp": "thanh pho"}  # fmt: skip
+_DISTRICT_RE = re.compile(r"^(" + "|".join(sorted(_DISTRICT_WORDS, key=len, reverse=True)) + r")\s+(?=\S)")
 
 FUZZY_CUTOFF = 80  # below this a candidate is not worth proposing
 AMBIGUITY_GAP = 6  # candidates within this many points of the best are all offered
@@ -62,6 +68,16 @@ def lookup_key(text: str) -> str:
     key = accent_free_key(text)
     stripped = _PREFIX_RE.sub("", key)
     return stripped or key
+
+
+def former_district_key(text: str) -> str | None:
+    """The marked key of a district-level name: 'H. Cần Đước' → '@huyen can duoc'; None for
+    a name without a district word."""
+    key = accent_free_key(text.replace(".", ". "))
+    match = _DISTRICT_RE.match(key)
+    if match is None:
+        return None
+    return f"{DISTRICT_MARK}{_DISTRICT_WORDS[match.group(1)]} {key[match.end() :]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,16 +159,23 @@ def _match(query: str, units: Sequence[UnitName], *, limit: int) -> UnitMatch:
         for name, key in zip(names, keys, strict=True):
             choices[(unit.unit_id, name)] = key
     exact = {uid for (uid, _), key in choices.items() if key == wanted}
+    district = former_district_key(query)
+    from_district = {uid for (uid, _), key in choices.items() if district and key == district}
+    if from_district and not any(by_id[u].unit_kind() in _FORMER_LEVELS for u in exact):
+        # "Huyện Cần Đước": the units that took its communes, and any of its name there, are asked
+        there = {by_id[u].province for u in from_district}
+        named = {u for u in exact if lookup_key(by_id[u].name) == wanted and by_id[u].province in there}
+        return UnitMatch(None, _sorted(by_id[u] for u in named | from_district))
     wanted_kind = kind_prefix(query)
     is_former, successors = _former_province(wanted, wanted_kind, by_id.values())
     if exact and wanted_kind is not None:
         # "p. Tân Thành" when both a commune and a ward are called Tân Thành
         same_kind = {uid for uid in exact if by_id[uid].unit_kind() in (wanted_kind, None)}
         if not same_kind:  # "Huyện Cần Đước" is not Xã Cần Đước: ask
-            return UnitMatch(None, _sorted(by_id[u] for u in exact) + successors)
+            return _ask(exact, successors, by_id)
         exact = same_kind
     if is_former and not _all_provinces(exact, by_id) and (exact or successors):
-        return UnitMatch(None, _sorted(by_id[u] for u in exact) + successors)  # "Long An": which?
+        return _ask(exact, successors, by_id)  # "Long An": which?
     if len(exact) > 1:
         # "Tân Thạnh" typed with its marks, beside a "Tân Thành" in the same province
         marked = accented_key(query)
@@ -160,6 +183,8 @@ def _match(query: str, units: Sequence[UnitName], *, limit: int) -> UnitMatch:
             uid for (uid, name), _ in choices.items() if uid in exact and accented_key(name) == marked
         }
         exact = same_marks or exact
+    if len(exact) > 1:  # units' own names win over other units' former names
+        exact = {uid for uid in exact if lookup_key(by_id[uid].name) == wanted} or exact
     if len(exact) == 1:
         unit = by_id[exact.pop()]
         alias = None
@@ -178,7 +203,14 @@ def _fuzzy(
     numbers = _NUMBER_RE.findall(wanted)
     if not any(c.isalpha() for c in wanted):
         return UnitMatch(None)  # "Phường 1", "P.3": only ever an exact name
-    choices = {k: v for k, v in choices.items() if _NUMBER_RE.findall(v) == numbers}
+    choices = {
+        k: v
+        for k, v in choices.items()
+        # "Phường 6" is only ever its exact name; a marked former district only with its level
+        if _NUMBER_RE.findall(v) == numbers
+        and any(c.isalpha() for c in v)
+        and not v.startswith(DISTRICT_MARK)
+    }
     scored = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=FUZZY_CUTOFF)
     best: dict[int, float] = {}
     for _, score, (unit_id, _name) in scored:
@@ -204,6 +236,13 @@ def _former_province(
     key = lookup_key(successor)
     return True, tuple(
         u for u in units if lookup_key(u.name) == key and u.unit_kind() in (UnitKind.PROVINCE, None)
+    )
+
+
+def _ask(exact: set[int], successors: tuple[UnitName, ...], by_id: dict[int, UnitName]) -> UnitMatch:
+    """The units of that name, then the provinces that took a former one (each once)."""
+    return UnitMatch(
+        None, _sorted(by_id[u] for u in exact) + tuple(s for s in successors if s.unit_id not in exact)
     )
 
 

@@ -16,6 +16,7 @@ from domain.sheets import SheetRow, check_columns
 from domain.statuses import UnitKind
 from domain.units import UnitMatch, UnitName, kind_from_text, lookup_key, match_unit
 from storage.audit import add_audit
+from storage.former_units import add_former_names
 from storage.models import Unit, UnitAlias
 
 # Columns a units file cannot do without (label → accepted header keys, accent-free).
@@ -113,6 +114,7 @@ class SeedResult:
     province: Unit
     created: int
     existing: int
+    former_names: int = 0  # former provinces, districts and communes recorded (storage.former_units)
 
 
 class UnknownProvinceError(LookupError):
@@ -148,15 +150,16 @@ async def seed_province(session: AsyncSession, *, province_name: str, now: dt.da
         session.add(Unit(name=name, key=lookup_key(name), kind=kind, parent_id=province.id, code=ward_code))
         created += 1
     await session.flush()
+    former = await add_former_names(session, province=province)
     await add_audit(
         session,
         at=now,
         action="units.seed",
         entity="unit",
         entity_id=province.id,
-        detail={"province": source.name, "created": created},
+        detail={"province": source.name, "created": created, "former_names": former},
     )
-    return SeedResult(province, created, existing)
+    return SeedResult(province, created, existing, former)
 
 
 # --- import from the office's files ----------------------------------------------------------

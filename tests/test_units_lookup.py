@@ -45,12 +45,22 @@ async def test_same_name_in_two_provinces_is_asked_with_the_province_shown(provi
 
 
 async def test_abolished_district_or_province_is_never_taken_as_a_commune(provinces) -> None:
+    # Asked: Xã Cần Đước, and the communes that took the district's former communes (issue 12.2).
     district = await _find(provinces, "Huyện Cần Đước")
-    assert district.found is None and [c.name for c in district.candidates] == ["Xã Cần Đước"]
-    for typed in ("Long An", "long an", "Tỉnh Long An"):
+    assert district.found is None and [c.name for c in district.candidates] == [
+        "Xã Cần Đước",
+        "Xã Long Cang",
+        "Xã Long Hựu",
+        "Xã Mỹ Lệ",
+        "Xã Rạch Kiến",
+        "Xã Tân Lân",
+    ]
+    for typed in ("Long An", "long an"):  # the old province, the ward, or the old Xã Long An
         province = await _find(provinces, typed)
         assert province.found is None, typed
-        assert [c.name for c in province.candidates] == ["Phường Long An", "Tây Ninh"], typed
+        assert [c.name for c in province.candidates] == ["Phường Long An", "Tây Ninh", "Xã Phước Vĩnh Tây"]
+    province = await _find(provinces, "Tỉnh Long An")  # a former province, typed as one
+    assert province.found is not None and province.found.name == "Tây Ninh"
     # Typed as what it is now, each is found at once.
     for typed, name in (
         ("xã Cần Đước", "Xã Cần Đước"),
