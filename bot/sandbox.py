@@ -108,6 +108,7 @@ async def _started(settings: Settings, clock: Clock, port: int) -> AsyncIterator
                 "telegram_api_base_url": emulator.base_url,
                 "database_url": f"sqlite+aiosqlite:///{data / 'sandbox.db'}",
                 "poll_timeout": 10,
+                "webhook_url": None,  # the sandbox polls its emulator, whatever .env says
             }
         )
         await seed_demo(bot_settings, clock.now())

@@ -17,9 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from emulator import Emulator
 from emulator.client import EmulatorClient
-from storage import outbox
+from storage import migrate, outbox
 from storage.db import create_engine, session_factory
-from storage.health import outbox_backlog
+from storage.health import database_state, outbox_backlog
 from storage.models import InboxUpdate
 from tests.conftest import RunningBot, bot_settings, start_bot
 from tests.factories import TestClock, wait_processed
@@ -134,3 +134,24 @@ async def test_the_outbox_backlog_counts_due_unsent_messages(db: async_sessionma
     async with db() as session:
         assert await outbox_backlog(session, now=now) == (2, now - dt.timedelta(minutes=5))
         assert await outbox_backlog(session, now=now - dt.timedelta(hours=1)) == (0, None)
+
+
+async def test_database_state_says_reachable_and_migrated(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        before = await database_state(engine)
+        assert before.reachable and not before.migrated and before.current is None
+        await migrate.upgrade(engine)
+        after = await database_state(engine)
+        assert after.migrated and after.current == migrate.head_revision()
+    finally:
+        await engine.dispose()
+
+
+async def test_an_unreachable_database_is_reported_not_raised() -> None:
+    engine = create_engine("postgresql+asyncpg://nobody:x@127.0.0.1:1/none")
+    try:
+        state = await database_state(engine)
+    finally:
+        await engine.dispose()
+    assert not state.reachable and not state.migrated and state.error
