@@ -12,7 +12,9 @@ from sqlalchemy import Date, and_, case, cast, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.progress import current
 from domain.statuses import LOCAL_UNIT_KINDS, OPEN_STATUSES, Outcome, TaskStatus
+from domain.task_texts import progress_text
 from domain.tasks import days_overdue, four_way, past_deadline
 from domain.workdays import WorkCalendar
 from storage.models import ExtensionRequest, Official, Photo, Task, TaskUpdate, Unit
@@ -137,7 +139,16 @@ async def latest_updates(
 ) -> list[TaskLine]:
     """The newest reports on a unit's tasks (or everyone's), with who sent them and photo counts."""
     query = (
-        select(TaskUpdate, Task.title, Task.status, Task.due_on, Official.full_name, Unit.name)
+        select(
+            TaskUpdate,
+            Task.title,
+            Task.status,
+            Task.due_on,
+            Official.full_name,
+            Unit.name,
+            Task.target_quantity,
+            Task.target_measure,
+        )
         .join(Task, col(TaskUpdate.task_id) == Task.id)
         .join(Unit, col(Task.lead_unit_id) == Unit.id)
         .join(Official, col(TaskUpdate.official_id) == Official.id, isouter=True)
@@ -171,21 +182,19 @@ async def latest_updates(
             unit,
             due_on,
             status,
-            note=u.note or _progress(u),
+            note=u.note or _progress(u, target, measure),
             who=who,
             photos=int(photos.get(u.task_id, 0)),
             at=u.at,
         )
-        for u, title, status, due_on, who, unit in rows
+        for u, title, status, due_on, who, unit, target, measure in rows
     ]
 
 
-def _progress(update: TaskUpdate) -> str | None:
-    if update.progress_quantity is not None:
-        return f"tiến độ {update.progress_quantity:g}"
-    if update.progress_percent is not None:
-        return f"tiến độ {update.progress_percent}%"
-    return None
+def _progress(update: TaskUpdate, target: float | None, measure: str | None) -> str | None:
+    """The report's progress as the card shows it: '6/12 căn (50%)', or '12,5%' without a target."""
+    reading = current(update.progress_percent, update.progress_quantity, target)
+    return f"tiến độ {progress_text(reading, measure)}" if reading else None
 
 
 async def pending_extensions(session: AsyncSession, *, unit_id: int | None) -> list[TaskLine]:
