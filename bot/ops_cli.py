@@ -77,7 +77,8 @@ def backup(settings: Settings, *, out: Path | None = None, clock: Clock | None =
             _pg_tool(
                 "pg_dump", settings, "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}"
             )
-        manifest = {"kind": kind, "revision": revision, "created_at": moment.isoformat()}
+        manifest = {"kind": kind, "schema": url.query.get("search_path"), "revision": revision}
+        manifest["created_at"] = moment.isoformat()
         partial = archive.with_suffix(".part")
         with tarfile.open(partial, "w:gz") as tar:
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
@@ -161,6 +162,14 @@ def restore(settings: Settings, archive: Path, *, force: bool = False) -> None:
             raise CliError(
                 f"tệp sao lưu là {manifest.get('kind')}, DATABASE_URL là {kind} / "
                 f"the archive holds a {manifest.get('kind')} database, DATABASE_URL is {kind}"
+            )
+        schema = make_url(settings.database_url).query.get("search_path")
+        if kind == "postgresql" and manifest.get("schema") != schema:
+            # pg_restore recreates the archive's own schema: it must be the one DATABASE_URL names,
+            # or the check for existing data below would look at the wrong one.
+            raise CliError(
+                f"tệp sao lưu thuộc schema {manifest.get('schema') or 'public'}, DATABASE_URL dùng "
+                f"{schema or 'public'} / the archive restores into its own schema: set ?search_path= to it"
             )
         rows = asyncio.run(_existing_rows(settings.database_url))
         if rows and not force:

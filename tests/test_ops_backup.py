@@ -150,3 +150,20 @@ def test_a_file_that_is_no_backup_is_refused_in_vietnamese(
     junk.write_bytes(b"not an archive")
     assert main(["restore", str(junk)]) == 1
     assert "tệp sao lưu hỏng" in capsys.readouterr().err
+
+
+def test_a_postgresql_archive_restores_only_into_its_own_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database_url: str
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("schemas are PostgreSQL's")
+    asyncio.run(_seed(database_url, tmp_path / "src"))
+    _use(monkeypatch, database_url, tmp_path / "src")
+    assert main(["backup", "--out", str(tmp_path / "out")]) == 0
+    (archive,) = (tmp_path / "out").glob("nhacviec-*.tar.gz")
+    other = database_url.rsplit("=", 1)[0] + "=another_schema"
+    _use(monkeypatch, other, tmp_path / "dst")
+    capsys.readouterr()
+    assert main(["restore", str(archive), "--force"]) == 1
+    assert "search_path" in capsys.readouterr().err
+    assert sum(len(rows) for rows in asyncio.run(_dump(database_url)).values()) >= 5  # untouched
