@@ -119,13 +119,15 @@ def overview(info: dict, rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def task_card(row: dict, *, position: int, total: int) -> str:
+def task_card(row: dict, *, position: int, total: int, today: dt.date | None = None) -> str:
     from html import escape
 
     unit = row["unit_name"] or (
         f"chưa rõ (văn bản ghi «{escape(row['lead_units'][0])}»)" if row["lead_units"] else "chưa rõ"
     )
     due = fmt(dt.date.fromisoformat(row["due"])) if row["due"] else "chưa rõ"
+    if row["due"] and today is not None and dt.date.fromisoformat(row["due"]) < today:
+        due += " ⚠️ đã qua — bấm 📅 Hạn để đặt hạn mới"
     if row["recurrence"]:
         due += f", {recurrence_words(row['recurrence'])}"
     text = row["text"] if len(row["text"]) <= 600 else row["text"][:600].rsplit(" ", 1)[0] + "…"

@@ -28,7 +28,7 @@ _GIVE = re.compile(r"\bGiao(?:\s+cho)?\s+")
 _LEADS = re.compile(rf"((?:{UNIT.pattern})(?:\s*(?:,|và)\s*(?:{UNIT.pattern}))*)\s+chủ trì")
 _WITH = re.compile(r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+")
 _COMMUNE = re.compile(rf"\b(xã|thị trấn|phường)\s+({_PLACE})")
-_ISSUES = re.compile(rf"((?:{UNIT.pattern}))\s+(?:yêu cầu|đề nghị|chỉ đạo|thông báo|giao)")
+_ISSUES = re.compile(rf"((?:{UNIT.pattern}))\s+(?:yêu cầu|đề nghị|chỉ đạo|thông báo|giao|kết luận)")
 
 
 def normal(name: str) -> str:

@@ -131,7 +131,7 @@ async def _show(update: Update, context: BotContext, index: int) -> int:
     ]
     await context.bot.send_message(
         update.effective_chat.id,  # type: ignore[union-attr]
-        texts.task_card(row, position=i + 1, total=len(rows)),
+        texts.task_card(row, position=i + 1, total=len(rows), today=context.services.today()),
         reply_markup=InlineKeyboardMarkup(keyboard),
     )
     return REVIEW

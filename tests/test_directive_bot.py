@@ -46,6 +46,7 @@ async def test_forward_accept_and_the_units_receive(
     overview = (await press(client, OFFICE, overview, "✅ Nhận 4 nhiệm vụ đã có đơn vị và hạn"))[0]
     card = (await press(client, OFFICE, overview, "📋 Xem từng nhiệm vụ"))[0]
     assert "[II.4]" in card["message"]["text"] and "Chủ trì: chưa rõ" in card["message"]["text"]
+    assert "⚠️ đã qua" in card["message"]["text"]  # a 2023 deadline, read in 2026
     await press(client, OFFICE, card, "🏢 Đơn vị")
     card = (await say(client, OFFICE, "van phong huyen uy"))[0]
     assert "Chủ trì: Văn phòng Huyện ủy" in card["message"]["text"]

@@ -129,6 +129,7 @@ def test_conclusions_notice_sample(kind: str) -> None:
     info = proposal.directive
     assert (info.number, info.date) == ("45-TB/HU", "2023-09-15")
     assert info.summary == "triển khai một số nhiệm vụ trọng tâm tháng 9 và quý IV năm 2023"
+    assert info.issuer == "Thường trực Huyện ủy"
     tasks = by_ref(proposal)
     assert list(tasks) == ["II.1", "II.2", "II.3.-1", "II.3.-2", "II.4"]  # section I reports: no tasks
     first = tasks["II.1"]
