@@ -33,6 +33,7 @@ from handlers import (
     people_office,
     photo_intake,
     questions,
+    report,
     start,
     status,
     task_replies,
@@ -90,6 +91,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("status", MEMBERS(status.status)))
     app.add_handler(CallbackQueryHandler(MEMBERS(status.pick_unit), pattern=pattern(status.UNIT_PICK)))
     app.add_handler(CommandHandler("digest", LEADERS(status.preview_digest)))
+    app.add_handler(CommandHandler("baocao", LEADERS(report.monthly)))  # the monthly report draft
     app.add_handler(CommandHandler("houses", MEMBERS(house_views.show_houses)))
     app.add_handler(
         CallbackQueryHandler(MEMBERS(house_views.pick_unit), pattern=pattern(house_views.UNIT_PICK))
