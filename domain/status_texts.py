@@ -174,6 +174,10 @@ def unit_unclear(query: str) -> str:
     return f"Có nhiều đơn vị gần giống «{escape(query)}». Bấm chọn đơn vị:"
 
 
+def unit_split(former: str) -> str:
+    return f"{escape(former)} (cũ) nay thuộc nhiều đơn vị. Bấm chọn đơn vị:"
+
+
 def unit_unknown(query: str) -> str:
     return (
         f"Không tìm thấy đơn vị «{escape(query)}». Gõ tên xã/phường, có thể không dấu, ví dụ "

@@ -137,6 +137,18 @@ def is_exact(query: str, unit: UnitName) -> bool:
     return lookup_key(query) in keys or lookup_key(name_part) in keys
 
 
+def split_former_name(query: str, match: UnitMatch) -> str | None:
+    """The former name the candidates all took a part of ("Xã Đức Hòa Thượng", divided between
+    two communes), when that is why the lookup asks; None otherwise."""
+    wanted = lookup_key(query)
+    if match.found is not None or len(match.candidates) < 2:
+        return None
+    named = [next((a for a in c.aliases if lookup_key(a) == wanted), None) for c in match.candidates]
+    if any(n is None for n in named) or any(lookup_key(c.name) == wanted for c in match.candidates):
+        return None
+    return named[0]
+
+
 def _split_province(query: str) -> tuple[str, str]:
     """'Tân An, Tây Ninh' and 'Tân An (Tây Ninh)' → ('Tân An', 'tay ninh')."""
     for sep in (",", "("):

@@ -12,6 +12,7 @@ from domain.callbacks import Callback, decode
 from domain.render import split_message
 from domain.status_texts import UnitStatus
 from domain.task_texts import TASK
+from domain.units import split_former_name
 from handlers.access import can_see_unit, sees_all_units
 from handlers.people import unit_buttons
 from storage import digest_data, households, reports, units
@@ -34,6 +35,8 @@ async def status(update: Update, context: BotContext) -> None:
         match = await units.find_unit(session, query=query)
     if match.found is None:
         text = status_texts.unit_unclear(query) if match.candidates else status_texts.unit_unknown(query)
+        if former := split_former_name(query, match):  # an old commune divided between new ones
+            text = status_texts.unit_split(former)
         await message.reply_html(
             text, reply_markup=unit_buttons(match.candidates, UNIT_PICK) if match.candidates else None
         )

@@ -51,8 +51,14 @@ async def test_a_split_commune_or_a_former_district_is_asked(tay_ninh) -> None:
     split = await _find(tay_ninh, "duc hoa thuong")  # divided between Đức Lập and Mỹ Hạnh
     assert split.found is None
     assert [c.name for c in split.candidates] == ["Xã Mỹ Hạnh", "Xã Đức Lập"]
-    district = await _find(tay_ninh, "Thị xã Kiến Tường")
-    assert district.found is None and "Phường Kiến Tường" in [c.name for c in district.candidates]
+    for typed in ("Thị xã Kiến Tường", "tx kien tuong"):  # the units that took its communes
+        district = await _find(tay_ninh, typed)
+        assert district.found is None, typed
+        assert [c.name for c in district.candidates] == [
+            "Phường Kiến Tường",
+            "Xã Bình Hiệp",
+            "Xã Tuyên Thạnh",
+        ]
 
 
 async def test_a_second_seed_adds_no_former_name_twice(tay_ninh) -> None:
@@ -79,3 +85,4 @@ async def test_status_of_a_former_commune_names_the_unit_it_became(
     assert "Xã Long Hựu Đông (cũ) nay thuộc Xã Long Hựu" in reply["message"]["text"]
     split = (await say(client, LEADER, "/status duc hoa thuong"))[0]
     assert set(buttons(split)) == {"Xã Mỹ Hạnh", "Xã Đức Lập"}
+    assert split["message"]["text"].startswith("Xã Đức Hòa Thượng (cũ) nay thuộc nhiều đơn vị")
