@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot import admin_cli, directive_cli, house_cli, meeting_cli, ops_cli, task_cli
+from bot import admin_cli, directive_cli, house_cli, meeting_cli, ops_cli, report_cli, task_cli
 from bot.cli_files import CliError, os_error_text
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     meeting_cli.add_parsers(commands)
     house_cli.add_parsers(commands)
     directive_cli.add_parsers(commands)
+    report_cli.add_parsers(commands)
     ops_cli.add_parsers(commands)
     return parser
 
@@ -64,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "meetings",
         "households",
         "directive",
+        "report",
         *ops_cli.COMMANDS,
     ):
         module = {
@@ -73,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "meetings": meeting_cli,
             "households": house_cli,
             "directive": directive_cli,
+            "report": report_cli,
         }.get(args.command, admin_cli)
         try:
             return module.run(settings, args)
