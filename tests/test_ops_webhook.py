@@ -68,7 +68,7 @@ async def test_the_webhook_is_registered_with_telegram(
     assert emulator.state.webhook_url == URL
 
 
-async def test_without_the_secret_nothing_is_stored(
+async def test_without_the_secret_or_an_update_nothing_is_stored(
     webhook_bot: tuple[RunningBot, Db], caplog: pytest.LogCaptureFixture
 ) -> None:
     running, db = webhook_bot
@@ -81,9 +81,9 @@ async def test_without_the_secret_nothing_is_stored(
         wrong = await http.post(
             "/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
         )
-        # A later, well-signed request is answered only once both refusals were handled.
-        assert (await http.get("/healthz")).status_code == 200
-    assert (missing.status_code, wrong.status_code) == (401, 403)
+        signed = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        garbled = await http.post("/telegram", content=b"{not json", headers=signed)
+    assert (missing.status_code, wrong.status_code, garbled.status_code) == (401, 403, 400)
     assert await _inbox_ids(db) == []
     refusals = [r for r in caplog.records if "refused" in r.getMessage() and r.levelname == "WARNING"]
     assert len(refusals) == 2
