@@ -4,11 +4,14 @@ answer for the unit it became (issue 12.2). Tây Ninh took in the old Long An pr
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 from sqlmodel import select
 
 from domain.statuses import Role
+from domain.units import former_district_key
 from emulator.client import EmulatorClient
 from storage import units
 from storage.models import Unit, UnitAlias
@@ -86,3 +89,29 @@ async def test_status_of_a_former_commune_names_the_unit_it_became(
     split = (await say(client, LEADER, "/status duc hoa thuong"))[0]
     assert set(buttons(split)) == {"Xã Mỹ Hạnh", "Xã Đức Lập"}
     assert split["message"]["text"].startswith("Xã Đức Hòa Thượng (cũ) nay thuộc nhiều đơn vị")
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("Huyện Cần Đước", "@huyen can duoc"),
+        ("H. Cần Đước", "@huyen can duoc"),
+        ("TX Kiến Tường", "@thi xa kien tuong"),
+        ("tp. tân an", "@thanh pho tan an"),
+        ("Xã Long Hựu", None),
+        ("Long Hựu", None),
+    ],
+)
+def test_a_district_level_name_has_a_marked_key(typed: str, key: str | None) -> None:
+    assert former_district_key(typed) == key
+
+
+def test_the_data_is_read_without_importing_the_package() -> None:
+    """Its modules import shapely and geopy (a network geocoder): only its files are read."""
+    code = (
+        "import sys; from storage.former_units import former_map; "
+        "assert former_map('Tây Ninh').provinces == ('Tỉnh Long An',); "
+        "print(sorted(m for m in ('vietnamadminunits', 'shapely', 'geopy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
