@@ -33,6 +33,7 @@ LEADER_COMMANDS: Sequence[tuple[str, str]] = (
     *OFFICIAL_COMMANDS,
     ("assign", "Giao nhiệm vụ mới"),
     ("digest", "Xem trước bản tổng hợp giao ban"),
+    ("baocao", "Dự thảo báo cáo tháng (.docx): /baocao 11/2026"),
 )
 ADMIN_COMMANDS: Sequence[tuple[str, str]] = (
     *LEADER_COMMANDS,

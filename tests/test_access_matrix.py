@@ -200,6 +200,7 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
     ("xin chào, báo cáo tiến độ", members("Bot chưa hiểu tin nhắn này")),
     # Last: its answer is three messages (text, chart, workbook); nothing may follow it in the chat.
     ("/digest", leaders_and_admins("📊 Tổng hợp giao ban")),
+    ("/baocao 13/2026", leaders_and_admins("Cách dùng: /baocao [tháng]")),
 ]
 
 # In the registered group: strangers are ignored, chatter is ignored, commands answer as in
