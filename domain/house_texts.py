@@ -45,21 +45,27 @@ def no_households(unit: str) -> str:
     )
 
 
+def _quoted(typed: str, limit: int = 100) -> str:
+    """What the user typed, echoed back escaped and clipped (a 4,000-character message would
+    make the answer longer than Telegram's 4,096)."""
+    return escape(typed if len(typed) <= limit else typed[:limit] + "…")
+
+
 def no_match(typed: str, offered: int) -> str:
     if offered:
         return (
-            f"Không tìm thấy hộ «{escape(typed)}» trong đơn vị. Có phải một trong các hộ dưới đây? "
+            f"Không tìm thấy hộ «{_quoted(typed)}» trong đơn vị. Có phải một trong các hộ dưới đây? "
             "Bấm chọn, gõ lại tên chủ hộ (có thể không dấu), hoặc bấm ✖️ Hủy."
         )
     return (
-        f"Không tìm thấy hộ «{escape(typed)}» trong đơn vị. Gõ lại tên chủ hộ (có thể không dấu) "
+        f"Không tìm thấy hộ «{_quoted(typed)}» trong đơn vị. Gõ lại tên chủ hộ (có thể không dấu) "
         "hoặc bấm ✖️ Hủy."
     )
 
 
 def not_a_name(typed: str) -> str:
     return (
-        f"«{escape(typed)}» không phải tên chủ hộ. Ảnh vừa gửi là của hộ nào? Bấm chọn, gõ tên chủ hộ "
+        f"«{_quoted(typed)}» không phải tên chủ hộ. Ảnh vừa gửi là của hộ nào? Bấm chọn, gõ tên chủ hộ "
         "(có thể không dấu), hoặc bấm ✖️ Hủy để bỏ qua."
     )
 

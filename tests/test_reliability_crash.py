@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from emulator import Emulator
 from emulator.client import EmulatorClient
@@ -43,6 +45,18 @@ def crash_env(emulator: Emulator, url: str, tmp_path: Path) -> dict[str, str]:
         "REMINDER_TICK": "0",
         "QUIET_HOURS": "00:00-00:00",  # none: the subprocess runs on the wall clock
     }
+
+
+async def queue_texts(
+    db: async_sessionmaker[AsyncSession], chats: list[int], prefix: str, due: dt.datetime
+) -> None:
+    """One notification a chat whose text is its dedupe key, `prefix:chat`, to count its sends."""
+    async with db.begin() as session:
+        for chat in chats:
+            key = f"{prefix}:{chat}"
+            await outbox.enqueue(
+                session, chat_id=chat, kind="reminder", dedupe_key=key, payload={"text": key}, due_at=due
+            )
 
 
 async def sent_rows(url: str) -> int:
@@ -77,18 +91,10 @@ async def fan_out_with_kills(
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     engine = create_engine(url)
     await migrate.upgrade(engine)
-    keys = [f"fanout:{n}" for n in range(count)]
-    async with session_factory(engine).begin() as session:
-        for n, key in enumerate(keys):
-            await client.user(FIRST_CHAT + n, started=True)
-            await outbox.enqueue(
-                session,
-                chat_id=FIRST_CHAT + n,
-                kind="reminder",
-                dedupe_key=key,
-                payload={"text": key},
-                due_at=DUE,
-            )
+    chats = [FIRST_CHAT + n for n in range(count)]
+    for chat in chats:
+        await client.user(chat, started=True)
+    await queue_texts(session_factory(engine), chats, "fanout", DUE)
     await engine.dispose()
     # Seeded kill points: after this many messages reached Telegram (strictly rising, none at the end).
     points = sorted(random.Random(seed).sample(range(1, count - 1), kills))
@@ -126,13 +132,14 @@ async def _check(
 ) -> None:
     await client.limits(enabled=True)
     sends, window = await fan_out_with_kills(emulator, client, tmp_path, count=count, kills=kills, seed=13)
-    lost = [f"fanout:{n}" for n in range(count) if sends[f"fanout:{n}"] == 0]
+    keys = {f"fanout:{FIRST_CHAT + n}" for n in range(count)}
+    lost = [key for key in keys if sends[key] == 0]
     duplicates = sum(n - 1 for n in sends.values() if n > 1)
     print(
         f"fan-out {count}, {kills} kills: lost {len(lost)}, duplicates {duplicates}, in the window {window}"
     )
     assert lost == []
-    assert set(sends) == {f"fanout:{n}" for n in range(count)}
+    assert set(sends) == keys
     # Only messages in the window go twice; the sender has up to 16 sends in flight, so one
     # crash may leave several of them (not "one message per crash").
     assert duplicates <= window <= kills * SENDS_IN_FLIGHT

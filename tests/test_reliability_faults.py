@@ -14,10 +14,10 @@ import pytest
 from sqlmodel import col, func, select
 
 from emulator.client import EmulatorClient
-from storage import outbox
 from storage.models import InboxUpdate, Notification, TaskUpdate
 from tests.conftest import RunningBot
 from tests.factories import say, wait_processed
+from tests.test_reliability_crash import queue_texts
 from tests.test_taskflow_cards import HUNG, taskflow_world
 
 FIRST_CHAT, COUNT, REPORTS = 940_000, 40, 8
@@ -44,17 +44,7 @@ async def test_every_notification_and_update_survives_5xx_timeouts_and_429(
     # Bursts get 429: the emulator allows 10 a second where the sender paces at 28.
     await client.limits(global_per_second=10, global_burst=5)
 
-    now = running_bot.clock.now()
-    async with bot_db.begin() as session:
-        for chat in chats:
-            await outbox.enqueue(
-                session,
-                chat_id=chat,
-                kind="reminder",
-                dedupe_key=f"flaky:{chat}",
-                payload={"text": f"flaky:{chat}"},
-                due_at=now,
-            )
+    await queue_texts(bot_db, chats, "flaky", running_bot.clock.now())
     sent = [
         await client.send(HUNG, f"{n}/12", reply_to=card["message"]["message_id"])
         for n in range(1, REPORTS + 1)

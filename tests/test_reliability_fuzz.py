@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -80,7 +80,9 @@ piece = st.one_of(
 odd_text = st.lists(piece, min_size=1, max_size=8).map("".join)
 long_text = st.integers(3_800, 4_000).map(lambda n: ("Ấp 4 <b>&amp;</i> 👍\u200be\u0301 " * 300)[:n])
 body = st.one_of(odd_text, long_text).filter(lambda t: t.strip() != "")
-command = st.tuples(st.sampled_from(COMMANDS), odd_text).map(lambda c: f"{c[0]} {c[1]}")
+command = st.tuples(st.sampled_from(COMMANDS), st.one_of(st.sampled_from(ODD), odd_text)).map(
+    lambda c: f"{c[0]} {c[1]}"
+)
 action = st.one_of(
     st.tuples(st.just("say"), st.sampled_from([HUNG, ADMIN]), st.one_of(command, body)),
     st.tuples(st.just("reply"), st.just(HUNG), body),
@@ -101,6 +103,7 @@ class Player:
     def __init__(self, base_url: str, db_path: str, card_id: int) -> None:
         self.http = httpx.Client(base_url=base_url.rstrip("/") + "/control", timeout=30)
         self.db_path, self.card_id, self.photo = db_path, card_id, _jpeg()
+        self.seen = 0  # the emulator's last record checked
 
     def call(self, action: str, **spec: Any) -> Any:
         body = self.http.post(f"/{action}", json={k: v for k, v in spec.items() if v is not None}).json()
@@ -118,9 +121,9 @@ class Player:
         else:
             sent = self.call("forged_press", user_id=user, message_id=self.card_id, data=text)
         self.wait_closed(int(sent["update_id"]))
-        answers = [
-            r for r in self.call("records", after=sent.get("seq") or 0) if r["kind"] in ("send", "edit")
-        ]
+        records = self.call("records", after=self.seen)  # since the last step (a press has no seq)
+        self.seen = max([self.seen, *(r["seq"] for r in records)])
+        answers = [r for r in records if r["kind"] in ("send", "edit")]
         for record in answers:
             said = record["message"].get("text") or record["message"].get("caption") or ""
             assert APOLOGY not in said, (kind, text, said)
@@ -161,6 +164,12 @@ async def test_text_entry_points_never_fail_and_always_answer_in_vietnamese(
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(action)
+    @example(("say", HUNG, "/task " + "9" * 30))
+    @example(("say", ADMIN, "/invite ٣"))
+    @example(("say", ADMIN, "/editofficial 1 sdt=<b>&amp;; chucvu=\u200b"))
+    @example(("say", ADMIN, "/addhouse <i>Võ</i>; Ấp 4; hộ nghèo; xây mới; long hiep\u0301"))
+    @example(("reply", HUNG, "1" * 4000))
+    @example(("forged", HUNG, "t:1:" + "9" * 40))
     def property_holds(step: tuple[str, int, str]) -> None:
         player.play(*step)
 
