@@ -196,7 +196,7 @@ def test_cli_tasks_add_import_and_list(seeded_cli: Path, capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert "thêm mới: 1, cập nhật: 0, dòng lỗi: 4" in out
     assert "dòng 3: Thiếu tên nhiệm vụ." in out and "dòng 4: Ngày 31/02/2099 không tồn tại." in out
-    assert "dòng 5: Chỉ tiêu «nhiều» không phải là số." in out and "dòng 6: Không tìm thấy đơn vị" in out
+    assert "dòng 5: Chỉ tiêu «nhiều» không phải là số." in out and "dòng 6: Đơn vị «xa khong co»" in out
     assert main(["tasks", "list"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert len(listed) == 2 and listed[1].startswith("#1\t31/12/2099\tMới giao\tXóa nhà tạm")

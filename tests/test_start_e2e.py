@@ -48,8 +48,8 @@ async def test_help_unknown_command_and_free_text(
     await add_official(bot_db, "Nguyễn Văn Hùng", telegram_user_id=77)
     help_text = (await say(client, 77, "/help"))[0]["message"]["text"]
     assert "/start" in help_text and "/help" in help_text and "30/09/2026" in help_text
-    unknown = (await say(client, 77, "/baocao"))[0]["message"]["text"]
-    assert unknown == "Bot không có lệnh /baocao. Gõ /help để xem các lệnh có thể dùng."
+    unknown = (await say(client, 77, "/thongke"))[0]["message"]["text"]
+    assert unknown == "Bot không có lệnh /thongke. Gõ /help để xem các lệnh có thể dùng."
     free = (await say(client, 77, "xin chào bot"))[0]["message"]["text"]
     assert "Bot chưa hiểu tin nhắn này" in free
 
