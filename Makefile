@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test processes in parallel (pytest-xdist); most tests wait on the emulator or the database.
+TEST_WORKERS ?= 3
 
 .PHONY: run test lint format bench mutate clean
 
@@ -17,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/nhacviec run
 
 test: $(STAMP)
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
