@@ -114,7 +114,9 @@ async def officials_typed(update: Update, context: BotContext) -> int:
     keys = {pid: accent_free_key(name) for pid, name in people}
     chosen, missing = list(draft.get("officials", [])), []
     for name in typed:
-        best = process.extractOne(accent_free_key(name), keys, scorer=fuzz.token_sort_ratio, score_cutoff=_NAME_SCORE)
+        best = process.extractOne(
+            accent_free_key(name), keys, scorer=fuzz.token_sort_ratio, score_cutoff=_NAME_SCORE
+        )
         if best is None:
             missing.append(name)
             continue
