@@ -128,6 +128,19 @@ def warned(caplog: pytest.LogCaptureFixture, needle: str, times: int) -> Callabl
     return check
 
 
+async def take_write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's write lock, taken without blocking the event loop the bot runs on (a
+    blocking wait here would keep the bot from ever finishing the write it is in)."""
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0)
+    async with asyncio.timeout(60):
+        while True:
+            try:
+                holder.execute("BEGIN IMMEDIATE")
+                return holder
+            except sqlite3.OperationalError:
+                await asyncio.sleep(0.02)
+
+
 async def test_sqlite_write_lock_held_past_the_busy_timeout(
     bot_on: Any,
     client: EmulatorClient,
@@ -149,8 +162,7 @@ async def test_sqlite_write_lock_held_past_the_busy_timeout(
         caplog.set_level(logging.WARNING, logger="bot.inbox")
 
         # Another process (an import, a backup) takes the write lock and keeps it.
-        holder = sqlite3.connect(path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
+        holder = await take_write_lock(path)
         try:
             seqs = await users_write(client, card)
             # The bot fetched the batch and could not store it, twice: past the busy timeout.
@@ -200,8 +212,7 @@ async def test_sqlite_lock_taken_while_an_answer_is_on_its_way_is_waited_out_in_
             return emulator.calls.get("sendMessage", 0) > replies_before
 
         await eventually(answering)
-        holder = sqlite3.connect(path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
+        holder = await take_write_lock(path)
         try:
             second = await client.send(TAM, "/start")
             await eventually(warned(caplog, "database is locked", times=2))
