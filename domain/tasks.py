@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from domain.statuses import OPEN_STATUSES, Outcome, Role, TaskStatus
@@ -14,8 +12,6 @@ from domain.workdays import WorkCalendar
 DEFAULT_CALENDAR = WorkCalendar()
 
 QUICK_PERCENTS = (25, 50, 75)
-_FRACTION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)\s*$")
-_PERCENT = re.compile(r"^\s*(\d{1,3})(?:[.,]\d+)?\s*%\s*$")
 
 
 def is_open(status: str) -> bool:
@@ -65,35 +61,6 @@ def days_overdue(
 
 def is_overdue(due_on: dt.date | None, status: str, today: dt.date) -> bool:
     return due_on is not None and is_open(status) and bool(past_deadline(today, due_on))
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """A progress report: a count toward the target ('5/12'), or a percentage ('60%')."""
-
-    quantity: float | None = None
-    target: float | None = None
-    percent: int | None = None
-
-
-def parse_progress(text: str, *, target: float | None = None) -> Progress | None:
-    """'5/12' → 5 of 12; '60%' → 60 percent; a bare number counts toward a task's target."""
-    fraction = _FRACTION.match(text)
-    if fraction:
-        done, total = (float(g.replace(",", ".")) for g in fraction.groups())
-        if total <= 0 or done < 0 or done > total:
-            return None
-        return Progress(quantity=done, target=total, percent=round(100 * done / total))
-    percent = _PERCENT.match(text)
-    if percent:
-        value = int(percent.group(1))
-        return Progress(percent=value) if 0 <= value <= 100 else None
-    bare = text.strip().replace(",", ".")
-    if target and re.fullmatch(r"\d+(?:\.\d+)?", bare):
-        done = float(bare)
-        if done <= target:
-            return Progress(quantity=done, target=target, percent=round(100 * done / target))
-    return None
 
 
 # What each button may do, from which statuses, and who may press it.

@@ -10,7 +10,7 @@ from domain.callbacks import Callback, decode
 from domain.dates import DateError, parse_due
 from domain.statuses import Outcome, TaskStatus
 from domain.task_texts import number
-from domain.tasks import days_overdue, outcome, parse_progress
+from domain.tasks import days_overdue, outcome
 
 MONDAY = dt.date(2026, 11, 23)
 
@@ -56,14 +56,6 @@ def test_bad_deadlines_explained_in_vietnamese(typed: str, message: str) -> None
     with pytest.raises(DateError) as caught:
         parse_due(typed, today=MONDAY)
     assert str(caught.value).startswith(message)
-
-
-def test_progress_forms() -> None:
-    assert parse_progress("5/12").quantity == 5 and parse_progress("5/12").percent == 42
-    assert parse_progress("60%").percent == 60
-    assert parse_progress("7", target=12).quantity == 7
-    assert parse_progress("7") is None and parse_progress("13/12") is None
-    assert parse_progress("150%") is None and parse_progress("xong rồi") is None
 
 
 def test_four_way_count_and_overdue_days() -> None:
