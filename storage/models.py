@@ -357,3 +357,14 @@ class AuditLog(SQLModel, table=True):
     entity: str | None = Field(default=None, max_length=50)
     entity_id: int | None = None
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class JobLease(SQLModel, table=True):
+    """Who runs the recurring jobs: one instance holds the lease and renews it; when it stops
+    renewing, another takes over once `expires_at` has passed (issue 14.2)."""
+
+    __tablename__ = "job_lease"
+    name: str = Field(max_length=100, primary_key=True)
+    holder: str = Field(max_length=200)
+    acquired_at: dt.datetime = Field(sa_type=UTCDateTime)
+    expires_at: dt.datetime = Field(sa_type=UTCDateTime)
