@@ -8,7 +8,6 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -129,6 +128,8 @@ async def invite(db: Db, args: argparse.Namespace, settings: Settings, now: dt.d
 
 def _write_links(rows: list[tuple[str, str, str, str]], args: argparse.Namespace, expires: dt.date) -> None:
     if args.xlsx:
+        from openpyxl import Workbook  # loaded for this command only, not at the bot's start-up
+
         workbook = Workbook()
         sheet = workbook.active
         sheet.append(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import imagehash
-from PIL import Image, UnidentifiedImageError
+if TYPE_CHECKING:  # Pillow and imagehash (numpy, scipy) load with the first photo, not at start-up
+    from PIL import Image
 
 MAX_BYTES = 20 * 1024 * 1024  # what a bot may download through getFile
 MAX_PIXELS = 80_000_000
@@ -33,6 +34,9 @@ def examine(data: bytes, *, zone: ZoneInfo) -> Evidence:
     """Open the bytes as an image (refusing anything else), read EXIF time and GPS, hash it."""
     if len(data) > MAX_BYTES:
         raise EvidenceError("Ảnh quá lớn (tối đa 20 MB).")
+    import imagehash
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
@@ -51,7 +55,8 @@ def examine(data: bytes, *, zone: ZoneInfo) -> Evidence:
 
 
 def distance(a: str, b: str) -> int:
-    return imagehash.hex_to_hash(a) - imagehash.hex_to_hash(b)
+    """The bits in which two hex perceptual hashes differ (imagehash's `-`, without loading it)."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
 def _taken_at(exif: Image.Exif, zone: ZoneInfo) -> dt.datetime | None:

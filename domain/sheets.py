@@ -9,12 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zipfile import BadZipFile
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
 from domain.vntext import accent_free_key
 
 MAX_ROWS = 20_000
@@ -82,6 +76,9 @@ def _csv_grid(data: bytes) -> list[list[str]]:
 
 
 def _xlsx_grid(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # openpyxl loads with the first workbook, not at start-up
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -111,6 +108,9 @@ def _cell_text(value: object) -> str:
 def template_xlsx(title: str, headers: Sequence[str], examples: Sequence[Sequence[str]]) -> bytes:
     """A template workbook: the first sheet (`title`) holds only the bold headers, for the office to
     fill; the example rows sit on a second sheet, «Mẫu», which imports never read."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
@@ -154,6 +154,11 @@ def rows_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[object
 
 def workbook_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]]) -> bytes:
     """A workbook with a sheet per (title, headers, rows); bold headers, widths that fit."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)  # streams rows: a province's overdue list stays quick
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title[:31])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,20 @@ def test_time_comes_from_the_injected_clock() -> None:
 def _system_clock_line() -> int:
     source = (ROOT / "bot/context.py").read_text(encoding="utf-8").splitlines()
     return next(i for i, line in enumerate(source, 1) if "dt.datetime.now(dt.UTC)" in line)
+
+
+# Loaded when first needed (a photo, a workbook, a chart, a document), never at start-up: together
+# they are most of the bot's memory goal (issue 13: peak RSS under 150 MB).
+HEAVY = ("matplotlib", "numpy", "openpyxl", "xlsxwriter", "PIL", "imagehash", "scipy", "docx", "pypdf")
+START_UP = ("bot.cli", "bot.app", "bot.runner", "bot.webhook")
+
+
+def test_start_up_does_not_import_heavy_libraries() -> None:
+    probe = (
+        f"import importlib, sys\nfor name in {START_UP!r}: importlib.import_module(name)\n"
+        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    command = [sys.executable, "-c", probe]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
