@@ -132,6 +132,8 @@ class Task(SQLModel, table=True):
     __table_args__ = (Index("ix_task_lead_status_due", "lead_unit_id", "status", "due_on"),)
     id: int | None = Field(default=None, primary_key=True)
     directive_id: int | None = _fk("directive.id")
+    # The meeting whose conclusions gave this task (a giao ban): the next one reviews it.
+    meeting_id: int | None = _fk("meeting.id")
     title: str = Field(max_length=500)
     body: str | None = None
     lead_unit_id: int = _fk("unit.id", nullable=False)
