@@ -6,17 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, not_
+from sqlalchemy import and_, func, not_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.programmes import Programme
 from domain.report import Houses, Item, Month, ReportData, ReportTask
+from domain.report.history import deadline_then, status_then
 from domain.statuses import Outcome, TaskStatus, UnitKind
 from domain.tasks import days_overdue, outcome
 from domain.workdays import WorkCalendar
 from storage import households, reports
-from storage.models import Directive, ExtensionRequest, Household, Task, Unit
+from storage.models import Directive, ExtensionRequest, Household, Task, TaskUpdate, Unit
 
 
 async def monthly_report_data(
@@ -73,10 +74,18 @@ async def month_tasks(
     calendar: WorkCalendar,
     unit_id: int | None = None,
 ) -> list[ReportTask]:
-    """Every task not finished before the month began, counted four ways by domain.tasks.outcome
-    as of `as_of` (work finished after it counts as still open). Tasks are not filtered by when they
-    were given: `created_at` is the database's clock, not the bot's."""
+    """Every task given by the end of `as_of` and not finished before the month began, counted four
+    ways by domain.tasks.outcome as it stood then: a task changed since is read back from its
+    history (status, completion report, deadline), so a past month is not told today's statuses.
+    A task was given when its first history row was written (the bot's clock); `created_at`, the
+    database's clock, only dates a task without history."""
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), zone)
     finished = func.coalesce(Task.reported_done_at, Task.completed_at)
+    history = select(TaskUpdate.id).where(col(TaskUpdate.task_id) == Task.id)
+    given = or_(
+        history.where(col(TaskUpdate.at) < end).exists(),
+        and_(not_(history.exists()), col(Task.created_at) < end),
+    )
     query = (
         select(
             Task.id,
@@ -84,33 +93,80 @@ async def month_tasks(
             Unit.name,
             Directive.number,
             Task.due_on,
+            Task.original_due_on,
             Task.status,
-            Task.reported_done_at,
-            Task.completed_at,
+            finished,
         )
         .join(Unit, col(Task.lead_unit_id) == Unit.id)
         .join(Directive, col(Task.directive_id) == Directive.id, isouter=True)
         .where(
+            given,
             not_(and_(Task.status == TaskStatus.DONE, finished.is_not(None), finished < start)),
         )
         .order_by(col(Unit.name), col(Task.due_on), col(Task.id))
     )
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
+    changes = await _changes_before(session, end)
+    approvals = await _approvals_of_extended_since(session, end)
     found = []
-    for task_id, title, unit, directive, due_on, status, reported, completed in (
+    for task_id, title, unit, directive, due_on, original, status, moment in (
         await session.exec(query)
     ).all():
-        moment = reported or completed
-        done_on = moment.astimezone(zone).date() if moment else None
-        if status == TaskStatus.DONE and done_on is not None and done_on > as_of:
-            status, done_on = TaskStatus.IN_PROGRESS, None  # finished after the report's day
+        if task_id in changes:
+            status, moment = status_then(changes[task_id])
+        if task_id in approvals:
+            due_on = deadline_then(original if original is not None else due_on, approvals[task_id], end)
+        if status == TaskStatus.DONE and moment is not None and moment >= end:
+            status, moment = TaskStatus.IN_PROGRESS, None  # finished after the report's day
+        if status == TaskStatus.DONE and moment is not None and moment < start:
+            continue  # finished before the month (and reopened since)
+        done_on = moment.astimezone(zone).date() if moment and status == TaskStatus.DONE else None
         kind = outcome(due_on, status, done_on, as_of)
         late = days_overdue(due_on, status, as_of, calendar)
         if kind == Outcome.DONE_LATE and due_on is not None and done_on is not None:
             late = calendar.days_overdue(due_on, done_on)
         found.append(ReportTask(task_id or 0, title, unit, directive or "", due_on, status, kind, late))
     return found
+
+
+async def _changes_before(
+    session: AsyncSession, end: dt.datetime
+) -> dict[int, list[tuple[dt.datetime, str]]]:
+    """The status changes before `end` of every task whose status changed at or after it."""
+    since = select(TaskUpdate.task_id).where(
+        col(TaskUpdate.new_status).is_not(None), col(TaskUpdate.at) >= end
+    )
+    rows = await session.exec(
+        select(TaskUpdate.task_id, TaskUpdate.at, TaskUpdate.new_status)
+        .where(
+            col(TaskUpdate.task_id).in_(since),
+            col(TaskUpdate.new_status).is_not(None),
+            col(TaskUpdate.at) < end,
+        )
+        .order_by(col(TaskUpdate.task_id), col(TaskUpdate.at), col(TaskUpdate.id))
+    )
+    changes: dict[int, list[tuple[dt.datetime, str]]] = {}
+    for task_id, at, new_status in rows.all():
+        changes.setdefault(task_id, []).append((at, new_status or ""))
+    return changes
+
+
+async def _approvals_of_extended_since(
+    session: AsyncSession, end: dt.datetime
+) -> dict[int, list[tuple[dt.datetime, dt.date]]]:
+    """Every approved extension of the tasks whose deadline an approval moved at or after `end`."""
+    approved = col(ExtensionRequest.status) == "approved"
+    since = select(ExtensionRequest.task_id).where(approved, col(ExtensionRequest.decided_at) >= end)
+    rows = await session.exec(
+        select(
+            ExtensionRequest.task_id, ExtensionRequest.decided_at, ExtensionRequest.requested_due_on
+        ).where(approved, col(ExtensionRequest.task_id).in_(since))
+    )
+    approvals: dict[int, list[tuple[dt.datetime, dt.date]]] = {}
+    for task_id, decided_at, due in rows.all():
+        approvals.setdefault(task_id, []).append((decided_at or end, due))
+    return approvals
 
 
 async def _blockers(session: AsyncSession, *, since: dt.datetime, unit_id: int | None) -> list[Item]:
@@ -128,7 +184,8 @@ async def _blockers(session: AsyncSession, *, since: dt.datetime, unit_id: int |
 async def extension_requests(
     session: AsyncSession, *, start: dt.datetime, end: dt.datetime, unit_id: int | None = None
 ) -> list[Item]:
-    """Extension requests sent in the period, whatever was decided on them."""
+    """Extension requests sent in the period, with what was decided on them by its end (a decision
+    taken after it was still pending then)."""
     query = (
         select(ExtensionRequest, Task.title, Unit.name, Task.original_due_on)
         .join(Task, col(ExtensionRequest.task_id) == Task.id)
@@ -139,9 +196,14 @@ async def extension_requests(
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
     return [
-        Item(title, unit, due, request.reason, request.requested_due_on, request.status)
+        Item(title, unit, due, request.reason, request.requested_due_on, _decision_by(request, end))
         for request, title, unit, due in (await session.exec(query)).all()
     ]
+
+
+def _decision_by(request: ExtensionRequest, end: dt.datetime) -> str:
+    decided = request.decided_at is not None and request.decided_at < end
+    return request.status if decided else "pending"
 
 
 async def _houses(
