@@ -1,4 +1,5 @@
-"""`nhacviec directive parse FILE`: what a directive asks, as proposed tasks and meetings."""
+"""`nhacviec directive parse FILE`: what a directive asks, as proposed tasks and meetings;
+`nhacviec directive import FILE`: creates them (a conclusions notice's tasks tied to its meeting)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from typing import Any
 from bot.cli_files import CliError, confirmed
 from bot.config import Settings
 from bot.context import SystemClock
-from domain import directive_texts
+from domain import directive_texts, giaoban_texts
 from domain.dates import DateError, parse_due
 from domain.directive import EmptyDocumentError, Proposal, parse_directive
 from domain.directive_files import UnreadableFileError, text_of
 from domain.directive_text import SecretDocumentError
+from domain.giaoban import ConcludedMeeting, concluded_meeting
 from storage import directive_import, migrate
 from storage.db import create_engine, session_factory
 
@@ -34,7 +36,8 @@ def add_parsers(commands: Any) -> None:
         "--today", help="ngày của văn bản khi văn bản không ghi (dd/mm/yyyy); mặc định: hôm nay"
     )
     load = verbs.add_parser(
-        "import", help="tạo các nhiệm vụ đã rõ đơn vị và hạn (hỏi trước; --yes để bỏ qua câu hỏi)"
+        "import",
+        help="tạo nhiệm vụ đã rõ đơn vị và hạn, cuộc họp có ngày (hỏi trước; --yes để bỏ qua câu hỏi)",
     )
     load.add_argument("file", help="tệp văn bản / the document")
     load.add_argument("--today", help="ngày của văn bản khi văn bản không ghi (dd/mm/yyyy)")
@@ -52,7 +55,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         except DateError as exc:
             raise CliError(f"--today: {exc}") from None
     try:
-        proposal = parse_directive(text_of(path.read_bytes(), path.name), today=today)
+        text = text_of(path.read_bytes(), path.name)
+        proposal = parse_directive(text, today=today)
     except SecretDocumentError:
         print(directive_texts.SECRET, file=sys.stderr)
         return 3
@@ -60,7 +64,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         print(directive_texts.NOT_A_DIRECTIVE, file=sys.stderr)
         return 1
     if args.action == "import":
-        return asyncio.run(_import(settings, proposal, today=today, yes=args.yes))
+        concludes = concluded_meeting(text)
+        return asyncio.run(_import(settings, proposal, concludes, today=today, yes=args.yes))
     if args.json:
         print(json.dumps(proposal.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -68,26 +73,33 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _import(settings: Settings, proposal: Proposal, *, today: dt.date, yes: bool) -> int:
-    """Create the tasks whose unit and deadline are known; list the others for the office."""
+async def _import(
+    settings: Settings, proposal: Proposal, concludes: ConcludedMeeting | None, *, today: dt.date, yes: bool
+) -> int:
+    """Create the tasks whose unit and deadline are known and the dated meetings; list the others."""
     engine = create_engine(settings.database_url)
     try:
         await migrate.upgrade(engine)
         db = session_factory(engine)
         async with db() as session:
             rows = await directive_import.proposal_rows(session, proposal=proposal)
+            meetings = await directive_import.meeting_rows(session, proposal=proposal)
         print("\n".join(directive_texts.proposal_lines(proposal)))
+        if concludes is not None:
+            print("\n" + giaoban_texts.concluded_line(concludes))
         for row in rows:
             row["state"] = "accepted" if directive_import.ready(row) else "skipped"
         left = [row["ref"] for row in rows if row["state"] == "skipped"]
         count = len(rows) - len(left)
+        dated = sum(1 for m in meetings if m["state"] == directive_import.NEW)
         print(directive_texts.import_plan(count, left))
-        if not count or not confirmed(directive_texts.import_question(count), yes=yes):
+        print("\n".join(giaoban_texts.meeting_plan(meetings)))
+        if not (count or dated) or not confirmed(giaoban_texts.import_question(count, dated), yes=yes):
             print(directive_texts.NOTHING_CREATED)
             return 0
         now = SystemClock().now()
         async with db.begin() as session:
-            number, created = await directive_import.create_accepted(
+            done = await directive_import.create_accepted(
                 session,
                 info=proposal.as_json()["directive"],
                 rows=rows,
@@ -95,8 +107,18 @@ async def _import(settings: Settings, proposal: Proposal, *, today: dt.date, yes
                 created_by_id=None,
                 today=now.astimezone(settings.tz).date(),
                 now=now,
+                zone=settings.tz,
+                meeting_rows=meetings,
+                concludes=concludes,
+                giao_ban_at=settings.reminder_policy().giao_ban_at,
             )
-        print(directive_texts.created_plain(number, created))
+        print(directive_texts.created_plain(done.number, done.task_ids))
+        for line in (
+            giaoban_texts.kept_tasks(done.tasks_kept),
+            giaoban_texts.created_meetings(len(done.meetings_created), done.meetings_kept),
+        ):
+            if line:
+                print(line)
         return 0
     finally:
         await engine.dispose()

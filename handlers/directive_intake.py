@@ -1,6 +1,8 @@
 """The office forwards a directive (.docx, .pdf, .txt, or `/vanban` with the pasted text); the bot
 proposes its tasks one by one; a person accepts, corrects or skips each; the accepted ones are
-created and announced to their units as any task is.
+created and announced to their units as any task is. The dated meetings a programme announces are
+shown with their agenda and created too (unless turned off); a conclusions notice's tasks are tied
+to the meeting it concludes.
 
 The proposal lives in this conversation's memory until "Tạo nhiệm vụ": nothing of the document is
 written before then. A stamped (secret) document is refused, and what Telegram's update carried
@@ -27,11 +29,13 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
 from domain import directive_texts as texts
+from domain import giaoban_texts
 from domain.callbacks import Callback, decode
 from domain.dates import DateError, parse_due
 from domain.directive import EmptyDocumentError, parse_directive
 from domain.directive_files import UnreadableFileError, text_of
 from domain.directive_text import SecretDocumentError
+from domain.giaoban import ConcludedMeeting, concluded_meeting
 from domain.statuses import Role
 from handlers.access import private_only, requires
 from storage import directive_import, inbox, units
@@ -73,7 +77,15 @@ async def receive(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     async with context.services.db() as session:
         rows = await directive_import.proposal_rows(session, proposal=proposal)
-    context.user_data["directive"] = {"info": asdict(proposal.directive), "tasks": rows}  # type: ignore[index]
+        meetings = await directive_import.meeting_rows(session, proposal=proposal)
+    concludes = concluded_meeting(text)
+    context.user_data["directive"] = {  # type: ignore[index]
+        "info": asdict(proposal.directive),
+        "tasks": rows,
+        "meetings": meetings,
+        "meetings_on": True,
+        "concludes": concludes.as_json() if concludes else None,
+    }
     return await _overview(update, context)
 
 
@@ -104,13 +116,24 @@ async def _overview(update: Update, context: BotContext) -> int:
         keyboard.append([_button(texts.accept_ready(ready), "all")])
     if rows:
         keyboard.append([_button("📋 Xem từng nhiệm vụ", "show", 0)])
+    if dated := _dated(draft):
+        keyboard.append([_button(giaoban_texts.meetings_button(dated, on=draft["meetings_on"]), "mtg")])
     keyboard.append([_button(texts.make_button(_accepted(draft)), "make"), _button("✖️ Hủy", "cancel")])
+    lines = [texts.overview(draft["info"], rows)]
+    if concludes := ConcludedMeeting.from_json(draft["concludes"]):
+        lines.append(giaoban_texts.concluded_html(concludes))
+    lines += giaoban_texts.overview_meetings(draft["meetings"], on=draft["meetings_on"])
     await context.bot.send_message(
         update.effective_chat.id,  # type: ignore[union-attr]
-        texts.overview(draft["info"], rows),
+        "\n".join(lines),
         reply_markup=InlineKeyboardMarkup(keyboard),
     )
     return REVIEW
+
+
+def _dated(draft: dict[str, Any]) -> int:
+    """How many of the document's meetings have a day, and so can be created."""
+    return sum(1 for m in draft["meetings"] if m["state"] == directive_import.NEW)
 
 
 def _accepted(draft: dict[str, Any]) -> int:
@@ -143,7 +166,7 @@ async def on_button(update: Update, context: BotContext) -> int:
     assert query is not None
     callback = decode(query.data)
     draft = _draft(context)
-    if callback is None or (not draft.get("tasks") and callback.args[0] != "cancel"):
+    if callback is None or ("tasks" not in draft and callback.args[0] != "cancel"):
         await query.answer(texts.EXPIRED, show_alert=True)
         return ConversationHandler.END
     await query.answer()
@@ -172,6 +195,8 @@ async def on_button(update: Update, context: BotContext) -> int:
         return UNIT if op == "unit" else DUE
     if op == "show":
         return await _show(update, context, index)
+    if op == "mtg":
+        draft["meetings_on"] = not draft["meetings_on"]
     if op == "make":
         return await _make(update, context)
     return await _overview(update, context)
@@ -208,13 +233,14 @@ async def _make(update: Update, context: BotContext) -> int:
     """The directive and every accepted task, in one transaction; then the notices go out."""
     draft, official = _draft(context), context.official
     assert official is not None
-    accepted = [r for r in draft["tasks"] if r["state"] == "accepted"]
-    if not accepted:
+    meetings = draft["meetings"] if draft["meetings_on"] else []
+    if not _accepted(draft) and not (meetings and _dated(draft)):
         await update.callback_query.answer(texts.NOTHING_ACCEPTED, show_alert=True)  # type: ignore[union-attr]
         return REVIEW
     now, today = context.services.clock.now(), context.services.today()
+    settings = context.services.settings
     async with context.services.db.begin() as session:
-        number, created = await directive_import.create_accepted(
+        done = await directive_import.create_accepted(
             session,
             info=draft["info"],
             rows=draft["tasks"],
@@ -222,10 +248,19 @@ async def _make(update: Update, context: BotContext) -> int:
             created_by_id=official.id,
             today=today,
             now=now,
+            zone=settings.tz,
+            meeting_rows=meetings,
+            concludes=ConcludedMeeting.from_json(draft["concludes"]),
+            giao_ban_at=settings.reminder_policy().giao_ban_at,
         )
     context.services.wake_sender.set()
     context.user_data.pop("directive", None)  # type: ignore[union-attr]
-    await update.callback_query.edit_message_text(texts.created(number, created))  # type: ignore[union-attr]
+    lines = [
+        texts.created(done.number, done.task_ids) if done.task_ids else giaoban_texts.saved(done.number),
+        giaoban_texts.kept_tasks(done.tasks_kept),
+        giaoban_texts.created_meetings(len(done.meetings_created), done.meetings_kept),
+    ]
+    await update.callback_query.edit_message_text("\n".join(line for line in lines if line))  # type: ignore[union-attr]
     return ConversationHandler.END
 
 

@@ -1,18 +1,42 @@
-"""A directive's proposal into the database: its units matched to the tree, then the directive and
-the accepted tasks created in the caller's transaction, each announced through the outbox."""
+"""A directive's proposal into the database: its units matched to the tree, then the directive,
+the accepted tasks and its dated meetings created in the caller's transaction, each task
+announced through the outbox. A conclusions notice's tasks are tied to the meeting it concludes.
+
+Importing the same document again creates nothing twice: a task already in the directive (same
+title, same lead unit) and a meeting already on its day (same title) are kept as they are."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.date_phrases import base_recurrence
 from domain.dates import Due, fmt
 from domain.directive import Proposal
-from storage import task_notices, tasks, units
+from domain.giaoban import ConcludedMeeting
+from storage import meetings, task_notices, tasks, units
+from storage.models import Task
+
+MEETING_AT = dt.time(8, 0)  # a programme gives a meeting's day, rarely its hour
+NEW, UNDATED, RECURRING = "new", "undated", "recurring"
+
+
+@dataclass
+class Imported:
+    """What one import wrote: the directive's number, new task ids, and the meetings."""
+
+    number: str
+    task_ids: list[int] = field(default_factory=list)
+    tasks_kept: int = 0  # already there from an earlier import
+    meetings_created: list[int] = field(default_factory=list)
+    meetings_kept: int = 0
+    concluded_meeting_id: int | None = None
 
 
 async def proposal_rows(session: AsyncSession, *, proposal: Proposal) -> list[dict[str, Any]]:
@@ -35,6 +59,28 @@ async def proposal_rows(session: AsyncSession, *, proposal: Proposal) -> list[di
     return rows
 
 
+async def meeting_rows(session: AsyncSession, *, proposal: Proposal) -> list[dict[str, Any]]:
+    """Each proposed meeting with its items' preparing units matched to the tree. Only a dated
+    one-off meeting is created ('new'); the weekly giao ban comes from the GIAO_BAN setting."""
+    rows = []
+    for meeting in proposal.meetings:
+        state = RECURRING if meeting.recurrence else NEW if meeting.date else UNDATED
+        items = []
+        for item in meeting.items:
+            match = await units.find_unit(session, query=item.preparing_unit) if item.preparing_unit else None
+            found = match.found if match is not None else None
+            items.append(
+                {
+                    "text": item.text,
+                    "preparing_unit": item.preparing_unit,
+                    "unit_id": found.unit_id if found else None,
+                    "unit_name": found.name if found else None,
+                }
+            )
+        rows.append({**asdict(meeting), "items": items, "state": state})
+    return rows
+
+
 def ready(row: dict[str, Any]) -> bool:
     """A proposed task that can be created as it is: its unit is known and it has a deadline."""
     return row["unit_id"] is not None and row["due"] is not None
@@ -49,9 +95,14 @@ async def create_accepted(
     created_by_id: int | None,
     today: dt.date,
     now: dt.datetime,
-) -> tuple[str, list[int]]:
-    """The directive (found by its number, or created) and one task per accepted row; returns the
-    directive's number and the new task ids. Never commits: the caller's transaction does."""
+    zone: ZoneInfo,
+    meeting_rows: Sequence[dict[str, Any]] = (),
+    concludes: ConcludedMeeting | None = None,
+    giao_ban_at: dt.time = MEETING_AT,
+) -> Imported:
+    """The directive (found by its number, or created), one task per accepted row not already in
+    it, its dated meetings, and the tie of its tasks to the meeting it concludes. Never commits:
+    the caller's transaction does."""
     issued = dt.date.fromisoformat(info["date"]) if info.get("date") else None
     accepted = [row for row in rows if row["state"] == "accepted"]
     directive = await tasks.add_directive(
@@ -61,8 +112,30 @@ async def create_accepted(
         issued_on=issued,
         issuer=info.get("issuer"),
     )
-    created = []
+    done = Imported(directive.number)
+    if concludes is not None:
+        day_start = dt.datetime.combine(concludes.day, dt.time(0), zone)
+        meeting = await meetings.concluded(
+            session,
+            title=concludes.title,
+            giao_ban=concludes.giao_ban,
+            day_start=day_start,
+            starts_at=dt.datetime.combine(
+                concludes.day, giao_ban_at if concludes.giao_ban else MEETING_AT, zone
+            ),
+            now=now,
+            actor_id=created_by_id,
+        )
+        done.concluded_meeting_id = meeting.id
+    existing = set(
+        (
+            await session.exec(select(Task.title, Task.lead_unit_id).where(Task.directive_id == directive.id))
+        ).all()
+    )
     for row in accepted:
+        if (" ".join(row["title"].split())[:500], row["unit_id"]) in existing:
+            done.tasks_kept += 1
+            continue
         due_on = dt.date.fromisoformat(row["due"])
         task = await tasks.add_task(
             session,
@@ -76,6 +149,37 @@ async def create_accepted(
             created_by_id=created_by_id,
             now=now,
         )
+        task.meeting_id = done.concluded_meeting_id
+        session.add(task)
         await task_notices.notify_assigned(session, task=task, today=today, now=now)
-        created.append(task.id or 0)
-    return directive.number, created
+        done.task_ids.append(task.id or 0)
+    await _meetings(session, meeting_rows, done=done, zone=zone, now=now, actor_id=created_by_id)
+    return done
+
+
+async def _meetings(
+    session: AsyncSession,
+    rows: Sequence[dict[str, Any]],
+    *,
+    done: Imported,
+    zone: ZoneInfo,
+    now: dt.datetime,
+    actor_id: int | None,
+) -> None:
+    for row in rows:
+        if row["state"] != NEW:
+            continue
+        day = dt.date.fromisoformat(row["date"])
+        meeting, created = await meetings.add_once(
+            session,
+            title=row["title"][:300],
+            starts_at=dt.datetime.combine(day, MEETING_AT, zone),
+            day_start=dt.datetime.combine(day, dt.time(0), zone),
+            items=[(item["text"][:500], item["unit_id"]) for item in row["items"]],
+            now=now,
+            actor_id=actor_id,
+        )
+        if created:
+            done.meetings_created.append(meeting.id or 0)
+        else:
+            done.meetings_kept += 1

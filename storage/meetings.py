@@ -1,18 +1,25 @@
-"""Meetings: one-off conferences with their agenda and preparing units; postpone and cancel."""
+"""Meetings: one-off conferences with their agenda and preparing units; postpone and cancel; the
+meetings a programme announces and the ones a conclusions notice concludes, found again by their
+day and title so that importing a document twice creates nothing twice."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from domain.giaoban import GIAO_BAN
+from domain.tasks import days_overdue
+from domain.workdays import WorkCalendar
 from storage import outbox
 from storage.audit import add_audit
-from storage.models import Meeting, MeetingItem
+from storage.models import Meeting, MeetingItem, Task, Unit
+from storage.reports import TaskLine
 
-PLANNED, CANCELLED = "planned", "cancelled"
+PLANNED, CANCELLED, HELD = "planned", "cancelled", "held"
 
 
 async def add_meeting(
@@ -101,3 +108,87 @@ async def list_meetings(session: AsyncSession, *, since: dt.datetime) -> list[Me
         select(Meeting).where(col(Meeting.starts_at) >= since).order_by(col(Meeting.starts_at))
     )
     return list(result.all())
+
+
+async def find_meeting(
+    session: AsyncSession, *, title: str, start: dt.datetime, end: dt.datetime, giao_ban: bool = False
+) -> Meeting | None:
+    """The meeting held between `start` and `end` with this title (any giao ban, for a giao ban)."""
+    query = select(Meeting).where(col(Meeting.starts_at) >= start, col(Meeting.starts_at) < end)
+    if giao_ban:
+        query = query.where(func.lower(Meeting.title).contains(GIAO_BAN))
+    else:
+        query = query.where(func.lower(Meeting.title) == title.lower())
+    return (await session.exec(query.order_by(col(Meeting.id)))).first()
+
+
+async def add_once(
+    session: AsyncSession,
+    *,
+    title: str,
+    starts_at: dt.datetime,
+    day_start: dt.datetime,
+    items: Sequence[tuple[str, int | None]],
+    now: dt.datetime,
+    actor_id: int | None = None,
+) -> tuple[Meeting, bool]:
+    """A programme's meeting, unless one of that title is already on its day (from `day_start`):
+    the existing one is returned as it is. True when it was created."""
+    end = day_start + dt.timedelta(days=1)
+    existing = await find_meeting(session, title=title, start=day_start, end=end)
+    if existing is not None:
+        return existing, False
+    return await add_meeting(
+        session, title=title, starts_at=starts_at, items=items, now=now, actor_id=actor_id
+    ), True
+
+
+async def concluded(
+    session: AsyncSession,
+    *,
+    title: str,
+    giao_ban: bool,
+    day_start: dt.datetime,
+    starts_at: dt.datetime,
+    now: dt.datetime,
+    actor_id: int | None = None,
+) -> Meeting:
+    """The meeting a conclusions notice concludes: found on its day, or recorded as held."""
+    end = day_start + dt.timedelta(days=1)
+    meeting = await find_meeting(session, title=title, start=day_start, end=end, giao_ban=giao_ban)
+    if meeting is None:
+        meeting = await add_meeting(session, title=title, starts_at=starts_at, now=now, actor_id=actor_id)
+    if meeting.status != HELD:
+        meeting.status = HELD
+        session.add(meeting)
+    return meeting
+
+
+async def last_giao_ban(session: AsyncSession, *, before: dt.datetime) -> Meeting | None:
+    """The latest giao ban before `before` whose conclusions were entered as tasks."""
+    query = (
+        select(Meeting)
+        .where(
+            col(Meeting.starts_at) < before,
+            func.lower(Meeting.title).contains(GIAO_BAN),
+            col(Meeting.id).in_(select(Task.meeting_id).where(col(Task.meeting_id).is_not(None))),
+        )
+        .order_by(col(Meeting.starts_at).desc(), col(Meeting.id).desc())
+    )
+    return (await session.exec(query)).first()
+
+
+async def concluded_lines(
+    session: AsyncSession, *, meeting_id: int, today: dt.date, calendar: WorkCalendar | None = None
+) -> list[TaskLine]:
+    """The tasks a meeting decided, with where each stands today, in the order they were entered."""
+    query = (
+        select(Task.id, Task.title, Unit.name, Task.due_on, Task.status)
+        .join(Unit, col(Task.lead_unit_id) == Unit.id)
+        .where(Task.meeting_id == meeting_id)
+        .order_by(col(Task.id))
+    )
+    return [
+        TaskLine(tid or 0, title, unit, due_on, status, days_overdue(due_on, status, today, calendar))
+        for tid, title, unit, due_on, status in (await session.exec(query)).all()
+    ]
