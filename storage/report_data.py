@@ -4,6 +4,7 @@ extension requests, the programme's progress and what falls due next month."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, not_, or_
@@ -14,9 +15,9 @@ from domain.programmes import Programme
 from domain.report import Houses, Item, Month, ReportData, ReportTask
 from domain.report.history import deadline_then, status_then
 from domain.statuses import Outcome, TaskStatus, UnitKind
-from domain.tasks import days_overdue, outcome
+from domain.tasks import days_overdue, is_open, outcome
 from domain.workdays import WorkCalendar
-from storage import households, reports
+from storage import households
 from storage.models import Directive, ExtensionRequest, Household, Task, TaskUpdate, Unit
 
 
@@ -37,22 +38,23 @@ async def monthly_report_data(
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0), zone)
     issuer = await _issuer(session, unit_id)
     unit_ids = [unit_id] if unit_id is not None else None
+    tasks = await month_tasks(
+        session, start=start, as_of=as_of, zone=zone, calendar=calendar, unit_id=unit_id
+    )
+    following = month.next()
     return ReportData(
         month=month,
         as_of=as_of,
         issuer=issuer.name if issuer else "",
         state_layout=issuer is not None and issuer.kind == UnitKind.PEOPLES_COMMITTEE,
-        tasks=await month_tasks(
-            session, start=start, as_of=as_of, zone=zone, calendar=calendar, unit_id=unit_id
-        ),
-        blockers=await _blockers(session, since=start, unit_id=unit_id),
+        tasks=tasks,
+        blockers=await _blockers(session, tasks, start=start, end=end),
         extensions=await extension_requests(session, start=start, end=end, unit_id=unit_id),
         houses=await _houses(session, programme=programme, unit_ids=unit_ids, as_of=as_of),
-        next_month=[
-            Item(line.title, line.unit, line.due_on)
-            for line in await reports.due_between(
-                session, start=month.next().first, end=month.next().last, unit_id=unit_id
-            )
+        next_month=[  # open at the month's end, due next month by the deadline in force then
+            Item(task.title, task.unit, task.due_on)
+            for task in sorted(tasks, key=lambda t: (t.due_on or following.last, t.task_id))
+            if is_open(task.status) and task.due_on and following.first <= task.due_on <= following.last
         ],
     )
 
@@ -169,16 +171,34 @@ async def _approvals_of_extended_since(
     return approvals
 
 
-async def _blockers(session: AsyncSession, *, since: dt.datetime, unit_id: int | None) -> list[Item]:
-    """Tasks blocked now, and open ones on which a blocker was reported during the month."""
-    lines = await reports.blockers(session, unit_id=unit_id)
-    seen = {line.task_id for line in lines}
-    lines += [
-        line
-        for line in await reports.blockers(session, unit_id=unit_id, since=since)
-        if line.task_id not in seen
+async def _blockers(
+    session: AsyncSession, tasks: Sequence[ReportTask], *, start: dt.datetime, end: dt.datetime
+) -> list[Item]:
+    """Of the month's tasks, those blocked at its end and the ones still open then on which a
+    blocker was reported during it, with the latest reason given by its end."""
+    newest = (
+        select(func.max(TaskUpdate.id))
+        .where(TaskUpdate.new_status == TaskStatus.BLOCKED, col(TaskUpdate.at) < end)
+        .group_by(col(TaskUpdate.task_id))
+    )
+    reasons = {
+        task_id: (at, note)
+        for task_id, at, note in (
+            await session.exec(
+                select(TaskUpdate.task_id, TaskUpdate.at, TaskUpdate.note).where(
+                    col(TaskUpdate.id).in_(newest.scalar_subquery())
+                )
+            )
+        ).all()
+    }
+    blocked = [
+        task
+        for task in tasks
+        if task.status == TaskStatus.BLOCKED
+        or (is_open(task.status) and task.task_id in reasons and reasons[task.task_id][0] >= start)
     ]
-    return [Item(line.title, line.unit, line.due_on, line.note) for line in lines]
+    blocked.sort(key=lambda t: (t.due_on or dt.date.max, t.task_id))
+    return [Item(t.title, t.unit, t.due_on, reasons.get(t.task_id, (None, None))[1]) for t in blocked]
 
 
 async def extension_requests(

@@ -96,6 +96,7 @@ async def test_a_past_month_counts_each_task_as_it_stood_at_its_end(db) -> None:
     # Finished in October, reopened on 3/12: not November's work.
     await change(reopened, at(20, 10), TaskStatus.DONE, reported_done_at=at(20, 10), completed_at=at(20, 10))
     await change(reopened, at(3, 12), TaskStatus.IN_PROGRESS, reported_done_at=None, completed_at=None)
+    await change(reopened, at(8, 12), TaskStatus.BLOCKED, note="Chờ kinh phí")
 
     november = await _report(db, Month(2026, 11))
     stood = {t.title: (t.status, t.outcome, t.due_on) for t in november.tasks}
@@ -106,6 +107,8 @@ async def test_a_past_month_counts_each_task_as_it_stood_at_its_end(db) -> None:
         "Bàn giao nhà": (TaskStatus.EXTENSION_REQUESTED, Outcome.OVERDUE, dt.date(2026, 11, 27)),
     }
     assert [(i.title, i.decision) for i in november.extensions] == [("Bàn giao nhà", "pending")]
+    assert [(i.title, i.note) for i in november.blockers] == [("Khảo sát nhà tạm", "Thiếu mặt bằng")]
+    assert [i.title for i in november.next_month] == ["Khảo sát nhà tạm"]  # "Bàn giao nhà": 27/11 then
     # October, as of 31/10: the reopened task was finished on time then; the others came later.
     october = {t.title: t.outcome for t in (await _report(db, Month(2026, 10))).tasks}
     assert october == {"Tổng kết quý": Outcome.DONE_ON_TIME}  # the others were given on 2/11
@@ -118,7 +121,9 @@ async def test_a_past_month_counts_each_task_as_it_stood_at_its_end(db) -> None:
     assert now["Rà soát hộ nghèo"] == (TaskStatus.DONE, Outcome.DONE_LATE, dt.date(2026, 11, 20))
     assert now["Khảo sát nhà tạm"] == (TaskStatus.IN_PROGRESS, Outcome.ON_TRACK, dt.date(2026, 12, 30))
     assert now["Bàn giao nhà"] == (TaskStatus.NEW, Outcome.ON_TRACK, dt.date(2026, 12, 15))
-    assert now["Tổng kết quý"][:2] == (TaskStatus.IN_PROGRESS, Outcome.OVERDUE)
+    assert now["Tổng kết quý"][:2] == (TaskStatus.BLOCKED, Outcome.OVERDUE)
+    # "Khảo sát nhà tạm": blocked in November, back to work on 5/12.
+    assert [(i.title, i.note) for i in december.blockers] == [("Tổng kết quý", "Chờ kinh phí")]
     async with db() as session:
         (status,) = await reports.unit_counts(session, today=TODAY, zone=HANOI, calendar=CALENDAR)
     expected = count(december.tasks)
@@ -130,8 +135,9 @@ async def test_tasks_given_after_the_month_are_not_in_it(db) -> None:  # type: i
     unit_id, _official, _leader = await _world(db)
     async with db.begin() as session:
         await _task(session, unit_id, "Kiểm tra cuối năm", dt.date(2026, 11, 20), at(30, 11))
-        await _task(session, unit_id, "Rà soát đầu tháng", dt.date(2026, 11, 20), at(5, 12))
+        await _task(session, unit_id, "Rà soát đầu tháng", dt.date(2026, 12, 18), at(5, 12))
     november = await _report(db, Month(2026, 11))
     assert [(t.title, t.outcome) for t in november.tasks] == [("Kiểm tra cuối năm", Outcome.OVERDUE)]
+    assert not november.next_month  # nor among the next month's work it announces
     december = await _report(db, Month(2026, 12))
     assert sorted(t.title for t in december.tasks) == ["Kiểm tra cuối năm", "Rà soát đầu tháng"]

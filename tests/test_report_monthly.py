@@ -62,7 +62,10 @@ async def test_numbers_match_status_and_digest(db) -> None:  # type: ignore[no-u
     assert {t.late_days for t in data.tasks if t.outcome == Outcome.DONE_LATE} == {
         3
     }  # due Fri 13/11, done Wed 18/11
-    assert [i.title for i in data.next_month] == [line.title for line in december]
+    assert sorted((i.due_on, i.title) for i in data.next_month) == sorted(
+        (x.due_on, x.title) for x in december
+    )
+    assert [i.due_on for i in data.next_month] == sorted(i.due_on for i in data.next_month)
     assert len(data.blockers) == 6 and {i.note for i in data.blockers} == {"Vướng mắc: thiếu mặt bằng"}
     assert len(data.extensions) == 6 and {i.decision for i in data.extensions} == {"pending"}
     houses = data.houses
