@@ -7,13 +7,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 import scheduler
 from bot.config import Settings
 from bot.context import BotContext, BotData, Clock, Services
 from bot.errors import on_error
+from bot.transport import AnswerLimiter
 
 NhacviecApp = Application[Any, BotContext, Any, Any, BotData, Any]
 
@@ -37,13 +38,13 @@ def build_application(
         # Every text of domain.texts is HTML with user input escaped, wherever it is sent from.
         .defaults(Defaults(tzinfo=settings.tz, parse_mode=ParseMode.HTML))
     )
-    if settings.outgoing_limiter:
-        # Only the limit a reply can break: 20 messages a minute in a group. Replies and edits in
-        # private chats answer one user action each, so the user's own pace keeps a chat under its
-        # 1/s, and the 30/s overall limit is for bulk sending, which the outbox sender (its own
-        # Bot, bot.runner.sender_bot) paces. A 30/s bucket here would queue every reply and every
-        # edit of a pressed card behind each other at the busiest moment (issue 13.2).
-        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=2))
+    # Only the limit a reply can break is applied here (OUTGOING_LIMITER): 20 messages a minute in
+    # a group. Replies and edits in private chats answer one user action each, so the user's own
+    # pace keeps a chat under its 1/s, and the 30/s overall limit is for bulk sending, which the
+    # outbox sender (its own Bot, bot.runner.sender_bot) paces. A 30/s bucket here would queue every
+    # reply behind each other at the busiest moment (issue 13.2). A passing 5xx or time-out on an
+    # answer is retried (bot.transport), never turned into the user's apology.
+    builder = builder.rate_limiter(AnswerLimiter(group_limit=settings.outgoing_limiter))
     app = builder.build()
     app.bot_data.services = Services(settings=settings, db=db, clock=clock)
     handlers.register(app)

@@ -10,7 +10,6 @@ import asyncio
 import random
 from collections import Counter
 
-import pytest
 from sqlmodel import col, func, select
 
 from emulator.client import EmulatorClient
@@ -89,12 +88,6 @@ async def test_every_notification_and_update_survives_5xx_timeouts_and_429(
     assert "pending" not in statuses  # every update closed (a 5xx on an answer: see below)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a 5xx or timeout from Telegram on the bot's answer to an update is not treated as "
-    "transient (bot/errors.py only retries database failures): the update is marked failed, "
-    "logged as an ERROR and the user is sent the apology instead of the answer on a retry",
-)
 async def test_a_5xx_on_the_answer_is_retried_not_failed(
     running_bot: RunningBot, bot_db, client: EmulatorClient
 ) -> None:
