@@ -1,13 +1,16 @@
 """Units as directives name them: who leads ("Giao Văn phòng Huyện ủy …", "Ủy ban nhân dân huyện
 tập trung …", "… chủ trì"), who cooperates ("phối hợp với …"), which communes are named, and who
-issued the document. Names are returned as written (one tone placement); matching them to the
-unit tree is storage's job, which offers the closest units when a name is not found.
+issued the document. Names are returned as written (one tone placement), and so are the generic
+addressees ("Đảng ủy các xã, thị trấn", "các cơ quan tham mưu, giúp việc Huyện ủy": the groups
+of domain/addressees.py); matching them to the unit tree is storage's job, which offers the
+closest units when a name is not found and expands a group to its units.
 """
 
 from __future__ import annotations
 
 import re
 
+from domain.addressees import GROUP
 from domain.vntext import normalize_name
 
 _BODIES = (
@@ -23,6 +26,7 @@ _SCOPES = (
     rf"Huyện [uủ][yỷ]|Tỉnh [uủ][yỷ]|Thị [uủ][yỷ]|Thành [uủ][yỷ]|huyện|tỉnh|xã {_PLACE}|thị trấn {_PLACE}"
 )
 UNIT = re.compile(rf"(?:{_BODIES})\s+(?:{_SCOPES})")
+_SEPARATOR = re.compile(r"(?:,\s*|và\s+|\s+)*")
 _LEAD_IN = re.compile(r"^(?:(?:[Cc]ác\s+)?đồng chí\s+|[UỦ][yỷ] viên\s+|[Cc]ác\s+|,\s*|và\s+|\s+)*")
 _GIVE = re.compile(r"\bGiao(?:\s+cho)?\s+")
 _LEADS = re.compile(rf"((?:{UNIT.pattern})(?:\s*(?:,|và)\s*(?:{UNIT.pattern}))*)\s+chủ trì")
@@ -44,6 +48,11 @@ def _subject(text: str) -> list[str]:
     """Units that open the text ("Các đồng chí Ủy viên Ban Thường vụ Huyện ủy, … tăng cường")."""
     found, position = [], 0
     while True:
+        position = _SEPARATOR.match(text, position).end()  # type: ignore[union-attr]
+        if group := GROUP.match(text, position):  # "các xã, thị trấn": a group, kept as written
+            found.append(normal(group.group(0)))
+            position = group.end()
+            continue
         position += _LEAD_IN.match(text[position:]).end()  # type: ignore[union-attr]
         unit = UNIT.match(text, position)
         if unit is None:

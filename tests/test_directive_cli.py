@@ -45,7 +45,7 @@ def test_plain_listing(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "Văn bản: 45-TB/HU, ngày 15/09/2023" in out
     assert "[II.3.-1]" in out and "ngày 25 hằng tháng" in out
-    assert "chủ trì: chưa rõ (Văn phòng chọn)" in out  # II.4 names no unit
+    assert "chủ trì: Các xã, thị trấn;" in out  # II.4 names a group, as written
 
 
 def test_refusals(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
