@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, secrets=[settings.token or ""])
+    setup_logging(settings.log_level, secrets=[settings.token or ""], fmt=settings.log_format)
     if args.command == "db":
         return asyncio.run(_db(settings, args))
     if args.command in (

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object a line, for a log collector
     poll_timeout: int = Field(default=25, ge=0, le=50)
     send_rate: float = Field(default=28.0, gt=0, le=30)  # outbox messages a second, all chats
     outgoing_limiter: bool = True  # handler replies keep a group's 20/min; off: benchmarks only
@@ -124,6 +125,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("reminder_days")
     @classmethod

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 from telegram import Update
 
+from bot import logs
 from bot.app import NhacviecApp
 from bot.errors import Attempt, current_attempt, describe
 from storage import inbox
@@ -185,6 +186,7 @@ class InboxPoller:
             return None
         attempt = Attempt(row.attempts, last=row.attempts >= MAX_ATTEMPTS)
         token = current_attempt.set(attempt)  # the error handler reports into it
+        log_token = logs.bind_update(update_id=update_id, user_id=_user_id(row.payload))
         try:
             update = Update.de_json(row.payload, self.app.bot)
             await self.app.process_update(update)
@@ -197,6 +199,7 @@ class InboxPoller:
             attempt.error = describe(exc)
         finally:
             current_attempt.reset(token)
+            logs.unbind(log_token)
         await self._close(update_id, attempt)
         return attempt
 
@@ -304,6 +307,14 @@ def log_failure(error: Exception, what: str, delay: float) -> None:
         logger.warning("database unavailable (%s); retrying in %.0fs", describe(error), delay)
     else:
         logger.exception("%s; retrying in %.0fs", what, delay)
+
+
+def _user_id(payload: dict[str, Any]) -> int | None:
+    """The Telegram user an update comes from (message, button press, ...), for the log."""
+    for value in payload.values():
+        if isinstance(value, dict) and isinstance(value.get("from"), dict):
+            return value["from"].get("id")
+    return None
 
 
 def retry_delay(attempt: int) -> dt.timedelta:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+from itertools import chain
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    ConversationHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
+from bot import logs
 from domain.callbacks import pattern
 from domain.statuses import Role
 from domain.task_texts import TASK, TASK_LIST
@@ -120,3 +125,23 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command))
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.unrecognised))
     app.add_handler(CallbackQueryHandler(fallback.stale_button))
+    for group in app.handlers.values():
+        for handler in group:
+            _name_in_log(handler)
+
+
+def _name_in_log(handler: BaseHandler[Any, Any, Any]) -> None:
+    """Every log line of an update names the handler that ran (bot.logs), conversations included."""
+    if isinstance(handler, ConversationHandler):
+        for inner in [*handler.entry_points, *handler.fallbacks, *chain(*handler.states.values())]:
+            _name_in_log(inner)
+        return
+    callback = handler.callback
+    name = f"{callback.__module__.removeprefix('handlers.')}.{callback.__qualname__}"
+
+    @functools.wraps(callback)
+    async def named(update: Any, context: Any) -> Any:
+        logs.annotate(handler=name)
+        return await callback(update, context)
+
+    handler.callback = named

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot import logs
 from bot.context import BotContext
 from domain import people_texts
 from domain.statuses import Role
@@ -54,6 +55,7 @@ async def load_caller(update: Update, context: BotContext) -> None:
             await _refuse(update, people_texts.account_locked())
         raise ApplicationHandlerStop
     context.official = official
+    logs.annotate(official_id=official.id if official is not None else None)
     if private and official is not None and not official.reachable:
         await _reachable_again(context, official, chat_id=chat.id)
     command = command_of(update)
