@@ -30,6 +30,15 @@ OFFICIAL_EXAMPLES = (
     ("Lê Thị Thảo", "Chuyên viên", "Văn phòng Tỉnh ủy", "quản trị", "0905123456", ""),
 )
 
+ROLE_HELP = "vai trò: cán bộ, lãnh đạo hoặc quản trị (Văn phòng)"
+EDIT_FLAGS = (
+    ("--name", "họ và tên mới"),
+    ("--unit", "đơn vị mới"),
+    ("--role", ROLE_HELP),
+    ("--phone", "số điện thoại mới"),
+    ("--title", "chức vụ mới"),
+)
+
 Action = Callable[[AsyncSession, argparse.Namespace, dt.datetime], Awaitable[int]]
 
 
@@ -37,28 +46,34 @@ def add_parsers(commands: Any) -> None:
     """The `units` (bot/unit_cli.py) and `officials` subcommands."""
     unit_cli.add_parsers(commands)
 
-    people = commands.add_parser("officials", help="officials").add_subparsers(dest="action", required=True)
-    people.add_parser("import", help="officials from .xlsx/.csv").add_argument("file")
-    add = people.add_parser("add", help="add one official")
-    add.add_argument("--name", required=True)
-    add.add_argument("--unit", required=True)
-    add.add_argument("--role", default="cán bộ")
-    add.add_argument("--phone", default="")
-    add.add_argument("--title", default="")
-    edit = people.add_parser("edit", help="change fields of an official")
-    edit.add_argument("id", type=int)
-    for flag in ("--name", "--unit", "--role", "--phone", "--title"):
-        edit.add_argument(flag)
-    for name in ("deactivate", "reactivate"):
-        people.add_parser(name).add_argument("id", type=int)
-    invite = people.add_parser("invite", help="print invitation links (or write them to .xlsx)")
-    invite.add_argument("ids", nargs="*", type=int, help="default: every active official not yet linked")
-    invite.add_argument("--xlsx", help="write the links to this workbook instead of printing")
-    invite.add_argument("--days", type=int, default=14)
-    invite.add_argument("--bot-username", help="default: BOT_USERNAME, else asked from Telegram")
-    people.add_parser("list", help="officials with ids")
+    people = commands.add_parser("officials", help="cán bộ, tài khoản và đường link mời / officials")
+    people = people.add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
+    imp = people.add_parser("import", help="nhập cán bộ từ tệp .xlsx/.csv (lệnh template cho tệp mẫu)")
+    imp.add_argument("file", help="tệp .xlsx hoặc .csv, dòng đầu là tiêu đề cột")
+    add = people.add_parser("add", help="thêm một cán bộ / add one official")
+    add.add_argument("--name", required=True, help="họ và tên")
+    add.add_argument("--unit", required=True, help="đơn vị (tên hoặc một phần tên, không cần dấu)")
+    add.add_argument("--role", default="cán bộ", help=ROLE_HELP + " (mặc định: cán bộ)")
+    add.add_argument("--phone", default="", help="số điện thoại, để xác minh khi kích hoạt")
+    add.add_argument("--title", default="", metavar="CHỨC_VỤ", help="chức vụ, ví dụ «Chủ tịch UBND xã»")
+    edit = people.add_parser("edit", help="sửa thông tin một cán bộ (chỉ các trường được ghi)")
+    edit.add_argument("id", type=int, help="số của cán bộ (xem: officials list)")
+    for flag, text in EDIT_FLAGS:
+        edit.add_argument(flag, help=text, **({"metavar": "CHỨC_VỤ"} if flag == "--title" else {}))
+    for name, text in (("deactivate", "khóa tài khoản (hỏi trước)"), ("reactivate", "mở lại tài khoản")):
+        people.add_parser(name, help=text).add_argument("id", type=int, help="số của cán bộ")
+    invite = people.add_parser("invite", help="tạo đường link mời kích hoạt bot (in ra hoặc ghi .xlsx)")
+    invite.add_argument(
+        "ids", nargs="*", type=int, help="số của cán bộ (mặc định: mọi cán bộ chưa kích hoạt)"
+    )
+    invite.add_argument("--xlsx", help="ghi các đường link vào tệp .xlsx này thay vì in ra")
+    invite.add_argument("--days", type=int, default=14, help="số ngày link còn hiệu lực (mặc định: 14)")
+    invite.add_argument(
+        "--bot-username", help="tên bot (@username); mặc định: BOT_USERNAME, không có thì hỏi Telegram"
+    )
+    people.add_parser("list", help="danh sách cán bộ, kèm số, vai trò, trạng thái")
     template = people.add_parser("template", help="ghi tệp mẫu để nhập / write the import template")
-    template.add_argument("file")
+    template.add_argument("file", help="tệp .xlsx sẽ ghi")
     template.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
     officials_cli.add_arguments(people)
 

@@ -5,35 +5,49 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
 
 from bot import admin_cli, directive_cli, house_cli, meeting_cli, ops_cli, report_cli, task_cli
 from bot.cli_files import CliError, os_error_text
+from bot.cli_parser import VietnameseParser
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
+from domain import cli_texts
 from domain.sheets import SheetError
 from storage.officials import OfficialError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nhacviec", description="Nhắc việc — Telegram bot.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (the sandbox when no TELEGRAM_BOT_TOKEN is set)")
-    sandbox = commands.add_parser("sandbox", help="emulator + bot + a console chat, no Telegram")
+    parser = VietnameseParser(
+        prog="nhacviec",
+        description="Nhắc việc: bot Telegram nhắc và theo dõi nhiệm vụ; các lệnh cho Văn phòng "
+        "và người vận hành. Xem thêm: nhacviec LỆNH --help.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, title="các lệnh", metavar="LỆNH")
+    commands.add_parser("run", help="chạy bot (chạy sandbox khi chưa có TELEGRAM_BOT_TOKEN) / run the bot")
+    sandbox = commands.add_parser(
+        "sandbox", help="chạy thử: emulator + bot + khung chat trên console, không cần Telegram"
+    )
     sandbox.add_argument(
         "--no-console",
         action="store_true",
-        help="keep the emulator and bot running without the console chat",
+        help="để emulator và bot chạy, không mở khung chat console",
     )
-    sandbox.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
-    db = commands.add_parser("db", help="database schema")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="apply every migration (the bot also does at start-up)")
-    down = db_commands.add_parser("downgrade", help="undo migrations down to a revision")
-    down.add_argument("revision", help='a revision id, "-1", or "base"')
-    db_commands.add_parser("current", help="print the revision the database is at")
+    sandbox.add_argument(
+        "--port", type=int, default=0, help="cổng của emulator (mặc định: cổng trống bất kỳ)"
+    )
+    db = commands.add_parser("db", help="lược đồ cơ sở dữ liệu (migration) / database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, title="các lệnh", metavar="LỆNH")
+    db_commands.add_parser(
+        "upgrade", help="áp dụng mọi migration (bot cũng tự làm khi khởi động) / apply every migration"
+    )
+    down = db_commands.add_parser("downgrade", help="gỡ migration về một phiên bản / undo migrations")
+    down.add_argument("revision", help='mã phiên bản, "-1" (lùi một bước) hoặc "base" (xóa hết bảng)')
+    db_commands.add_parser("current", help="in phiên bản cơ sở dữ liệu đang ở / print the revision")
     admin_cli.add_parsers(commands)
     task_cli.add_parsers(commands)
     meeting_cli.add_parsers(commands)
@@ -68,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report",
         *ops_cli.COMMANDS,
     ):
+        _quiet_chore_log(settings.log_level)
         module = {
             "backup": ops_cli,
             "restore": ops_cli,
@@ -81,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return module.run(settings, args)
         except (SheetError, OfficialError, CliError) as exc:
             print(f"lỗi: {exc}", file=sys.stderr)
+            return 1
+        except BrokenPipeError:  # `nhacviec officials list | head`: the reader had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
             return 1
         except OSError as exc:  # a file the office named, or the database out of reach
             print(f"lỗi: {os_error_text(exc)}", file=sys.stderr)
@@ -99,6 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(settings))
     except KeyboardInterrupt:  # Ctrl-C before the signal handlers were in place
         return 130
+
+
+def _quiet_chore_log(configured: str) -> None:
+    """The bot logs at LOG_LEVEL; a chore's terminal shows what the chore says, and the log only
+    its warnings (a migration it applied on the way is not news), unless LOG_LEVEL=DEBUG."""
+    if configured != "DEBUG":
+        logging.getLogger().setLevel(logging.WARNING)
 
 
 TOKEN_REFUSED = (
@@ -138,16 +163,17 @@ async def _db(settings: Settings, args: argparse.Namespace) -> int:
     from storage import migrate
     from storage.db import create_engine
 
+    _quiet_chore_log(settings.log_level)  # it says itself which revision it reached
     engine = create_engine(settings.database_url)
     try:
         if args.db_command == "upgrade":
             await migrate.upgrade(engine)
-            print(f"database at revision {await migrate.current_revision(engine)}")
+            print(cli_texts.db_revision(await migrate.current_revision(engine)))
         elif args.db_command == "downgrade":
             await migrate.downgrade(engine, args.revision)
-            print(f"database at revision {await migrate.current_revision(engine)}")
-        else:
-            print(await migrate.current_revision(engine) or "empty (no migration applied)")
+            print(cli_texts.db_revision(await migrate.current_revision(engine)))
+        else:  # the bare revision, for scripts
+            print(await migrate.current_revision(engine) or cli_texts.DB_EMPTY)
     finally:
         await engine.dispose()
     return 0

@@ -28,7 +28,7 @@ def read_sheet(path: str) -> list[SheetRow]:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise SheetError(cli_texts.file_error(path, exc.strerror or str(exc))) from None
+        raise SheetError(os_error_text(exc)) from None
     return read_rows(data, path)
 
 
@@ -40,7 +40,7 @@ def write_template(path: str, data: bytes, *, force: bool) -> None:
     try:
         file.write_bytes(data)
     except OSError as exc:
-        raise CliError(cli_texts.file_error(path, exc.strerror or str(exc))) from None
+        raise CliError(os_error_text(exc)) from None
     print(cli_texts.template_written(path))
 
 
@@ -77,5 +77,8 @@ def os_error_text(exc: OSError) -> str:
     if exc.filename is None:
         return cli_texts.system_error(exc.strerror or str(exc))
     if isinstance(exc, FileNotFoundError):
+        folder = Path(exc.filename).parent
+        if not folder.is_dir():  # writing into a folder that is not there
+            return cli_texts.folder_missing(str(folder), str(exc.filename))
         return cli_texts.file_missing(str(exc.filename))
-    return cli_texts.file_error(str(exc.filename), exc.strerror or str(exc))
+    return cli_texts.file_error(str(exc.filename), cli_texts.os_reason(exc.errno, exc.strerror or str(exc)))

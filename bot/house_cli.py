@@ -10,9 +10,10 @@ from typing import Any
 
 from bot.admin_cli import _report
 from bot.cli_files import in_transaction, read_sheet, write_template
+from bot.cli_progress import tracked
 from bot.config import Settings
 from bot.context import SystemClock
-from domain import house_texts
+from domain import cli_texts, house_texts
 from domain.programmes import read_case
 from domain.sheets import SheetRow, template_xlsx
 from domain.vntext import accent_free_key
@@ -21,35 +22,39 @@ from storage.db import create_engine, session_factory
 from storage.models import Household
 from storage.officials import OfficialError
 
+ONE_COMMUNE = "chỉ một xã, phường"
+
 
 def add_parsers(commands: Any) -> None:
-    house = commands.add_parser("households", help="xóa nhà tạm households").add_subparsers(
-        dest="action", required=True
-    )
+    house = commands.add_parser(
+        "households", help="hộ gia đình của chương trình xóa nhà tạm / households"
+    ).add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
     template = house.add_parser("template", help="ghi tệp mẫu để nhập / write the import template")
-    template.add_argument("file")
+    template.add_argument("file", help="tệp .xlsx sẽ ghi")
     template.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
-    imp = house.add_parser("import", help="hộ gia đình từ tệp .xlsx/.csv / households from a file")
-    imp.add_argument("file")
+    imp = house.add_parser("import", help="nhập hộ gia đình từ tệp .xlsx/.csv (lệnh template cho tệp mẫu)")
+    imp.add_argument("file", help="tệp .xlsx hoặc .csv, dòng đầu là tiêu đề cột")
     imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
-    add = house.add_parser("add", help="add one household")
-    add.add_argument("--unit", required=True, help="the commune or ward")
-    add.add_argument("--name", required=True, help="head of household")
-    add.add_argument("--hamlet")
-    add.add_argument("--track", help="diện hỗ trợ, e.g. 'hộ nghèo', 'người có công' (required)")
-    add.add_argument("--kind", help="'xây mới' or 'sửa chữa' (required)")
-    stage = house.add_parser("stage", help="move a household to a stage (forward only)")
-    stage.add_argument("id", type=int)
-    stage.add_argument("stage", help="e.g. 'đang thi công', 'đã bàn giao'")
-    stage.add_argument("--on", help="dd/mm/yyyy (default: today)")
-    listing = house.add_parser("list", help="households with ids and stages")
-    listing.add_argument("--unit", help="one commune only")
+    add = house.add_parser("add", help="thêm một hộ / add one household")
+    add.add_argument("--unit", required=True, help="xã, phường của hộ")
+    add.add_argument("--name", required=True, help="họ tên chủ hộ")
+    add.add_argument("--hamlet", metavar="ẤP", help="ấp, khu phố")
+    add.add_argument(
+        "--track", metavar="DIỆN", help="diện hỗ trợ (bắt buộc), ví dụ «hộ nghèo», «người có công»"
+    )
+    add.add_argument("--kind", metavar="LOẠI", help="loại công trình (bắt buộc): «xây mới» hoặc «sửa chữa»")
+    stage = house.add_parser("stage", help="chuyển một hộ sang giai đoạn sau (không lùi lại)")
+    stage.add_argument("id", type=int, help="số của hộ (xem: households list)")
+    stage.add_argument("stage", help="giai đoạn, ví dụ «đang thi công», «đã bàn giao»")
+    stage.add_argument("--on", help="ngày dd/mm/yyyy (mặc định: hôm nay)")
+    listing = house.add_parser("list", help="danh sách hộ, kèm số và giai đoạn")
+    listing.add_argument("--unit", help=ONE_COMMUNE)
     house.add_parser(
-        "progress", help="houses at each stage now, per commune, and the running totals"
-    ).add_argument("--unit", help="one commune only")
-    export = house.add_parser("export", help="every household with its stage and photo count (.xlsx)")
-    export.add_argument("file")
-    export.add_argument("--unit", help="one commune only")
+        "progress", help="số nhà ở mỗi giai đoạn, theo từng xã, và lũy kế / progress"
+    ).add_argument("--unit", help=ONE_COMMUNE)
+    export = house.add_parser("export", help="xuất mọi hộ, giai đoạn và số ảnh ra tệp .xlsx / export")
+    export.add_argument("file", help="tệp .xlsx sẽ ghi")
+    export.add_argument("--unit", help=ONE_COMMUNE)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -81,13 +86,14 @@ async def _run(settings: Settings, args: argparse.Namespace, rows: list[SheetRow
     try:
         await migrate.upgrade(engine)
         if args.action == "import":
-            result = await in_transaction(
-                session_factory(engine),
-                lambda s: household_import.import_households(
-                    s, rows=rows, programme=programme, now=SystemClock().now()
-                ),
-                dry_run=args.dry_run,
-            )
+            with tracked(rows, cli_texts.IMPORTING_HOUSEHOLDS) as shown:
+                result = await in_transaction(
+                    session_factory(engine),
+                    lambda s: household_import.import_households(
+                        s, rows=shown, programme=programme, now=SystemClock().now()
+                    ),
+                    dry_run=args.dry_run,
+                )
             return _report(result, dry_run=args.dry_run)
         async with session_factory(engine).begin() as session:
             if args.action in ("add", "stage", "list"):

@@ -19,9 +19,9 @@ from storage.officials import OfficialError
 
 
 def add_parsers(commands: Any) -> None:
-    meeting = commands.add_parser("meetings", help="cuộc họp / meetings").add_subparsers(
-        dest="action", required=True
-    )
+    meeting = commands.add_parser(
+        "meetings", help="cuộc họp, hội nghị và nội dung chuẩn bị / meetings"
+    ).add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
     add = meeting.add_parser("add", help="thêm một cuộc họp; đơn vị chuẩn bị được nhắc trước / add a meeting")
     add.add_argument("--title", required=True, help='tên cuộc họp, ví dụ "Hội nghị Ban Thường vụ"')
     add.add_argument("--at", required=True, help='thời gian "dd/mm/yyyy HH:MM" (sau hiện tại)')
@@ -29,12 +29,15 @@ def add_parsers(commands: Any) -> None:
         "--item",
         action="append",
         default=[],
+        metavar="NỘI_DUNG|ĐƠN_VỊ",
         help='nội dung và đơn vị chuẩn bị: "Báo cáo ...|Văn phòng" (lặp lại được)',
     )
     postpone = meeting.add_parser("postpone", help="dời cuộc họp (tin nhắc chưa gửi được thu hồi) / postpone")
-    postpone.add_argument("id", type=int)
+    postpone.add_argument("id", type=int, help="số cuộc họp (xem: meetings list)")
     postpone.add_argument("--to", required=True, help='thời gian mới "dd/mm/yyyy HH:MM"')
-    meeting.add_parser("cancel", help="hủy cuộc họp / cancel").add_argument("id", type=int)
+    meeting.add_parser("cancel", help="hủy cuộc họp / cancel").add_argument(
+        "id", type=int, help="số cuộc họp (xem: meetings list)"
+    )
     meeting.add_parser("list", help="các cuộc họp từ hôm qua trở đi, kèm nội dung / list")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli_files import confirmed, in_transaction, read_sheet
+from bot.cli_progress import each, tracked
 from bot.config import Settings
 from bot.unit_cli import report
 from domain import cli_texts, office_texts
@@ -31,13 +32,13 @@ def add_arguments(people: Any) -> None:
 
 async def import_officials(db: Db, args: argparse.Namespace, now: dt.datetime) -> int:
     """A real import commits every few hundred rows; a dry run checks every row and writes nothing."""
-    rows = read_sheet(args.file)
-    if args.dry_run:
-        result = await in_transaction(
-            db, lambda s: officials.import_officials(s, rows=rows, now=now), dry_run=True
-        )
-    else:
-        result = await officials.import_officials_in_batches(db, rows=rows, now=now)
+    with tracked(read_sheet(args.file), cli_texts.IMPORTING_OFFICIALS) as rows:
+        if args.dry_run:
+            result = await in_transaction(
+                db, lambda s: officials.import_officials(s, rows=rows, now=now), dry_run=True
+            )
+        else:
+            result = await officials.import_officials_in_batches(db, rows=rows, now=now)
     return report(result, dry_run=args.dry_run)
 
 
@@ -116,7 +117,7 @@ async def invite(db: Db, args: argparse.Namespace, settings: Settings, now: dt.d
         print(office_texts.CLI_NO_USERNAME)
     rows: list[tuple[str, str, str, str]] = []
     async with db.begin() as session:
-        for official, unit in chosen:
+        for official, unit in each(chosen, cli_texts.INVITING, "người"):
             code = await invitations.issue_invitation(
                 session, official=official, now=now, valid_for=dt.timedelta(days=args.days)
             )

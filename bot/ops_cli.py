@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from bot.cli_files import CliError
 from bot.config import Settings
 from bot.context import Clock, SystemClock
+from domain import cli_texts
 from storage import migrate
 from storage.db import create_engine
 from storage.health import stored_rows
@@ -31,7 +32,13 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     backup = commands.add_parser(
         "backup", help="sao lưu cơ sở dữ liệu và ảnh vào một tệp .tar.gz / back up the database and photos"
     )
-    backup.add_argument("--out", type=Path, default=None, help="thư mục đặt tệp (mặc định: DATA_DIR/backups)")
+    backup.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="THƯ_MỤC",
+        help="thư mục đặt tệp (mặc định: DATA_DIR/backups)",
+    )
     restore = commands.add_parser(
         "restore", help="khôi phục từ một tệp sao lưu / restore from a backup archive"
     )
@@ -149,7 +156,7 @@ def _pg_tool(tool: str, settings: Settings, *arguments: str) -> None:
 def restore(settings: Settings, archive: Path, *, force: bool = False) -> None:
     """Put an archive's database and photos in place; a database with data needs `force`."""
     if not archive.is_file():
-        raise CliError(f"không có tệp / no such file: {archive}")
+        raise CliError(cli_texts.file_missing(str(archive)))
     kind = "sqlite" if make_url(settings.database_url).get_backend_name() == "sqlite" else "postgresql"
     with tempfile.TemporaryDirectory() as scratch:
         try:

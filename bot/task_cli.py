@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.admin_cli import _resolve
 from bot.cli_files import CliError, in_transaction, read_sheet, write_template
+from bot.cli_progress import tracked
 from bot.config import Settings
 from bot.context import SystemClock
 from bot.unit_cli import report
@@ -21,28 +22,31 @@ from storage.officials import OfficialError
 
 
 def add_parsers(commands: Any) -> None:
-    task = commands.add_parser("tasks", help="nhiệm vụ / tasks").add_subparsers(dest="action", required=True)
+    task = commands.add_parser("tasks", help="nhiệm vụ: giao, nhập, xem / tasks")
+    task = task.add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
     add = task.add_parser("add", help="giao một nhiệm vụ (cán bộ của đơn vị được báo) / hand out one task")
-    add.add_argument("--title", required=True, help="tên nhiệm vụ")
+    add.add_argument("--title", required=True, help="tên nhiệm vụ (không được để trống)")
     add.add_argument("--unit", required=True, help="đơn vị chủ trì / the lead unit")
     add.add_argument(
         "--coop", action="append", default=[], help="đơn vị phối hợp (lặp lại được) / a cooperating unit"
     )
     add.add_argument("--due", help='hạn, ví dụ "30/12", "cuối tháng", "thứ sáu tuần sau"')
-    add.add_argument("--directive", help="số văn bản, ví dụ 3022-CV/TU")
-    add.add_argument("--body", help="nội dung đầy đủ")
-    add.add_argument("--target", type=float, help="chỉ tiêu (số), ví dụ 12")
-    add.add_argument("--measure", help='đơn vị tính, ví dụ "căn"')
+    add.add_argument("--directive", metavar="SỐ_VĂN_BẢN", help="số văn bản, ví dụ 3022-CV/TU")
+    add.add_argument("--body", metavar="NỘI_DUNG", help="nội dung đầy đủ")
+    add.add_argument("--target", type=float, metavar="CHỈ_TIÊU", help="chỉ tiêu (số), ví dụ 12")
+    add.add_argument("--measure", metavar="ĐƠN_VỊ_TÍNH", help='đơn vị tính, ví dụ "căn"')
     add.add_argument(
         "--no-confirm", action="store_true", help="«Hoàn thành» đóng nhiệm vụ, không cần Văn phòng xác nhận"
     )
-    add.add_argument("--repeat", help='lặp lại: "hằng tuần", "hằng tháng", "hằng quý" hoặc "hằng năm"')
-    imp = task.add_parser("import", help="nhiệm vụ từ tệp .xlsx/.csv")
-    imp.add_argument("file")
+    add.add_argument(
+        "--repeat", metavar="CHU_KỲ", help='lặp lại: "hằng tuần", "hằng tháng", "hằng quý" hoặc "hằng năm"'
+    )
+    imp = task.add_parser("import", help="nhập nhiệm vụ từ tệp .xlsx/.csv (lệnh template cho tệp mẫu)")
+    imp.add_argument("file", help="tệp .xlsx hoặc .csv, dòng đầu là tiêu đề cột")
     imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi, không báo ai")
-    template = task.add_parser("template", help="ghi tệp mẫu để nhập")
-    template.add_argument("file")
-    template.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+    template = task.add_parser("template", help="ghi tệp mẫu để nhập / write the import template")
+    template.add_argument("file", help="tệp .xlsx sẽ ghi")
+    template.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
     task.add_parser("list", help="nhiệm vụ đang mở / open tasks")
 
 
@@ -64,11 +68,12 @@ async def _run(settings: Settings, args: argparse.Namespace, rows: list[SheetRow
     try:
         await migrate.upgrade(engine)
         if args.action == "import":
-            result = await in_transaction(
-                session_factory(engine),
-                lambda s: task_import.import_tasks(s, rows=rows, today=today, now=now),
-                dry_run=args.dry_run,
-            )
+            with tracked(rows, cli_texts.IMPORTING_TASKS) as shown:
+                result = await in_transaction(
+                    session_factory(engine),
+                    lambda s: task_import.import_tasks(s, rows=shown, today=today, now=now),
+                    dry_run=args.dry_run,
+                )
             return report(result, dry_run=args.dry_run)
         async with session_factory(engine).begin() as session:
             if args.action == "list":

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli_files import CliError, confirmed, in_transaction, read_sheet, write_template
+from bot.cli_progress import tracked
 from bot.config import Settings
 from bot.context import SystemClock
 from domain import cli_texts
@@ -31,30 +32,30 @@ EXAMPLES = (
 
 def add_parsers(commands: Any) -> None:
     """The `units` subcommands."""
-    unit = commands.add_parser("units", help="cây đơn vị / the unit tree").add_subparsers(
-        dest="action", required=True
-    )
-    seed = unit.add_parser("seed", help="một tỉnh và mọi xã, phường theo danh mục 7/2025")
+    unit = commands.add_parser(
+        "units", help="cây đơn vị, nhập đơn vị, sáp nhập / the unit tree"
+    ).add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
+    seed = unit.add_parser("seed", help="tạo một tỉnh và mọi xã, phường, đặc khu theo danh mục 7/2025")
     seed.add_argument("--province", required=True, help='ví dụ "Tây Ninh" hoặc "tay ninh"')
-    imp = unit.add_parser("import", help="cơ quan, đơn vị từ tệp .xlsx/.csv")
-    imp.add_argument("file")
+    imp = unit.add_parser("import", help="nhập cơ quan, đơn vị từ tệp .xlsx/.csv (lệnh template cho tệp mẫu)")
+    imp.add_argument("file", help="tệp .xlsx hoặc .csv, dòng đầu là tiêu đề cột")
     imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi")
     merge = unit.add_parser("merge", help="sáp nhập: units merge A B --into C (C phải có sẵn)")
-    merge.add_argument("sources", nargs="+")
+    merge.add_argument("sources", nargs="+", help="các đơn vị bị sáp nhập (gõ đúng tên)")
     merge.add_argument("--into", required=True, help="đơn vị nhận (đã có trong danh sách)")
     merge.add_argument("--yes", action="store_true", help="không hỏi xác nhận (cho script)")
     merge.add_argument("--dry-run", action="store_true", help="chỉ cho biết sẽ chuyển những gì")
     unmerge = unit.add_parser("unmerge", help="hoàn tác một lần sáp nhập: units unmerge SỐ")
-    unmerge.add_argument("merge_id", type=int)
+    unmerge.add_argument("merge_id", type=int, help="số lần sáp nhập (xem: units merges)")
     unmerge.add_argument("--yes", action="store_true", help="không hỏi xác nhận (cho script)")
     unit.add_parser("merges", help="các lần sáp nhập, với số để hoàn tác")
     alias = unit.add_parser("alias", help="thêm tên cũ: units alias ĐƠN_VỊ 'tên cũ'")
-    alias.add_argument("unit")
-    alias.add_argument("names", nargs="+")
-    unit.add_parser("list", help="cây đơn vị, kèm số")
-    template = unit.add_parser("template", help="ghi tệp mẫu để nhập")
-    template.add_argument("file")
-    template.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+    alias.add_argument("unit", help="đơn vị hiện nay (gõ đúng tên)")
+    alias.add_argument("names", nargs="+", help="một hoặc nhiều tên cũ")
+    unit.add_parser("list", help="danh sách đơn vị, kèm số và tên cũ")
+    template = unit.add_parser("template", help="ghi tệp mẫu để nhập / write the import template")
+    template.add_argument("file", help="tệp .xlsx sẽ ghi")
+    template.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -74,9 +75,10 @@ async def _with_db(settings: Settings, args: argparse.Namespace, rows: list[Any]
         now = SystemClock().now()
         try:
             if args.action == "import":
-                result = await in_transaction(
-                    db, lambda s: units.import_units(s, rows=rows, now=now), dry_run=args.dry_run
-                )
+                with tracked(rows, cli_texts.IMPORTING_UNITS) as shown:
+                    result = await in_transaction(
+                        db, lambda s: units.import_units(s, rows=shown, now=now), dry_run=args.dry_run
+                    )
                 return report(result, dry_run=args.dry_run)
             if args.action == "merge":
                 return await _merge(db, args, now)

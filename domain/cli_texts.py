@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from collections.abc import Mapping, Sequence
 
 # What a merger moves, as the office counts it (keys as in storage/unit_merges.MOVES).
@@ -22,6 +23,12 @@ NOT_CONFIRMED = "Chưa làm gì (chưa xác nhận). Khi chạy bằng script, t
 NO_MERGES = "Chưa có lần sáp nhập nào."
 EMPTY_TITLE = "Thiếu tên nhiệm vụ (--title)."
 EMPTY_MEETING_TITLE = "Thiếu tên cuộc họp (--title)."
+# The progress bars' names (bot/cli_progress.py), on the terminal only.
+IMPORTING_UNITS = "Nhập đơn vị"
+IMPORTING_OFFICIALS = "Nhập cán bộ"
+IMPORTING_TASKS = "Nhập nhiệm vụ"
+IMPORTING_HOUSEHOLDS = "Nhập hộ gia đình"
+INVITING = "Tạo link mời"
 
 
 def no_exact_unit(text: str, near: Sequence[str]) -> str:
@@ -82,12 +89,32 @@ def file_missing(path: str) -> str:
     return f"Không tìm thấy tệp «{path}»."
 
 
+def folder_missing(folder: str, path: str) -> str:
+    return f"Không có thư mục «{folder}» để ghi tệp «{path}»."
+
+
 def file_exists(path: str) -> str:
     return f"Tệp «{path}» đã có; không ghi đè. Thêm --force để ghi đè, hoặc chọn tên khác."
 
 
 def file_error(path: str, reason: str) -> str:
     return f"Không đọc/ghi được tệp «{path}»: {reason}."
+
+
+# Why a file could not be read or written, as the office reads it (the system's words otherwise).
+OS_REASONS = {
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không có quyền truy cập",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.ENOENT: "không có thư mục hoặc tệp này",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+}
+
+
+def os_reason(code: int | None, fallback: str) -> str:
+    return OS_REASONS.get(code or 0, fallback)
 
 
 def system_error(reason: str) -> str:
@@ -113,3 +140,71 @@ def meeting_in_past(text: str) -> str:
 def meeting_added(meeting_id: int | None, title: str, when: str, items: int) -> str:
     agenda = f", {items} nội dung" if items else ""
     return f"đã thêm cuộc họp #{meeting_id}: {title} — {when}{agenda}."
+
+
+# argparse's own words (bot/cli_parser.py), and the placeholders of the verbs' values.
+USAGE = "cách dùng: "
+POSITIONALS = "đối số"
+OPTIONALS = "tùy chọn"
+HELP_FLAG = "in hướng dẫn này rồi thoát / show this help"
+METAVARS = {
+    "file": "TỆP",
+    "archive": "TỆP_SAO_LƯU",
+    "id": "SỐ",
+    "ids": "SỐ",
+    "merge_id": "SỐ",
+    "revision": "PHIÊN_BẢN",
+    "sources": "ĐƠN_VỊ",
+    "unit": "ĐƠN_VỊ",
+    "into": "ĐƠN_VỊ",
+    "coop": "ĐƠN_VỊ",
+    "names": "TÊN_CŨ",
+    "name": "HỌ_TÊN",
+    "title": "TÊN",
+    "role": "VAI_TRÒ",
+    "phone": "SỐ_ĐIỆN_THOẠI",
+    "province": "TỈNH",
+    "due": "HẠN",
+    "at": "NGÀY_GIỜ",
+    "to": "NGÀY_GIỜ",
+    "on": "NGÀY",
+    "today": "NGÀY",
+    "month": "THÁNG",
+    "days": "SỐ_NGÀY",
+    "out": "TỆP",
+    "xlsx": "TỆP",
+    "stage": "GIAI_ĐOẠN",
+    "port": "CỔNG",
+    "bot_username": "TÊN_BOT",
+}
+_ARGPARSE_WORDS = (  # Python's own messages, longest first where one contains another
+    ("the following arguments are required:", "thiếu đối số bắt buộc:"),
+    ("unrecognized arguments:", "không hiểu đối số:"),
+    ("invalid choice:", "không có lựa chọn"),
+    ("(choose from", "(chọn một trong"),
+    ("invalid int value:", "phải là số nguyên, không phải"),
+    ("invalid float value:", "phải là số, không phải"),
+    ("expected at least one argument", "cần ít nhất một giá trị"),
+    ("expected one argument", "cần một giá trị"),
+    ("not allowed with argument", "không dùng chung với"),
+    ("one of the arguments", "cần một trong các đối số"),
+    ("is required", ""),
+    ("ambiguous option:", "tùy chọn chưa rõ:"),
+    ("could match", "có thể là"),
+)
+
+
+def argparse_error(prog: str, message: str) -> str:
+    """argparse's complaint in Vietnamese, with the command that made it."""
+    if message.startswith("argument "):
+        message = "đối số " + message.removeprefix("argument ")
+    for english, vietnamese in _ARGPARSE_WORDS:
+        message = message.replace(english, vietnamese)
+    return f"{prog}: lỗi: {' '.join(message.split())}\n(xem: {prog} --help)\n"
+
+
+DB_EMPTY = "trống (chưa có migration nào)"
+
+
+def db_revision(revision: str | None) -> str:
+    return f"cơ sở dữ liệu ở phiên bản {revision or DB_EMPTY}"
