@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     directive_cli.add_parsers(commands)
     report_cli.add_parsers(commands)
     ops_cli.add_parsers(commands)
+    demo = commands.add_parser("demo", help="một tuần mẫu của bot trong vài giây / a scripted demo week")
+    demo.add_argument("--out", default="demo-out", help="thư mục ghi kết quả (mặc định: ./demo-out)")
     return parser
 
 
@@ -64,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.doctor import main as doctor
 
         return doctor()
+    if args.command == "demo":  # its own settings: no token, no DATABASE_URL, a fresh SQLite
+        from bot.demo import main as demo
+
+        return demo(args.out)
     try:
         settings = load_settings(need_token=args.command == "run")
     except ConfigError as exc:
