@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot import admin_cli, directive_cli, house_cli, meeting_cli, ops_cli, report_cli, task_cli
+from bot import admin_cli, directive_cli, export_cli, house_cli, meeting_cli, ops_cli, report_cli, task_cli
 from bot.cli_files import CliError, os_error_text
 from bot.cli_parser import VietnameseParser
 from bot.config import ConfigError, Settings, load_settings
@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     directive_cli.add_parsers(commands)
     report_cli.add_parsers(commands)
     ops_cli.add_parsers(commands)
+    export_cli.add_parsers(commands)
     demo = commands.add_parser("demo", help="một tuần mẫu của bot trong vài giây / a scripted demo week")
     demo.add_argument("--out", default="demo-out", help="thư mục ghi kết quả (mặc định: ./demo-out)")
     return parser
@@ -87,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "directive",
         "report",
         *ops_cli.COMMANDS,
+        *export_cli.COMMANDS,
     ):
         _quiet_chore_log(settings.log_level)
         module = {
@@ -97,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "households": house_cli,
             "directive": directive_cli,
             "report": report_cli,
+            "export": export_cli,
         }.get(args.command, admin_cli)
         try:
             return module.run(settings, args)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the digest's data; imported for types only, so that the mod
     from domain.digest import DigestData
 
 DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 PERCENT_FORMAT = "0.0%"
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 HEADER_ROW = 4  # title, period and date made above it, then a blank row
@@ -41,18 +42,22 @@ class Sheet:
 def workbook(data: DigestData) -> bytes:
     """Every sheet with a title row (unit, period, date made), STT, real date and number cells,
     totals and percentages, a frozen header, filters and print settings."""
-    import xlsxwriter  # loaded when a digest is written, not at start-up; streams rows quickly
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     start, end = data.last_week
     subtitle = (
         f"{data.office or 'Toàn địa bàn'} — kỳ báo cáo: tuần {fmt(start)}–{fmt(end)}, "
         f"số liệu đến ngày {fmt(data.day)}"
     )
-    made = f"Ngày lập: {fmt(data.day)}"
+    return write_sheets(sheets(data), subtitle=subtitle, made=f"Ngày lập: {fmt(data.day)}")
+
+
+def write_sheets(pages: Sequence[Sheet], *, subtitle: str, made: str) -> bytes:
+    """Sheets laid out for print: title, subtitle and date made above a frozen, filtered header."""
+    import xlsxwriter  # loaded when a workbook is written, not at start-up; streams rows quickly
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     styles = _Styles(book)
-    for sheet in sheets(data):
+    for sheet in pages:
         _write(book.add_worksheet(sheet.name[:31]), sheet, subtitle, made, styles)
     book.close()
     return buffer.getvalue()
@@ -68,7 +73,8 @@ class _Styles:
             {"bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "vcenter", "align": "center"}
         )
         self.head.set_border(1)
-        self.cells = {fmt_: book.add_format({"num_format": fmt_}) for fmt_ in (DATE_FORMAT, PERCENT_FORMAT)}
+        formats = (DATE_FORMAT, DATETIME_FORMAT, PERCENT_FORMAT)
+        self.cells = {fmt_: book.add_format({"num_format": fmt_}) for fmt_ in formats}
         self.total = {None: book.add_format({"bold": True, "top": 1})}
         self.total.update(
             {fmt_: book.add_format({"bold": True, "top": 1, "num_format": fmt_}) for fmt_ in self.cells}
