@@ -20,7 +20,7 @@ from domain.date_phrases import base_recurrence
 from domain.dates import Due, fmt
 from domain.directive import Proposal
 from domain.giaoban import ConcludedMeeting
-from storage import meetings, task_notices, tasks, units
+from storage import addressee_units, meetings, task_notices, tasks, units
 from storage.models import Task
 
 MEETING_AT = dt.time(8, 0)  # a programme gives a meeting's day, rarely its hour
@@ -40,19 +40,19 @@ class Imported:
 
 
 async def proposal_rows(session: AsyncSession, *, proposal: Proposal) -> list[dict[str, Any]]:
-    """Each proposed task with the unit its lead name matches (or None) and the matched
-    cooperating units; state 'pending' until a person accepts or skips it."""
+    """Each proposed task with the unit its lead name matches (or None; a group such as "các xã,
+    thị trấn": its units, one task each) and the matched cooperating units; state 'pending' until
+    a person accepts or skips it."""
     rows = []
+    names = await addressee_units.load(session, issuer=proposal.directive.issuer)
     for task in proposal.tasks:
-        match = await units.find_unit(session, query=task.lead_units[0]) if task.lead_units else None
-        found = match.found if match is not None else None
-        coop = [await units.find_unit(session, query=name) for name in task.cooperating_units]
+        lead = names.find(task.lead_units[0]) if task.lead_units else None
+        coop = [uid for name in task.cooperating_units for uid in names.find(name).unit_ids]
         rows.append(
             {
                 **asdict(task),
-                "unit_id": found.unit_id if found else None,
-                "unit_name": found.name if found else None,
-                "coop_ids": [m.found.unit_id for m in coop if m.found is not None],
+                **addressee_units.lead_fields(lead),
+                "coop_ids": list(dict.fromkeys(coop)),
                 "state": "pending",
             }
         )
@@ -132,8 +132,9 @@ async def create_accepted(
             await session.exec(select(Task.title, Task.lead_unit_id).where(Task.directive_id == directive.id))
         ).all()
     )
-    for row in accepted:
-        if (" ".join(row["title"].split())[:500], row["unit_id"]) in existing:
+    leads = [(row, unit_id) for row in accepted for unit_id in addressee_units.lead_ids(row)]
+    for row, unit_id in leads:  # a group ("các xã, thị trấn"): one task for each of its units
+        if (" ".join(row["title"].split())[:500], unit_id) in existing:
             done.tasks_kept += 1
             continue
         due_on = dt.date.fromisoformat(row["due"])
@@ -141,7 +142,7 @@ async def create_accepted(
             session,
             title=row["title"],
             body=row["text"],
-            lead_unit_id=row["unit_id"],
+            lead_unit_id=unit_id,
             due=Due(due_on, row["due_text"] or fmt(due_on)),
             directive_id=directive.id,
             cooperating_unit_ids=row["coop_ids"],

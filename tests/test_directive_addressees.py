@@ -5,11 +5,21 @@ by hand from the tree, not from the code's output."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.addressee_tree import TreeUnit, expand, scope_of
+from domain.directive import parse_directive
 from domain.directive_units import lead_and_cooperating
 from domain.statuses import UnitKind as K
+from storage import directive_import, units
+from storage.models import Task, TaskUnit
 
 # A legacy tree (the seeds' time): a province, two districts, each district's party boards,
 # people's committee with its departments, front and organisations, communes with their party
@@ -185,3 +195,93 @@ def test_a_group_with_no_unit_in_the_tree_finds_none() -> None:
     assert names("Đảng ủy các xã, thị trấn", only_boards, issuer=DISTRICT) == []
     assert names("Mặt trận Tổ quốc và các đoàn thể", only_boards, issuer=DISTRICT) == []
     assert names("Ủy ban MTTQ các xã", LEGACY, issuer=DISTRICT, near="Văn phòng Huyện ủy") == []
+
+
+# --- in the database: the proposal's rows and the tasks created (SQLite and PostgreSQL) --------
+
+SAMPLE = Path(__file__).parent / "documents" / "thong_bao_ket_luan.txt"  # its II.4: "Các xã, thị trấn"
+NOW = dt.datetime(2023, 9, 16, 2, 0, tzinfo=dt.UTC)
+
+
+async def seed_tree(db: async_sessionmaker[AsyncSession], spec: tuple) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    async with db.begin() as session:
+        for name, kind, parent in spec:
+            unit = await units.add_unit(session, name=name, kind=kind, parent_id=ids.get(parent))
+            ids[name] = unit.id or 0
+    return ids
+
+
+async def proposal_rows(db: async_sessionmaker[AsyncSession]) -> dict[str, dict]:
+    proposal = parse_directive(SAMPLE.read_text(encoding="utf-8"), today=NOW.date())
+    async with db() as session:
+        rows = await directive_import.proposal_rows(session, proposal=proposal)
+    return {row["ref"]: row for row in rows}
+
+
+async def create(db: async_sessionmaker[AsyncSession], rows: list[dict]) -> directive_import.Imported:
+    async with db.begin() as session:
+        return await directive_import.create_accepted(
+            session,
+            info={"number": "45-TB/HU", "date": "2023-09-15", "issuer": DISTRICT, "summary": None},
+            rows=rows,
+            fallback_number="45-TB/HU",
+            created_by_id=None,
+            today=NOW.date(),
+            now=NOW,
+            zone=ZoneInfo("Asia/Ho_Chi_Minh"),
+        )
+
+
+async def test_a_group_is_one_proposed_task_and_one_task_for_each_unit(
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    # One district only: "Thường trực Huyện ủy" is Mẫu Sơn, whose three communes take II.4.
+    ids = await seed_tree(db, LEGACY[:24])
+    rows = await proposal_rows(db)
+    group = rows["II.4"]
+    assert group["unit_name"] == "Các xã, thị trấn (3 đơn vị)"
+    assert sorted(group["group"]["ids"]) == sorted(ids[name] for name in MAU_SON_COMMUNES)
+    assert directive_import.ready(group)
+    assert rows["II.1"]["unit_name"] == "Ban Tổ chức Huyện ủy"  # a unit's own name, as before
+    assert "group" not in rows["II.1"]
+    for row in rows.values():
+        row["state"] = "accepted" if row["ref"] in ("II.1", "II.4", "II.2") else "skipped"
+    # Each commune's task has the other communes cooperating, never itself (storage.tasks sees to it).
+    group["coop_ids"] = list(group["group"]["ids"])
+    # The office gives II.2 (the people's committee's) to the communes' group, then to one unit.
+    rows["II.2"].update(group=group["group"], unit_id=ids["Xã Long Hựu"], unit_name="Xã Long Hựu")
+    done, again = [await create(db, list(rows.values())) for _ in range(2)]
+    assert (again.task_ids, again.tasks_kept) == ([], 5)  # imported twice: each unit's task once
+    async with db() as session:
+        created = (await session.exec(select(Task).where(col(Task.id).in_(done.task_ids)))).all()
+        cooperating = {
+            t.id: set((await session.exec(select(TaskUnit.unit_id).where(TaskUnit.task_id == t.id))).all())
+            for t in created
+        }
+    leads = sorted(t.lead_unit_id for t in created)
+    communes = [ids[name] for name in MAU_SON_COMMUNES]
+    assert leads == sorted([ids["Ban Tổ chức Huyện ủy"], ids["Xã Long Hựu"], *communes])
+    for task in created:
+        if task.due_on == dt.date(2023, 10, 15):
+            assert cooperating[task.id] == set(communes) - {task.lead_unit_id}
+    assert sorted(t.lead_unit_id for t in created if t.due_on == dt.date(2023, 10, 15)) == sorted(communes)
+    # A commune added since: importing again gives it its task, and only it.
+    async with db.begin() as session:
+        added = await units.add_unit(
+            session, name="Xã Mỹ Yên", kind=K.COMMUNE, parent_id=ids["Huyện Mẫu Sơn"]
+        )
+    rows = await proposal_rows(db)
+    rows["II.4"]["state"] = "accepted"
+    later = await create(db, [rows["II.4"]])
+    async with db() as session:
+        assert [(await session.get(Task, i)).lead_unit_id for i in later.task_ids] == [added.id]  # type: ignore[union-attr]
+    assert [t.lead_unit_id for t in created if t.due_on == dt.date(2023, 12, 31)] == [ids["Xã Long Hựu"]]
+
+
+async def test_a_group_the_tree_lacks_keeps_its_wording(db: async_sessionmaker[AsyncSession]) -> None:
+    await seed_tree(db, LEGACY[:7])  # the district's boards, no commune
+    group = (await proposal_rows(db))["II.4"]
+    assert (group["lead_units"], group["unit_id"], group["unit_name"]) == (["Các xã, thị trấn"], None, None)
+    assert group["unit_note"] == "no_units_in_group"
+    assert not directive_import.ready(group)  # the office chooses the unit

@@ -41,13 +41,16 @@ async def test_forward_accept_and_the_units_receive(
     overview = (await client.wait(OFFICE, after=sent["seq"]))[0]
     text = overview["message"]["text"]
     assert "45-TB/HU, ngày 15/09/2023" in text and "Bot đọc được 5 nhiệm vụ" in text
-    # II.1, II.3.-1, II.3.-2 and II.2 have a known unit and a deadline; II.4 names no unit.
-    assert "✅ Nhận 4 nhiệm vụ đã có đơn vị và hạn" in buttons(overview)
-    overview = (await press(client, OFFICE, overview, "✅ Nhận 4 nhiệm vụ đã có đơn vị và hạn"))[0]
+    # II.1, II.3.-1, II.3.-2 and II.2 have a known unit and a deadline; II.4 names a group, "Các
+    # xã, thị trấn": the tree's one commune.
+    assert "✅ Nhận 5 nhiệm vụ đã có đơn vị và hạn" in buttons(overview)
     card = (await press(client, OFFICE, overview, "📋 Xem từng nhiệm vụ"))[0]
-    assert "[II.4]" in card["message"]["text"] and "Chủ trì: chưa rõ" in card["message"]["text"]
+    for _ in range(4):  # II.1 to II.3.-2, one by one
+        card = (await press(client, OFFICE, card, "✅ Nhận"))[0]
+    assert "[II.4]" in card["message"]["text"]
+    assert "Chủ trì: Các xã, thị trấn (1 đơn vị)" in card["message"]["text"]
     assert "⚠️ đã qua" in card["message"]["text"]  # a 2023 deadline, read in 2026
-    await press(client, OFFICE, card, "🏢 Đơn vị")
+    await press(client, OFFICE, card, "🏢 Đơn vị")  # the office gives it to one unit instead
     card = (await say(client, OFFICE, "van phong huyen uy"))[0]
     assert "Chủ trì: Văn phòng Huyện ủy" in card["message"]["text"]
     overview = (await press(client, OFFICE, card, "✅ Nhận"))[0]

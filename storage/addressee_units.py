@@ -1,0 +1,86 @@
+"""A directive's unit names matched to the tree: a unit's own name to that unit (or the closest
+ones), a generic addressee ("các xã, thị trấn") to every unit of its group under the issuer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.addressee_tree import TreeUnit, expand, scope_of
+from domain.units import UnitName, match_unit
+from storage.models import Unit
+from storage.units import unit_names
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """What a name in the directive stands for: no unit, one, or a group of them."""
+
+    written: str
+    unit_ids: tuple[int, ...] = ()
+    label: str | None = None  # the unit's name, or "các xã, thị trấn (12 đơn vị)"
+    is_group: bool = False
+    candidates: tuple[str, ...] = ()  # the closest units' names, when a name matched none
+
+
+@dataclass
+class Addressees:
+    """The tree once per directive, and the unit its groups are counted from."""
+
+    tree: list[TreeUnit]
+    names: list[UnitName]
+    scope_id: int | None
+    _cache: dict[str, Addressee] = field(default_factory=dict)
+
+    def find(self, written: str) -> Addressee:
+        if written not in self._cache:
+            self._cache[written] = self._find(written)
+        return self._cache[written]
+
+    def _find(self, written: str) -> Addressee:
+        group = expand(written, self.tree, scope_id=self.scope_id)
+        if group is not None:
+            if not group:
+                return Addressee(written, is_group=True)
+            label = f"{written} ({len(group)} đơn vị)"
+            return Addressee(written, tuple(u.unit_id for u in group), label, is_group=True)
+        match = match_unit(written, self.names)
+        if match.found is None:
+            return Addressee(written, candidates=tuple(c.label for c in match.candidates))
+        return Addressee(written, (match.found.unit_id,), match.found.name)
+
+
+async def load(session: AsyncSession, *, issuer: str | None, near: int | None = None) -> Addressees:
+    """The active tree, and the issuer's unit in it (or the top of the tree)."""
+    rows = (
+        await session.exec(select(Unit.id, Unit.name, Unit.kind, Unit.parent_id).where(Unit.active))
+    ).all()
+    tree = [TreeUnit(uid, name, kind, parent_id) for uid, name, kind, parent_id in rows if uid is not None]
+    return Addressees(tree, await unit_names(session), scope_of(issuer, tree, near=near))
+
+
+def lead_fields(found: Addressee | None) -> dict[str, Any]:
+    """A proposed task's lead as its row keeps it: unit_id/unit_name as for one unit; a group also
+    keeps its ids under "group" (one task each), and one that reached nothing says so."""
+    if found is None:
+        return {"unit_id": None, "unit_name": None}
+    fields: dict[str, Any] = {
+        "unit_id": found.unit_ids[0] if found.unit_ids else None,
+        "unit_name": found.label,
+    }
+    if found.is_group and found.unit_ids:
+        fields["group"] = {"label": found.label, "ids": list(found.unit_ids)}
+    elif found.is_group:
+        fields["unit_note"] = "no_units_in_group"
+    return fields
+
+
+def lead_ids(row: dict[str, Any]) -> list[int]:
+    """The units that get the task: a group's units, unless the office has since chosen one."""
+    group = row.get("group")
+    if group and row["unit_name"] == group["label"]:
+        return list(group["ids"])
+    return [row["unit_id"]]
