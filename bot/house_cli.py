@@ -102,8 +102,7 @@ async def _run(settings: Settings, args: argparse.Namespace, rows: list[SheetRow
             if args.unit:
                 match = await units.find_unit(session, query=args.unit)
                 if match.found is None:
-                    print(f"không tìm thấy đơn vị «{args.unit}»")
-                    return 1
+                    raise OfficialError(f"không tìm thấy đơn vị «{args.unit}»")
                 unit_ids = [match.found.unit_id]
             rows, per_unit = await households.export_data(session, programme=programme, unit_ids=unit_ids)
         if args.action == "progress":
@@ -144,11 +143,7 @@ async def _change(session: Any, args: argparse.Namespace, programme: Any, settin
         stage = programme.parse_choice(args.stage, dict(programme.stages))
         if household is None or stage is None:
             raise OfficialError("không có hộ này, hoặc giai đoạn không hợp lệ")
-        on = (
-            dt.datetime.strptime(args.on, "%d/%m/%Y").date()
-            if args.on
-            else now.astimezone(settings.tz).date()
-        )
+        on = _day(args.on) if args.on else now.astimezone(settings.tz).date()
         moved = await households.set_stage(
             session, household=household, stage=stage, on=on, programme=programme, official_id=None, now=now
         )
@@ -167,3 +162,10 @@ async def _change(session: Any, args: argparse.Namespace, programme: Any, settin
                 f"{programme.stage_label(house.stage)}"
             )
     return 0
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise OfficialError(f"ngày «{text}» không hợp lệ; viết dạng 25/05/2026") from None

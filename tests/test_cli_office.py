@@ -176,3 +176,17 @@ def test_households_import_dry_run_writes_nothing(
     assert main(["households", "import", "ho.csv"]) == 0
     assert main(["households", "list"]) == 0
     assert "Nguyễn Văn A" in capsys.readouterr().out
+
+
+def test_a_bad_date_or_unit_for_households_is_one_vietnamese_line(
+    seeded_cli: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add = ["households", "add", "--unit", "long chu", "--name", "Nguyễn Văn A"]
+    assert main([*add, "--track", "hộ nghèo", "--kind", "xây mới"]) == 0
+    capsys.readouterr()
+    assert main(["households", "stage", "1", "đang thi công", "--on", "32/13/2026"]) == 1
+    assert "lỗi: ngày «32/13/2026» không hợp lệ; viết dạng 25/05/2026" in capsys.readouterr().err
+    assert main(["households", "progress", "--unit", "khong co xa"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "không tìm thấy đơn vị «khong co xa»" in err
+    assert main(["households", "stage", "1", "đang thi công", "--on", "01/11/2026"]) == 0
