@@ -226,8 +226,10 @@ def _line_reader(stream: TextIO) -> asyncio.Queue[str | None]:
 
     def read() -> None:
         with contextlib.suppress(RuntimeError):  # the loop closed first: nobody reads any more
-            for line in iter(readline, ""):
-                loop.call_soon_threadsafe(lines.put_nowait, line)
+            # The terminal going away (window closed, SSH dropped: EIO) ends the input like Ctrl-D.
+            with contextlib.suppress(OSError, ValueError):
+                for line in iter(readline, ""):
+                    loop.call_soon_threadsafe(lines.put_nowait, line)
             loop.call_soon_threadsafe(lines.put_nowait, None)
 
     threading.Thread(target=read, name="sandbox-stdin", daemon=True).start()
