@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Test processes in parallel (pytest-xdist); most tests wait on the emulator or the database.
 TEST_WORKERS ?= 3
 
-.PHONY: run test lint format bench mutate clean
+.PHONY: run test lint format bench mutate demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# A scripted week of the bot through the emulator (about half a minute): transcript, chart, workbook.
+demo: $(STAMP)
+	$(BIN)/nhacviec demo
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

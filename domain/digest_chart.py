@@ -80,6 +80,8 @@ def figure(data: DigestData, *, top: int = TOP) -> Figure:
 
 
 def _finish(axis: Any, title: str, unit: str, hidden: str | None) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     """The legend sits above the bars, outside the plotting area, so it can never cover one; the
     units left out are said under the axis."""
     handles, labels = axis.get_legend_handles_labels()
@@ -95,6 +97,7 @@ def _finish(axis: Any, title: str, unit: str, hidden: str | None) -> None:
         frameon=False,
     )
     axis.set_xlabel(unit + (f"\n{hidden}" if hidden else ""), fontsize=9)
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # tasks and houses come whole, never 0,5
     axis.tick_params(labelsize=9)
     axis.margins(y=0.01)
 

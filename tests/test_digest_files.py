@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -173,6 +174,20 @@ def test_chart_legend_never_covers_a_bar_and_every_unit_is_accounted(tmp_path: P
     assert len(shown) == digest_chart.TOP and shown[-1] == "Xã Số 00"
     assert "… và 25 đơn vị khác" in many.axes[0].get_xlabel()
     assert "… và 15 xã/phường khác" in many.axes[1].get_xlabel()
+    # A commune with a handful of tasks and houses: whole numbers on the axes, never 0,5.
+    base = _data(units=3, houses=2)
+    small = digest_chart.figure(
+        dataclasses.replace(
+            base,
+            counts=[
+                dataclasses.replace(u, outcomes={Outcome.ON_TRACK: 1, Outcome.OVERDUE: 2})
+                for u in base.counts
+            ],
+            houses=[HouseRow("Xã Số 00", 3, 2, 1, 1)],
+        )
+    )
+    for axis in small.axes:
+        assert all(tick == int(tick) for tick in axis.get_xticks()), axis.get_xticks()
     (tmp_path / "few.png").write_bytes(digest_chart.png(few))
     (tmp_path / "many.png").write_bytes(digest_chart.png(many))
     assert (tmp_path / "many.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
