@@ -15,14 +15,14 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from domain.dates import Due
 from domain.programmes import XOA_NHA_TAM
 from domain.report import OUTCOMES, Month, count, parse_month
 from domain.report.document import monthly_report
 from domain.statuses import Outcome, TaskStatus, UnitKind
 from domain.workdays import WorkCalendar
-from storage import report_data, reports, units
-from storage.models import Task
-from tests.district import COMMUNES, TODAY, seed_district
+from storage import report_data, reports, tasks, units
+from tests.district import COMMUNES, NOW, TODAY, seed_district
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 CALENDAR = WorkCalendar()
@@ -154,16 +154,12 @@ async def test_peoples_committee_gets_the_state_layout(db) -> None:  # type: ign
     await seed_district(db)
     async with db.begin() as session:
         committee = await units.add_unit(session, name="UBND xã Long Hiệp", kind=UnitKind.PEOPLES_COMMITTEE)
-        session.add(
-            Task(
-                title="Rà soát hộ nghèo",
-                lead_unit_id=committee.id,
-                due_on=dt.date(2026, 12, 4),
-                status=TaskStatus.NEW,
-            )
+        day = dt.date(2026, 12, 4)
+        await tasks.add_task(
+            session, title="Rà soát hộ nghèo", lead_unit_id=committee.id, now=NOW, due=Due(day, "04/12/2026")
         )
     data = await _data(db, unit_id=committee.id)
-    assert data.state_layout
+    assert data.state_layout and [t.title for t in data.tasks] == ["Rà soát hộ nghèo"]
     document = Document(io.BytesIO(monthly_report(data)))
     right = [p.text for p in document.tables[0].rows[0].cells[1].paragraphs]
     assert right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]

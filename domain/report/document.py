@@ -60,7 +60,10 @@ class _Writer:
             first = cell.paragraphs[0]
             paragraph = first if len(cell.paragraphs) == 1 and not first.runs else cell.add_paragraph()
         run = paragraph.add_run(text)
-        run.bold, run.italic, run.underline = bold, italic, underline
+        # Only what is set: three explicit "off" elements per run cost a province's appendix seconds.
+        for name, value in (("bold", bold), ("italic", italic), ("underline", underline)):
+            if value:
+                setattr(run, name, True)
         if size:
             run.font.size = self.Pt(size)
         paragraph.alignment = self.align.CENTER if center else self.align.JUSTIFY
@@ -72,12 +75,12 @@ class _Writer:
         """A grid with a bold header row; column `left` (the names) is left-aligned."""
         table = self.grid(len(rows), widths_mm)
         table.style = "Table Grid"
-        _repeat_header(table.rows[0])
-        for r, values in enumerate(rows):
-            for c, value in enumerate(values):
-                self.para(
-                    value, cell=table.cell(r, c), bold=r == 0, size=TABLE_PT, center=c != left or r == 0
-                )
+        # Row by row: table.cell(r, c) walks the whole table each time (minutes for a province).
+        for r, (row, values) in enumerate(zip(table.rows, rows, strict=True)):
+            if r == 0:
+                _repeat_header(row)
+            for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+                self.para(value, cell=cell, bold=r == 0, size=TABLE_PT, center=c != left or r == 0)
         return table
 
     def grid(self, rows: int, widths_mm: list[int]) -> Any:
@@ -88,7 +91,8 @@ class _Writer:
         table.autofit = False
         for column, mm in zip(table.columns, widths_mm, strict=True):
             column.width = Mm(mm)
-            for cell in column.cells:
+        for row in table.rows:  # row by row: column.cells walks the whole table for each column
+            for cell, mm in zip(row.cells, widths_mm, strict=True):
                 cell.width = Mm(mm)
         return table
 
