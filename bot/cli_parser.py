@@ -12,6 +12,10 @@ from domain import cli_texts
 class VietnameseFormatter(argparse.HelpFormatter):
     """`cách dùng:` instead of `usage:`; the rest is the text each verb declares."""
 
+    def __init__(self, prog: str, **kwargs: Any) -> None:
+        kwargs.setdefault("max_help_position", 30)  # "households" and its help on one line
+        super().__init__(prog, **kwargs)
+
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, prefix if prefix is not None else cli_texts.USAGE)
 
