@@ -20,7 +20,7 @@ from domain.directive import EmptyDocumentError, Proposal, parse_directive
 from domain.directive_files import UnreadableFileError, text_of
 from domain.directive_text import SecretDocumentError
 from domain.giaoban import ConcludedMeeting, concluded_meeting
-from storage import directive_import, migrate
+from storage import addressee_units, directive_import, migrate
 from storage.db import create_engine, session_factory
 
 
@@ -84,13 +84,13 @@ async def _import(
         async with db() as session:
             rows = await directive_import.proposal_rows(session, proposal=proposal)
             meetings = await directive_import.meeting_rows(session, proposal=proposal)
-        print("\n".join(directive_texts.proposal_lines(proposal)))
+        print("\n".join(directive_texts.proposal_lines(proposal) + directive_texts.group_lines(rows)))
         if concludes is not None:
             print("\n" + giaoban_texts.concluded_line(concludes))
         for row in rows:
             row["state"] = "accepted" if directive_import.ready(row) else "skipped"
         left = [row["ref"] for row in rows if row["state"] == "skipped"]
-        count = len(rows) - len(left)
+        count = sum(len(addressee_units.lead_ids(row)) for row in rows if row["state"] == "accepted")
         dated = sum(1 for m in meetings if m["state"] == directive_import.NEW)
         print(directive_texts.import_plan(count, left))
         print("\n".join(giaoban_texts.meeting_plan(meetings)))

@@ -123,7 +123,9 @@ def task_card(row: dict, *, position: int, total: int, today: dt.date | None = N
     from html import escape
 
     unit = row["unit_name"] or (
-        f"chưa rõ (văn bản ghi «{escape(row['lead_units'][0])}»)" if row["lead_units"] else "chưa rõ"
+        f"chưa rõ (văn bản ghi «{escape(row['lead_units'][0])}»{_no_units(row)})"
+        if row["lead_units"]
+        else "chưa rõ"
     )
     due = fmt(dt.date.fromisoformat(row["due"])) if row["due"] else "chưa rõ"
     if row["due"] and today is not None and dt.date.fromisoformat(row["due"]) < today:
@@ -139,6 +141,24 @@ def task_card(row: dict, *, position: int, total: int, today: dt.date | None = N
             f"📅 Hạn: {due}" + (f" («{escape(row['due_text'])}»)" if row["due_text"] else ""),
         ]
     )
+
+
+def _no_units(row: dict) -> str:
+    """A group ("các xã, thị trấn") the unit list has no unit of: kept as written, and said so."""
+    return ": danh sách đơn vị không có đơn vị nào của nhóm này" if row.get("unit_note") else ""
+
+
+def group_lines(rows: list[dict]) -> list[str]:
+    """The groups of units the proposal expanded (one task each) or could not (plain text)."""
+    lines = []
+    for row in rows:
+        if (group := row.get("group")) and row["unit_name"] == group["label"]:
+            lines.append(
+                f"[{row['ref']}] {group['label']}, mỗi đơn vị một nhiệm vụ: " + ", ".join(group["names"])
+            )
+        elif row.get("unit_note"):
+            lines.append(f"[{row['ref']}] «{row['lead_units'][0]}»{_no_units(row)}; giữ nguyên như văn bản.")
+    return ["", "Nhóm đơn vị:", *lines] if lines else []
 
 
 def ask(what: str, ref: str) -> str:

@@ -22,6 +22,7 @@ class Addressee:
     written: str
     unit_ids: tuple[int, ...] = ()
     label: str | None = None  # the unit's name, or "các xã, thị trấn (12 đơn vị)"
+    unit_names: tuple[str, ...] = ()
     is_group: bool = False
     candidates: tuple[str, ...] = ()  # the closest units' names, when a name matched none
 
@@ -46,11 +47,12 @@ class Addressees:
             if not group:
                 return Addressee(written, is_group=True)
             label = f"{written} ({len(group)} đơn vị)"
-            return Addressee(written, tuple(u.unit_id for u in group), label, is_group=True)
+            ids, names = tuple(u.unit_id for u in group), tuple(u.name for u in group)
+            return Addressee(written, ids, label, names, is_group=True)
         match = match_unit(written, self.names)
         if match.found is None:
             return Addressee(written, candidates=tuple(c.label for c in match.candidates))
-        return Addressee(written, (match.found.unit_id,), match.found.name)
+        return Addressee(written, (match.found.unit_id,), match.found.name, (match.found.name,))
 
 
 async def load(session: AsyncSession, *, issuer: str | None, near: int | None = None) -> Addressees:
@@ -72,7 +74,7 @@ def lead_fields(found: Addressee | None) -> dict[str, Any]:
         "unit_name": found.label,
     }
     if found.is_group and found.unit_ids:
-        fields["group"] = {"label": found.label, "ids": list(found.unit_ids)}
+        fields["group"] = {"label": found.label, "ids": list(found.unit_ids), "names": list(found.unit_names)}
     elif found.is_group:
         fields["unit_note"] = "no_units_in_group"
     return fields

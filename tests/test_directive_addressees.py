@@ -5,6 +5,7 @@ by hand from the tree, not from the code's output."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,11 +15,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.cli import main
+from domain import directive_texts
 from domain.addressee_tree import TreeUnit, expand, scope_of
 from domain.directive import parse_directive
 from domain.directive_units import lead_and_cooperating
 from domain.statuses import UnitKind as K
-from storage import directive_import, units
+from storage import directive_import, migrate, units
+from storage.db import create_engine, session_factory
 from storage.models import Task, TaskUnit
 
 # A legacy tree (the seeds' time): a province, two districts, each district's party boards,
@@ -285,3 +289,42 @@ async def test_a_group_the_tree_lacks_keeps_its_wording(db: async_sessionmaker[A
     assert (group["lead_units"], group["unit_id"], group["unit_name"]) == (["Các xã, thị trấn"], None, None)
     assert group["unit_note"] == "no_units_in_group"
     assert not directive_import.ready(group)  # the office chooses the unit
+
+
+def test_the_card_says_a_group_had_no_unit() -> None:
+    row = {
+        "ref": "II.4",
+        "text": "Các xã, thị trấn tăng cường tuyên truyền.",
+        "lead_units": ["Các xã, thị trấn"],
+    }
+    row |= {
+        "unit_id": None,
+        "unit_name": None,
+        "unit_note": "no_units_in_group",
+        "due": None,
+        "due_text": None,
+    }
+    card = directive_texts.task_card({**row, "recurrence": None}, position=5, total=5)
+    assert "Chủ trì: chưa rõ (văn bản ghi «Các xã, thị trấn»: danh sách đơn vị không có đơn vị nào" in card
+
+
+@pytest.mark.parametrize("communes", [True, False])
+async def test_the_cli_import_lists_each_group(
+    communes: bool, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = create_engine(url)
+    await migrate.upgrade(engine)
+    await seed_tree(session_factory(engine), LEGACY[:24] if communes else LEGACY[:7])
+    await engine.dispose()
+    assert await asyncio.to_thread(main, ["directive", "import", str(SAMPLE), "--yes"]) == 0
+    out = capsys.readouterr().out
+    if communes:
+        group = "[II.4] Các xã, thị trấn (3 đơn vị), mỗi đơn vị một nhiệm vụ: "
+        assert group + "Thị trấn Tân An, Xã Long Hiệp, Xã Long Hựu" in out
+        assert "Sẽ tạo 7 nhiệm vụ" in out and "Đã tạo 7 nhiệm vụ" in out  # II.1-II.3.-2, and II.4 three times
+    else:
+        kept = "[II.4] «Các xã, thị trấn»: danh sách đơn vị không có đơn vị nào của nhóm này; giữ nguyên"
+        assert kept in out and "Sẽ tạo 4 nhiệm vụ" in out
