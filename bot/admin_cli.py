@@ -47,7 +47,7 @@ def add_parsers(commands: Any) -> None:
     unit_cli.add_parsers(commands)
 
     people = commands.add_parser("officials", help="cán bộ, tài khoản và đường link mời / officials")
-    people = people.add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
+    people = people.add_subparsers(dest="action", required=True)
     imp = people.add_parser("import", help="nhập cán bộ từ tệp .xlsx/.csv (lệnh template cho tệp mẫu)")
     imp.add_argument("file", help="tệp .xlsx hoặc .csv, dòng đầu là tiêu đề cột")
     add = people.add_parser("add", help="thêm một cán bộ / add one official")

@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Nhắc việc: bot Telegram nhắc và theo dõi nhiệm vụ; các lệnh cho Văn phòng "
         "và người vận hành. Xem thêm: nhacviec LỆNH --help.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, title="các lệnh", metavar="LỆNH")
+    commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="chạy bot (chạy sandbox khi chưa có TELEGRAM_BOT_TOKEN) / run the bot")
     sandbox = commands.add_parser(
         "sandbox", help="chạy thử: emulator + bot + khung chat trên console, không cần Telegram"
@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=int, default=0, help="cổng của emulator (mặc định: cổng trống bất kỳ)"
     )
     db = commands.add_parser("db", help="lược đồ cơ sở dữ liệu (migration) / database schema")
-    db_commands = db.add_subparsers(dest="db_command", required=True, title="các lệnh", metavar="LỆNH")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser(
         "upgrade", help="áp dụng mọi migration (bot cũng tự làm khi khởi động) / apply every migration"
     )

@@ -41,6 +41,12 @@ class VietnameseParser(argparse.ArgumentParser):
         self._optionals.title = cli_texts.OPTIONALS
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=cli_texts.HELP_FLAG)
 
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        """Verbs listed under «các lệnh», shown as LỆNH in the usage line."""
+        kwargs.setdefault("title", cli_texts.VERBS)
+        kwargs.setdefault("metavar", cli_texts.VERB)
+        return super().add_subparsers(**kwargs)
+
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         """Placeholders in Vietnamese (`TỆP`, `ĐƠN_VỊ`) where the verb gave none."""
         action = super().add_argument(*args, **kwargs)

@@ -28,7 +28,7 @@ ONE_COMMUNE = "chỉ một xã, phường"
 def add_parsers(commands: Any) -> None:
     house = commands.add_parser(
         "households", help="hộ gia đình của chương trình xóa nhà tạm / households"
-    ).add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
+    ).add_subparsers(dest="action", required=True)
     template = house.add_parser("template", help="ghi tệp mẫu để nhập / write the import template")
     template.add_argument("file", help="tệp .xlsx sẽ ghi")
     template.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")

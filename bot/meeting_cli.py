@@ -21,7 +21,7 @@ from storage.officials import OfficialError
 def add_parsers(commands: Any) -> None:
     meeting = commands.add_parser(
         "meetings", help="cuộc họp, hội nghị và nội dung chuẩn bị / meetings"
-    ).add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
+    ).add_subparsers(dest="action", required=True)
     add = meeting.add_parser("add", help="thêm một cuộc họp; đơn vị chuẩn bị được nhắc trước / add a meeting")
     add.add_argument("--title", required=True, help='tên cuộc họp, ví dụ "Hội nghị Ban Thường vụ"')
     add.add_argument("--at", required=True, help='thời gian "dd/mm/yyyy HH:MM" (sau hiện tại)')

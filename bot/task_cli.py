@@ -23,7 +23,7 @@ from storage.officials import OfficialError
 
 def add_parsers(commands: Any) -> None:
     task = commands.add_parser("tasks", help="nhiệm vụ: giao, nhập, xem / tasks")
-    task = task.add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
+    task = task.add_subparsers(dest="action", required=True)
     add = task.add_parser("add", help="giao một nhiệm vụ (cán bộ của đơn vị được báo) / hand out one task")
     add.add_argument("--title", required=True, help="tên nhiệm vụ (không được để trống)")
     add.add_argument("--unit", required=True, help="đơn vị chủ trì / the lead unit")

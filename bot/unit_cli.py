@@ -34,7 +34,7 @@ def add_parsers(commands: Any) -> None:
     """The `units` subcommands."""
     unit = commands.add_parser(
         "units", help="cây đơn vị, nhập đơn vị, sáp nhập / the unit tree"
-    ).add_subparsers(dest="action", required=True, title="các lệnh", metavar="LỆNH")
+    ).add_subparsers(dest="action", required=True)
     seed = unit.add_parser("seed", help="tạo một tỉnh và mọi xã, phường, đặc khu theo danh mục 7/2025")
     seed.add_argument("--province", required=True, help='ví dụ "Tây Ninh" hoặc "tay ninh"')
     imp = unit.add_parser("import", help="nhập cơ quan, đơn vị từ tệp .xlsx/.csv (lệnh template cho tệp mẫu)")

@@ -146,6 +146,8 @@ def meeting_added(meeting_id: int | None, title: str, when: str, items: int) -> 
 USAGE = "cách dùng: "
 POSITIONALS = "đối số"
 OPTIONALS = "tùy chọn"
+VERBS = "các lệnh"
+VERB = "LỆNH"
 HELP_FLAG = "in hướng dẫn này rồi thoát / show this help"
 METAVARS = {
     "file": "TỆP",
