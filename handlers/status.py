@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.context import BotContext, Services
 from domain import digest, house_texts, people_texts, status_texts
 from domain.callbacks import Callback, decode
+from domain.digest_render import DigestFiles
 from domain.render import split_message
 from domain.status_texts import UnitStatus
 from domain.task_texts import TASK
@@ -154,11 +155,13 @@ async def preview_digest(update: Update, context: BotContext) -> None:
     """/digest: the Monday digest as it would be sent now (text, chart, workbook)."""
     message = update.effective_message
     assert message is not None
-    data = await gather(context.services)
-    for chunk in digest.compose(data):
-        await message.reply_html(chunk)
-    await message.reply_photo(digest.chart(data), caption=digest.caption(data))
-    await message.reply_document(digest.workbook(data), filename=f"giao-ban-{data.day:%Y-%m-%d}.xlsx")
+    async with DigestFiles() as files:  # drawn in a process of its own: the bot's memory stays low
+        data = await gather(context.services)
+        for chunk in digest.compose(data):
+            await message.reply_html(chunk)
+        chart, book = await files.draw(data)
+    await message.reply_photo(chart, caption=digest.caption(data))
+    await message.reply_document(book, filename=f"giao-ban-{data.day:%Y-%m-%d}.xlsx")
 
 
 async def gather(services: Services) -> digest.DigestData:

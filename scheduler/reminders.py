@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Services
 from domain import digest, reminder_texts, task_texts
+from domain.digest_render import DigestFiles
 from domain.reminders import (
     Audience,
     Policy,
@@ -100,20 +101,20 @@ class ReminderTick:
         settings = self.services.settings
         programme = settings.current_programme()
         left = self.calendar.working_days_between(today, programme.deadline) if programme.deadline else None
-        async with self.services.db() as session:
-            data = await digest_data.build_digest(
-                session,
-                day=today,
-                zone=settings.tz,
-                programme=programme,
-                working_days_left=left,
-                calendar=self.calendar,  # the office's DAYS_OFF count in the overdue ages too
-            )
+        async with DigestFiles() as files:  # drawn in a process of its own: the bot's memory stays low
+            async with self.services.db() as session:
+                data = await digest_data.build_digest(
+                    session,
+                    day=today,
+                    zone=settings.tz,
+                    programme=programme,
+                    working_days_left=left,
+                    calendar=self.calendar,  # the office's DAYS_OFF count in the overdue ages too
+                )
+            chart, book = await files.draw(data)
         folder = settings.data_dir / "digests" / today.isoformat()
         chart_path, book_path = folder / "bieu-do.png", folder / f"giao-ban-{today.isoformat()}.xlsx"
-        await asyncio.to_thread(
-            _write_files, folder, {chart_path: digest.chart(data), book_path: digest.workbook(data)}
-        )
+        await asyncio.to_thread(_write_files, folder, {chart_path: chart, book_path: book})
         count = 0
         async with self.services.db.begin() as session:
             targets: list[tuple[str, int, int | None, str]] = [

@@ -274,6 +274,7 @@ async def _expect(
         said = await client.records(where, after=sent["seq"])
         return f"{persona} {text!r}: expected silence, got {said[0]['message']['text']!r}" if said else None
     replies = await client.wait(where, after=sent["seq"])
+    await wait_processed(bot_db, sent["update_id"])  # all of it (the digest's files come after its text)
     got = (
         (replies[0]["message"].get("text") or replies[0]["message"].get("caption", ""))
         if replies
