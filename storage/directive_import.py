@@ -39,12 +39,15 @@ class Imported:
     concluded_meeting_id: int | None = None
 
 
-async def proposal_rows(session: AsyncSession, *, proposal: Proposal) -> list[dict[str, Any]]:
+async def proposal_rows(
+    session: AsyncSession, *, proposal: Proposal, office_unit_id: int | None = None
+) -> list[dict[str, Any]]:
     """Each proposed task with the unit its lead name matches (or None; a group such as "các xã,
     thị trấn": its units, one task each) and the matched cooperating units; state 'pending' until
-    a person accepts or skips it."""
+    a person accepts or skips it. The office's unit tells which district "Huyện ủy" is when the
+    tree has several."""
     rows = []
-    names = await addressee_units.load(session, issuer=proposal.directive.issuer)
+    names = await addressee_units.load(session, issuer=proposal.directive.issuer, near=office_unit_id)
     for task in proposal.tasks:
         lead = names.find(task.lead_units[0]) if task.lead_units else None
         coop = [uid for name in task.cooperating_units for uid in names.find(name).unit_ids]

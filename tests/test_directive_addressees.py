@@ -216,10 +216,10 @@ async def seed_tree(db: async_sessionmaker[AsyncSession], spec: tuple) -> dict[s
     return ids
 
 
-async def proposal_rows(db: async_sessionmaker[AsyncSession]) -> dict[str, dict]:
+async def proposal_rows(db: async_sessionmaker[AsyncSession], office: int | None = None) -> dict[str, dict]:
     proposal = parse_directive(SAMPLE.read_text(encoding="utf-8"), today=NOW.date())
     async with db() as session:
-        rows = await directive_import.proposal_rows(session, proposal=proposal)
+        rows = await directive_import.proposal_rows(session, proposal=proposal, office_unit_id=office)
     return {row["ref"]: row for row in rows}
 
 
@@ -281,6 +281,13 @@ async def test_a_group_is_one_proposed_task_and_one_task_for_each_unit(
     async with db() as session:
         assert [(await session.get(Task, i)).lead_unit_id for i in later.task_ids] == [added.id]  # type: ignore[union-attr]
     assert [t.lead_unit_id for t in created if t.due_on == dt.date(2023, 12, 31)] == [ids["Xã Long Hựu"]]
+
+
+async def test_of_two_districts_the_office_s_own_is_the_issuer(db: async_sessionmaker[AsyncSession]) -> None:
+    ids = await seed_tree(db, LEGACY)
+    assert (await proposal_rows(db))["II.4"]["unit_id"] is None  # which Huyện ủy? not guessed
+    group = (await proposal_rows(db, office=ids["Văn phòng Huyện ủy Bến Lức"]))["II.4"]
+    assert (group["unit_name"], group["group"]["names"]) == ("Các xã, thị trấn (1 đơn vị)", ["Xã Bình Đức"])
 
 
 async def test_a_group_the_tree_lacks_keeps_its_wording(db: async_sessionmaker[AsyncSession]) -> None:
