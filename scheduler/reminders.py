@@ -28,6 +28,7 @@ from domain.reminders import (
 )
 from domain.statuses import Role
 from domain.workdays import WorkCalendar
+from scheduler.giaoban_pack import enqueue_pack
 from storage import chats, digest_data, meetings, officials, outbox, reminder_queries, task_notices, tasks
 from storage.models import Official, Task
 
@@ -141,6 +142,10 @@ class ReminderTick:
                         due_at=now + dt.timedelta(milliseconds=index),
                         official_id=official_id,
                     )
+        # The giao ban pack (.docx) goes with it to the full digest's readers and the office.
+        count += await enqueue_pack(
+            self.services, data=data, calendar=self.calendar, folder=folder, key=key, now=now
+        )
         return count
 
     # --- tasks --------------------------------------------------------------------------------

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.giaoban import GIAO_BAN
+from domain.digest import DigestData
+from domain.giaoban import GIAO_BAN, PackData
 from domain.tasks import days_overdue
 from domain.workdays import WorkCalendar
 from storage import outbox
@@ -192,3 +194,23 @@ async def concluded_lines(
         TaskLine(tid or 0, title, unit, due_on, status, days_overdue(due_on, status, today, calendar))
         for tid, title, unit, due_on, status in (await session.exec(query)).all()
     ]
+
+
+async def pack_data(
+    session: AsyncSession, *, digest: DigestData, zone: ZoneInfo, calendar: WorkCalendar | None = None
+) -> PackData:
+    """The giao ban pack: the digest's lists, and what the last giao ban before this one decided."""
+    day = digest.day
+    last = await last_giao_ban(session, before=dt.datetime.combine(day, dt.time(0), zone))
+    concluded = (
+        await concluded_lines(session, meeting_id=last.id or 0, today=day, calendar=calendar) if last else []
+    )
+    return PackData(
+        day=day,
+        office=digest.office,
+        last_meeting=last.starts_at.astimezone(zone).date() if last else None,
+        concluded=concluded,
+        overdue=digest.overdue,
+        due_this_week=digest.due_this_week,
+        extensions=digest.extensions,
+    )
