@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from domain.addressees import PLACE_WORDS, TERRITORIAL, Target, Where, group_of
+from domain.addressees import BODIES, PLACE_WORDS, TERRITORIAL, Target, Where, group_of
 from domain.statuses import LOCAL_UNIT_KINDS, UnitKind
 from domain.vntext import accent_free_key
 
@@ -36,6 +36,25 @@ def expand(wording: str, tree: Iterable[TreeUnit], *, scope_id: int | None) -> l
         if found:
             return sorted(found, key=lambda u: (accent_free_key(u.name), u.unit_id))
     return []
+
+
+def body_unit(wording: str, tree: Iterable[TreeUnit], *, scope_id: int | None) -> TreeUnit | None:
+    """The one unit of the scope's own level that a role and level name ("Ủy ban nhân dân huyện",
+    "Văn phòng Huyện ủy") stands for, when the level is the scope's; None otherwise."""
+    units = list(tree)
+    scope = next((u for u in units if u.unit_id == scope_id), None)
+    key = accent_free_key(wording)
+    for body in BODIES:
+        match = re.fullmatch(rf"(?:{body.pattern}) ({_LEVEL_NAMES})(?: uy)?", key)
+        if match is None or scope is None or _kind(scope.kind) not in ISSUER_LEVELS[match.group(1)]:
+            continue
+        found = [
+            u
+            for u in _reach(body.target, units, scope.unit_id, frozenset())
+            if not body.named or accent_free_key(u.name).startswith(body.named)
+        ]
+        return found[0] if len(found) == 1 else None
+    return None
 
 
 def _named_places(wording: str) -> frozenset[UnitKind]:

@@ -61,6 +61,7 @@ _NOT_PARTY_WORDS = ("nhan dan", "ubnd", "hdnd", "mat tran", "mttq")
 _SOCIAL_KINDS = frozenset({K.ORGANISATION, K.ASSOCIATION, K.UNION})
 _AGENCY_KINDS = frozenset({K.DEPARTMENT, K.CENTRE, K.AGENCY, K.POLICE, K.MILITARY})
 _BELOW = Target(Where.NEXT_LEVEL)
+_PARTY_BOARD = Target(Where.OWN, frozenset({K.BOARD}), not_under=_NOT_PARTY, unless_named=_NOT_PARTY_WORDS)
 
 # Most specific first: "Đảng ủy các xã" before "các xã"; "MTTQ và các đoàn thể" before "các đoàn thể".
 ADDRESSEE_GROUPS: Sequence[Group] = (
@@ -116,7 +117,7 @@ ADDRESSEE_GROUPS: Sequence[Group] = (
     Group(
         "party_boards",
         r"các ban xây dựng đảng|các ban đảng",
-        (Target(Where.OWN, frozenset({K.BOARD}), not_under=_NOT_PARTY, unless_named=_NOT_PARTY_WORDS),),
+        (_PARTY_BOARD,),
     ),
     Group(
         "party_advisory_bodies",
@@ -125,6 +126,36 @@ ADDRESSEE_GROUPS: Sequence[Group] = (
         (Target(Where.OWN, _PARTY_BODIES, not_under=_NOT_PARTY, unless_named=_NOT_PARTY_WORDS),),
     ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A body named by its role and level ("Ủy ban nhân dân huyện", "Văn phòng Huyện ủy"): the one
+    unit of the issuer's own level that plays it, when the tree names it otherwise ("UBND huyện
+    Mẫu Sơn"). The pattern is accent-free; the level word follows it."""
+
+    pattern: str
+    target: Target
+    named: tuple[str, ...] = ()  # accent-free words the unit's name starts with ("ban to chuc")
+
+
+_OFFICE = Target(Where.OWN, frozenset({K.OFFICE}), not_under=_NOT_PARTY, unless_named=_NOT_PARTY_WORDS)
+BODIES: Sequence[Body] = (
+    Body(r"uy ban nhan dan|ubnd", Target(Where.OWN, frozenset({K.PEOPLES_COMMITTEE}))),
+    Body(r"hoi dong nhan dan|hdnd", Target(Where.OWN, frozenset({K.PEOPLES_COUNCIL}))),
+    Body(
+        r"(?:uy ban )?(?:mat tran to quoc|mttq)(?: viet nam)?",
+        Target(Where.OWN, frozenset({K.FATHERLAND_FRONT})),
+    ),
+    Body(r"van phong", _OFFICE),
+    Body(r"ban to chuc", _PARTY_BOARD, ("ban to chuc",)),
+    Body(r"ban tuyen giao(?: va dan van)?", _PARTY_BOARD, ("ban tuyen giao",)),
+    Body(r"ban dan van", _PARTY_BOARD, ("ban dan van", "ban tuyen giao va dan van")),
+    Body(r"uy ban kiem tra|ubkt", _PARTY_BOARD, ("uy ban kiem tra", "ubkt")),
+    Body(r"cong an", Target(Where.OWN, frozenset({K.POLICE}))),
+    Body(r"ban chi huy quan su", Target(Where.OWN, frozenset({K.MILITARY}))),
+)
+
 # Whose group it is, when the wording says so: "… thuộc Huyện ủy", "… huyện", "… trực thuộc Tỉnh ủy".
 _OWNER = (
     r"(?:\s+(?:trực thuộc|thuộc|của|giúp việc))?"

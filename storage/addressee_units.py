@@ -1,5 +1,6 @@
-"""A directive's unit names matched to the tree: a unit's own name to that unit (or the closest
-ones), a generic addressee ("các xã, thị trấn") to every unit of its group under the issuer."""
+"""A directive's unit names matched to the tree: a unit's own name to that unit, a role and level
+("Ủy ban nhân dân huyện") to the issuer's unit playing it, else the closest ones; a generic
+addressee ("các xã, thị trấn") to every unit of its group under the issuer."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.addressee_tree import TreeUnit, expand, scope_of
-from domain.units import UnitName, match_unit
+from domain.addressee_tree import TreeUnit, body_unit, expand, scope_of
+from domain.units import UnitName, is_exact, match_unit
 from storage.models import Unit
 from storage.units import unit_names
 
@@ -50,6 +51,11 @@ class Addressees:
             ids, names = tuple(u.unit_id for u in group), tuple(u.name for u in group)
             return Addressee(written, ids, label, names, is_group=True)
         match = match_unit(written, self.names)
+        if match.found is None or not is_exact(written, match.found):
+            # "Ủy ban nhân dân huyện" when the tree says "UBND huyện Mẫu Sơn": the issuer's own
+            body = body_unit(written, self.tree, scope_id=self.scope_id)
+            if body is not None:
+                return Addressee(written, (body.unit_id,), body.name, (body.name,))
         if match.found is None:
             return Addressee(written, candidates=tuple(c.label for c in match.candidates))
         return Addressee(written, (match.found.unit_id,), match.found.name, (match.found.name,))

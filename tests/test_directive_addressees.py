@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli import main
 from domain import directive_texts
-from domain.addressee_tree import TreeUnit, expand, scope_of
+from domain.addressee_tree import TreeUnit, body_unit, expand, scope_of
 from domain.directive import parse_directive
 from domain.directive_units import lead_and_cooperating
 from domain.statuses import UnitKind as K
@@ -194,6 +194,39 @@ def test_two_level_tree_has_no_districts() -> None:
     assert names("các cơ quan tham mưu, giúp việc Tỉnh ủy", TWO_LEVEL, issuer=None) == ["Văn phòng Tỉnh ủy"]
 
 
+# The same district as its office might list it: full names with the district's.
+RENAMED = tuple(
+    (
+        {
+            "Ủy ban nhân dân huyện": "UBND huyện Mẫu Sơn",
+            "Văn phòng Huyện ủy": "Văn phòng Huyện ủy Mẫu Sơn",
+        }.get(n, n),
+        k,
+        p,
+    )
+    for n, k, p in LEGACY[:24]
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("Ủy ban nhân dân huyện", "UBND huyện Mẫu Sơn"),
+        ("UBND huyện", "UBND huyện Mẫu Sơn"),
+        ("Văn phòng Huyện ủy", "Văn phòng Huyện ủy Mẫu Sơn"),  # not the Văn phòng HĐND và UBND
+        ("Ban Tuyên giáo Huyện ủy", "Ban Tuyên giáo và Dân vận Huyện ủy"),
+        ("Ban Dân vận Huyện ủy", "Ban Tuyên giáo và Dân vận Huyện ủy"),
+        ("Ủy ban MTTQ huyện", "Ủy ban MTTQ huyện"),
+        ("UBND tỉnh", None),  # another level than the issuer's: not guessed
+        ("Ban Nội chính Huyện ủy", None),  # none in the tree
+    ],
+)
+def test_a_body_named_by_role_and_level_is_the_issuer_s(written: str, unit: str | None) -> None:
+    units = tree(RENAMED)
+    found = body_unit(written, units, scope_id=scope_of(DISTRICT, units))
+    assert (found.name if found else None) == unit
+
+
 def test_a_group_with_no_unit_in_the_tree_finds_none() -> None:
     only_boards = LEGACY[:7]
     assert names("Đảng ủy các xã, thị trấn", only_boards, issuer=DISTRICT) == []
@@ -288,6 +321,17 @@ async def test_of_two_districts_the_office_s_own_is_the_issuer(db: async_session
     assert (await proposal_rows(db))["II.4"]["unit_id"] is None  # which Huyện ủy? not guessed
     group = (await proposal_rows(db, office=ids["Văn phòng Huyện ủy Bến Lức"]))["II.4"]
     assert (group["unit_name"], group["group"]["names"]) == ("Các xã, thị trấn (1 đơn vị)", ["Xã Bình Đức"])
+
+
+async def test_the_tree_s_own_names_for_the_issuer_s_bodies(db: async_sessionmaker[AsyncSession]) -> None:
+    ids = await seed_tree(db, RENAMED)
+    rows = await proposal_rows(db)
+    assert (rows["II.2"]["unit_id"], rows["II.2"]["unit_name"]) == (
+        ids["UBND huyện Mẫu Sơn"],
+        "UBND huyện Mẫu Sơn",
+    )
+    assert rows["II.3.-1"]["unit_name"] == "Văn phòng Huyện ủy Mẫu Sơn"
+    assert rows["II.1"]["coop_ids"] == [ids["Ủy ban Kiểm tra Huyện ủy"]]
 
 
 async def test_a_group_the_tree_lacks_keeps_its_wording(db: async_sessionmaker[AsyncSession]) -> None:
