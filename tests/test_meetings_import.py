@@ -160,3 +160,26 @@ async def test_cli_import_shows_and_creates_the_meetings_once(
         tied = (await session.exec(select(Task.meeting_id).where(col(Task.meeting_id).is_not(None)))).all()
     await engine.dispose()
     assert len(tied) == 4
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (
+            "KẾT LUẬN CỦA THƯỜNG TRỰC HUYỆN ỦY TẠI BUỔI GIAO BAN NGÀY 11/9/2023",
+            (dt.date(2023, 9, 11), "Giao ban"),
+        ),
+        (
+            "Kết luận của Thường trực Đảng ủy tại cuộc họp\ngiao ban ngày 02 tháng 11 năm 2026",
+            (dt.date(2026, 11, 2), "Giao ban"),
+        ),
+        (
+            "Kết luận của đồng chí Bí thư tại Hội nghị Ban Thường vụ ngày 25/5/2023",
+            (dt.date(2023, 5, 25), "Hội nghị Ban Thường vụ"),
+        ),
+        ("Kế hoạch tổ chức giao ban ngày 30/02/2026", None),  # no conclusions, and no such day
+    ],
+)
+def test_the_meeting_a_notice_concludes(head: str, expected: tuple[dt.date, str] | None) -> None:
+    found = concluded_meeting(f"HUYỆN ỦY MẪU SƠN\nTHÔNG BÁO\n{head}\nNội dung ...")
+    assert (found.day, found.title) == expected if found else expected is None
