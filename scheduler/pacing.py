@@ -3,6 +3,10 @@
 A chat that must wait (1 s per private chat, 3 s per group for its 20 a minute, a 429's
 retry_after) is simply not claimed until it may send again; it never reserves the global slots
 that other chats' messages use meanwhile.
+
+Its time is real elapsed time (monotonic), never the bot's business clock: Telegram counts
+seconds as they pass, whatever day a test has set the business clock to. Tests of the pacing
+itself give it a clock of their own.
 """
 
 from __future__ import annotations

@@ -63,8 +63,9 @@ class Sender:
     ) -> None:
         self.bot, self.services = bot, services
         self.batch = batch  # rows claimed (and chats served) at most at once
-        # One clock for every decision: the injected one (its timestamps pace the chats too).
-        self.pacer = pacer or Pacer(rate, clock=lambda: services.clock.now().timestamp())
+        # Pacing is Telegram's real-time limit (the loop's monotonic time); what is due, quiet
+        # hours and retry times are business time, the injected clock, stored with the rows.
+        self.pacer = pacer or Pacer(rate)
         self.policy = policy or services.settings.reminder_policy()
         self.idle = idle
         self._slots = asyncio.Semaphore(concurrency)  # requests in flight at once

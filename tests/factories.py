@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -17,29 +18,59 @@ from storage import units
 from storage.models import Chat, Official, Unit
 
 TEST_TOKEN = "123456789:TEST_token_for_the_emulator_only"
+POLL = 0.02  # real seconds between two looks at a condition a test waits for
 
 
 class TestClock:
-    """Starts at a chosen moment, runs with real time (so retries fall due), and jumps on advance()."""
+    """The business time the bot sees in a test: it stands still at `start` and moves only when
+    the test moves it (advance, set). It never reads the wall clock, so what a test sees does not
+    depend on how fast the machine runs it."""
 
     __test__ = False  # not a test class, whatever pytest thinks of its name
 
-    def __init__(self, start: dt.datetime | None = None, *, ticking: bool = True) -> None:
+    def __init__(self, start: dt.datetime | None = None) -> None:
         self.start = start or dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hanoi, a Monday
-        self.ticking = ticking
-        self._origin = time.monotonic()
-        self._jumped = dt.timedelta(0)
+        self._moment = self.start
 
     def now(self) -> dt.datetime:
-        elapsed = dt.timedelta(seconds=time.monotonic() - self._origin) if self.ticking else dt.timedelta(0)
-        return self.start + self._jumped + elapsed
+        return self._moment
 
     def advance(self, **delta: float) -> None:
-        self._jumped += dt.timedelta(**delta)
+        self._moment += dt.timedelta(**delta)
 
     def set(self, moment: dt.datetime) -> None:
-        """Jump to a moment (aware); a ticking clock runs on from there."""
-        self.start, self._jumped, self._origin = moment, dt.timedelta(0), time.monotonic()
+        """Jump to a moment (aware)."""
+        self.start = self._moment = moment
+
+
+async def wait_until(
+    check: Callable[[], Awaitable[bool]],
+    *,
+    clock: TestClock | None = None,
+    step: dt.timedelta = dt.timedelta(seconds=1),
+    limit: float = 30.0,
+    what: str = "the condition",
+) -> None:
+    """Poll `check` until it holds, failing after `limit` real seconds. With a clock, business
+    time moves on by `step` between two polls, so retries and backoffs stored by the bot fall
+    due (the test decides how time passes; the bot never waits on the wall clock)."""
+    try:
+        async with asyncio.timeout(limit):
+            while not await check():
+                if clock is not None:
+                    clock.advance(seconds=step.total_seconds())
+                await asyncio.sleep(POLL)
+    except TimeoutError:
+        raise AssertionError(f"{what} did not happen within {limit:.0f} s") from None
+
+
+def wait_until_sync(check: Callable[[], bool], *, limit: float = 30.0, what: str = "the condition") -> None:
+    """`wait_until` for code that cannot await (a hypothesis state machine): a real deadline."""
+    deadline = time.monotonic() + limit
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {limit:.0f} s")
+        time.sleep(POLL)
 
 
 async def add_unit(

@@ -6,7 +6,7 @@ update is recorded once."""
 
 from __future__ import annotations
 
-import asyncio
+import datetime as dt
 import random
 from collections import Counter
 
@@ -15,7 +15,7 @@ from sqlmodel import col, func, select
 from emulator.client import EmulatorClient
 from storage.models import InboxUpdate, Notification, TaskUpdate
 from tests.conftest import RunningBot
-from tests.factories import say, wait_processed
+from tests.factories import say, wait_processed, wait_until
 from tests.test_reliability_crash import queue_texts
 from tests.test_taskflow_cards import HUNG, taskflow_world
 
@@ -63,9 +63,9 @@ async def test_every_notification_and_update_survives_5xx_timeouts_and_429(
             ).one()
         return unsent == 0 and pending == 0
 
-    async with asyncio.timeout(90):
-        while not await settled():  # noqa: ASYNC110 - waits on the bot's effects
-            await asyncio.sleep(0.1)
+    # Retries fall due on the bot's clock: it moves a quarter second a look, slower than a slow
+    # send's claim (2 min) could expire meanwhile, fast enough for 429s and 2 s backoffs.
+    await wait_until(settled, clock=running_bot.clock, step=dt.timedelta(seconds=0.25), limit=90)
 
     sends = Counter(r["message"]["text"] for r in await client.records() if r["kind"] == "send")
     assert all(sends[f"flaky:{chat}"] >= 1 for chat in chats)  # none lost

@@ -17,7 +17,6 @@ import io
 import logging
 import re
 import sqlite3
-import time
 from typing import Any
 
 import httpx
@@ -28,7 +27,7 @@ from PIL import Image
 
 from emulator.client import EmulatorClient
 from tests.conftest import RunningBot
-from tests.factories import say
+from tests.factories import say, wait_until_sync
 from tests.test_taskflow_cards import ADMIN, HUNG, taskflow_world
 
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
@@ -134,16 +133,15 @@ class Player:
 
     def wait_closed(self, update_id: int) -> None:
         """Until the update's inbox row is closed (the bot has finished it)."""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+
+        def closed() -> bool:
             with sqlite3.connect(self.db_path) as connection:
                 row = connection.execute(
                     "select status from inbox_update where update_id = ?", (update_id,)
                 ).fetchone()
-            if row is not None and row[0] != "pending":
-                return
-            time.sleep(0.02)
-        raise AssertionError("the bot did not finish the update within 30 s")
+            return row is not None and row[0] != "pending"
+
+        wait_until_sync(closed, what="the bot finishing the update")
 
 
 @pytest.mark.usefixtures("running_bot")

@@ -30,7 +30,7 @@ from storage import migrate, tasks
 from storage.db import create_engine, session_factory
 from storage.models import InboxUpdate, TaskUpdate
 from tests.conftest import RunningBot, bot_settings, start_bot
-from tests.factories import TestClock, add_official, add_unit, say
+from tests.factories import TestClock, add_official, add_unit, say, wait_until
 from tests.test_tasks_e2e import buttons
 
 HUNG, LAN, TAM, BINH = 8301, 8302, 8303, 8304
@@ -301,8 +301,9 @@ async def test_postgresql_connections_terminated_mid_query(
         await eventually(outage.waiting)
         await outage.terminate_waiting()
 
+    # The interrupted updates run again when their retry falls due on the bot's clock.
+    await wait_until(lambda: all_closed(db, before + 4), clock=running.clock)
     await answered_once(client, seqs)
-    await eventually(lambda: all_closed(db, before + 4))
     rows = await inbox_rows(db)
     assert [r.status for r in rows[before:]] == [InboxStatus.DONE] * 4
     assert max(r.attempts for r in rows[before:]) >= 2  # the interrupted one ran again
@@ -325,7 +326,7 @@ async def test_an_update_that_keeps_failing_gets_the_apology_once_and_is_set_asi
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(bot.inbox, "MAX_ATTEMPTS", 2)
-    await bot_on(database_url)
+    running = await bot_on(database_url)
     await arrange(pg_db)
     await say(client, LAN, "/start")
     before = len(await inbox_rows(pg_db))
@@ -340,7 +341,7 @@ async def test_an_update_that_keeps_failing_gets_the_apology_once_and_is_set_asi
 
     async with outage.officials_locked():
         sent = await client.send(LAN, "/help")
-        await eventually(failed)
+        await wait_until(failed, clock=running.clock)  # the second attempt falls due on the bot's clock
 
     [row] = (await inbox_rows(pg_db))[before:]
     assert row.attempts == 2 and row.last_error

@@ -65,7 +65,7 @@ class Rig:
 @pytest.fixture
 async def rig(db, emulator: Emulator, client: EmulatorClient) -> AsyncIterator[Rig]:
     await client.limits(enabled=False)  # limits have tests of their own; these walk weeks in seconds
-    clock = TestClock(local("20/01/2027 07:00"), ticking=False)
+    clock = TestClock(local("20/01/2027 07:00"))
     settings = Settings(
         telegram_bot_token=SecretStr(TEST_TOKEN), telegram_api_base_url=emulator.base_url, _env_file=None
     )  # type: ignore[call-arg]

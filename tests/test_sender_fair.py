@@ -1,8 +1,9 @@
 """The fair outbox sender through the emulator (Telegram's limits on), on SQLite and PostgreSQL:
 a chat that must wait — a group's 20 a minute, a 429's retry_after — never delays other chats.
 
-The sender paces with the injected clock, held still here: a chat's next slot comes only when
-the test moves the clock, so what "not blocked" means is a count, never a duration."""
+In the bot the pacer runs on real time; here it is given the test's clock, held still: a chat's
+next slot comes only when the test moves the clock, so what "not blocked" means is a count,
+never a duration."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from tests.test_scheduler import local
 
 GROUP = -1_009_700_000_001
 WAIT = 15.0  # seconds: a deadline for conditions, never a pause
+RATE = 28.0  # the sender's default messages a second
 
 
 @dataclass
@@ -69,10 +71,15 @@ def settings_for(emulator: Emulator, **extra: object) -> Settings:
 @pytest.fixture
 async def box(db, emulator: Emulator, client: EmulatorClient) -> AsyncIterator[Outbox]:
     """A sender with its default pacing (28/s, 1 s a private chat, 3 s a group) on a still clock."""
-    clock = TestClock(local("02/03/2027 09:00"), ticking=False)  # a Tuesday morning
+    clock = TestClock(local("02/03/2027 09:00"))  # a Tuesday morning
     services = Services(settings=settings_for(emulator), db=db, clock=clock)
     async with Bot(TEST_TOKEN, base_url=f"{emulator.base_url}/bot") as bot:
-        yield Outbox(services, clock, Sender(bot, services), client)
+        yield Outbox(services, clock, paced_by(clock, bot, services), client)
+
+
+def paced_by(clock: TestClock, bot: Bot, services: Services) -> Sender:
+    """A sender with the default rate and gaps whose pacer reads the test clock, not real time."""
+    return Sender(bot, services, pacer=Pacer(RATE, clock=lambda: clock.now().timestamp()))
 
 
 async def _running(sender: Sender) -> tuple[asyncio.Event, asyncio.Task[None]]:
@@ -138,6 +145,27 @@ async def test_a_429_holds_only_its_own_chat_and_keeps_its_order(box: Outbox) ->
     box.clock.advance(seconds=1)  # the chat's own 1 s gap
     assert await box.sender.drain_once() == 1
     assert await box.texts(held) == ["Thứ nhất", "Thứ hai"]  # the retried one first
+
+
+async def test_the_bots_sender_paces_on_real_time_while_the_business_clock_stands_still(
+    box: Outbox,
+) -> None:
+    """The bot's own sender (default pacer): a chat's second message goes after the chat's gap
+    has passed in real time, whatever the business clock says (here it never moves)."""
+    sender = Sender(box.sender.bot, box.services)
+    await box.client.send(840_001, "/start")
+    start = await box.last_seq()
+    await box.queue(840_001, "Thứ nhất", at=box.clock.now() - dt.timedelta(milliseconds=1))
+    await box.queue(840_001, "Thứ hai")  # both due now
+    stop, running = await _running(sender)
+    try:
+        await box.client.wait(840_001, after=start, count=2, timeout=WAIT)
+    finally:
+        stop.set()
+        await running
+    assert await box.texts(840_001) == ["Thứ nhất", "Thứ hai"]
+    assert box.clock.now() == box.clock.start
+    assert (await box.client.stats())["too_many_requests"] == 0
 
 
 def test_the_pacer_keeps_its_waits_when_the_clock_is_set_back() -> None:

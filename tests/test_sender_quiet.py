@@ -14,11 +14,10 @@ from bot.context import Services
 from domain.reminders import Policy, in_quiet_hours
 from emulator import Emulator
 from emulator.client import EmulatorClient
-from scheduler.sender import Sender
 from storage import outbox, task_notices, tasks
 from storage.models import Notification
 from tests.factories import TEST_TOKEN, TestClock, add_official, add_unit
-from tests.test_sender_fair import Outbox, local, settings_for
+from tests.test_sender_fair import Outbox, local, paced_by, settings_for
 
 HUNG = 830_001
 
@@ -45,10 +44,10 @@ def test_quiet_hours_of_any_shape(quiet: str, outside: list[str], inside: list[s
 async def _box(
     db, emulator: Emulator, client: EmulatorClient, quiet: str, start: str
 ) -> AsyncIterator[Outbox]:
-    clock = TestClock(local(start), ticking=False)
+    clock = TestClock(local(start))
     services = Services(settings=settings_for(emulator, quiet_hours=quiet), db=db, clock=clock)
     async with Bot(TEST_TOKEN, base_url=f"{emulator.base_url}/bot") as bot:
-        yield Outbox(services, clock, Sender(bot, services), client)
+        yield Outbox(services, clock, paced_by(clock, bot, services), client)
 
 
 @pytest.fixture

@@ -171,5 +171,5 @@ async def test_withdrawn_before_sending(running_bot: RunningBot, bot_db, client)
         await task_notices.notify_assigned(
             session, task=task, today=dt.date(2026, 11, 23), now=dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
         )  # due far ahead
-        assert await outbox.cancel_pending(session, key_prefix="task:1:", now=dt.datetime.now(dt.UTC)) == 2
+        assert await outbox.cancel_pending(session, key_prefix="task:1:", now=running_bot.clock.now()) == 2
         assert await outbox.pending_count(session) == 0
