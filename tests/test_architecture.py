@@ -82,18 +82,64 @@ def test_only_the_sandbox_imports_the_emulator_from_bot() -> None:
 
 def test_time_comes_from_the_injected_clock() -> None:
     """No datetime.now()/utcnow()/date.today() outside the clock itself."""
-    offenders = []
-    for package in PROJECT - {"emulator"}:
-        for path in _sources(package):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (
-                    isinstance(node, ast.Attribute)
-                    and node.attr in {"now", "utcnow", "today"}
-                    and isinstance(node.value, ast.Attribute | ast.Name)
-                    and getattr(node.value, "attr", getattr(node.value, "id", "")) in {"datetime", "date"}
-                ):
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for package in PROJECT - {"emulator"}
+        for path in _sources(package)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if _reads_the_date(node)
+    ]
     assert offenders == ["bot/context.py:" + str(_system_clock_line())]
+
+
+def _reads_the_date(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr in {"now", "utcnow", "today"}
+        and isinstance(node.value, ast.Attribute | ast.Name)
+        and getattr(node.value, "attr", getattr(node.value, "id", "")) in {"datetime", "date"}
+    )
+
+
+# Tests take business time from TestClock and wait on conditions with deadlines; the one place
+# that reads real time is a deadline helper (path, function).
+TIMERS = {"time", "monotonic", "perf_counter", "time_ns", "monotonic_ns", "perf_counter_ns"}
+CLOCK_HELPERS = {("tests/factories.py", "wait_until_sync")}
+
+
+def _reads_real_time(node: ast.AST) -> bool:
+    if isinstance(node, ast.ImportFrom) and node.module == "time":
+        return any(alias.name in TIMERS for alias in node.names)
+    return _reads_the_date(node) or (
+        isinstance(node, ast.Attribute)
+        and node.attr in TIMERS
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "time"
+    )
+
+
+def _clock_reads(tree: ast.AST, function: str = "") -> list[tuple[str, int]]:
+    """(enclosing function, line) of every wall-clock or monotonic read in the tree."""
+    found: list[tuple[str, int]] = []
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+            found += _clock_reads(child, child.name)
+            continue
+        if _reads_real_time(child):
+            found.append((function, child.lineno))
+        found += _clock_reads(child, function)
+    return found
+
+
+def test_tests_never_read_the_clock() -> None:
+    """No test reads the wall clock or measures real time to decide what happened (issue 10.15)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} ({function or 'module'})"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for function, line in _clock_reads(ast.parse(path.read_text(encoding="utf-8")))
+        if (str(path.relative_to(ROOT)), function) not in CLOCK_HELPERS
+    ]
+    assert offenders == []
 
 
 def _system_clock_line() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -15,7 +15,16 @@ from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryA
 
 from emulator import Emulator
 from emulator.client import ControlError, EmulatorClient
-from tests.factories import TEST_TOKEN
+from tests.factories import TEST_TOKEN, wait_until
+
+
+def polls_arrived(client: EmulatorClient, count: int) -> Callable[[], Awaitable[bool]]:
+    """Whether the emulator has received `count` getUpdates calls (a long poll is then waiting)."""
+
+    async def check() -> bool:
+        return (await client.stats())["calls"].get("getUpdates", 0) >= count
+
+    return check
 
 
 @pytest.fixture
@@ -99,13 +108,21 @@ async def test_global_limit_is_thirty_a_second(emulator: Emulator, bot: Bot, cli
     assert sum(not isinstance(r, Exception) for r in second) == 15
 
 
-async def test_waiting_retry_after_lets_the_message_through(bot: Bot, client: EmulatorClient) -> None:
+async def test_waiting_retry_after_lets_the_message_through(
+    emulator: Emulator, bot: Bot, client: EmulatorClient
+) -> None:
+    limiter_time = [1000.0]
+    emulator.limiter.clock = lambda: limiter_time[0]  # the emulator's own clock, moved by hand
     await client.limits(chat_burst=1, chat_per_second=1)
     await client.send(503, "/start")
     await bot.send_message(503, "một")
     with pytest.raises(RetryAfter) as caught:
         await bot.send_message(503, "hai")
-    await asyncio.sleep(caught.value.retry_after.total_seconds())
+    over = 1000.0 + caught.value.retry_after.total_seconds()
+    limiter_time[0] = over - 0.01
+    with pytest.raises(RetryAfter):  # not a moment before the retry_after is over
+        await bot.send_message(503, "hai")
+    limiter_time[0] = over
     assert (await bot.send_message(503, "hai")).text == "hai"
 
 
@@ -164,15 +181,15 @@ async def test_updates_offset_and_long_poll(bot: Bot, client: EmulatorClient) ->
     assert updates[0].message.text == "một" and updates[0].message.from_user.id == 508
     # Confirming with offset drops them; a long poll then waits for the next update.
     poll = asyncio.create_task(bot.get_updates(offset=second["update_id"] + 1, timeout=5))
-    await asyncio.sleep(0.2)
+    await wait_until(polls_arrived(client, 2), what="the long poll reaching the emulator")
     assert not poll.done()
     third = await client.send(508, "ba")
     assert [u.update_id for u in await poll] == [third["update_id"]]
 
 
-async def test_second_poller_gets_conflict(emulator: Emulator, bot: Bot) -> None:
+async def test_second_poller_gets_conflict(emulator: Emulator, bot: Bot, client: EmulatorClient) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=3))
-    await asyncio.sleep(0.2)
+    await wait_until(polls_arrived(client, 1), what="the first long poll reaching the emulator")
     async with Bot(TEST_TOKEN, base_url=f"{emulator.base_url}/bot") as other:
         second = asyncio.create_task(other.get_updates(timeout=1))
         with pytest.raises(Conflict, match="terminated by other getUpdates"):
