@@ -11,7 +11,7 @@ from emulator import Emulator
 from emulator.client import EmulatorClient
 from storage.models import InboxUpdate
 from tests.conftest import RunningBot
-from tests.factories import add_official, add_unit, register_group, say
+from tests.factories import add_official, add_unit, register_group, say, wait_processed
 
 
 async def test_stranger_start_explains_bot_and_invitation(
@@ -84,7 +84,8 @@ async def test_unregistered_group_is_ignored_and_registered_group_answered(
     ignored = await client.send(6001, "/help", chat_id=stranger_group["id"])
     answered = await say(client, 6001, "/help", chat_id=leaders_group["id"])
     assert "Hướng dẫn sử dụng" in answered[0]["message"]["text"]
-    # By the time the later update was answered, the earlier one was processed: it got nothing.
+    # The two groups are handled concurrently: the stranger's update is closed, and got nothing.
+    await wait_processed(bot_db, ignored["update_id"])
     assert await client.records(stranger_group["id"], after=ignored["seq"]) == []
 
 
