@@ -132,13 +132,12 @@ async def wait_processed(db: async_sessionmaker[AsyncSession], update_id: int, l
     from domain.statuses import InboxStatus
     from storage.models import InboxUpdate
 
-    async with asyncio.timeout(limit):
-        while True:
-            async with db() as session:
-                row = await session.get(InboxUpdate, update_id)
-            if row is not None and row.status != InboxStatus.PENDING:
-                return
-            await asyncio.sleep(0.02)
+    async def closed() -> bool:
+        async with db() as session:
+            row = await session.get(InboxUpdate, update_id)
+        return row is not None and row.status != InboxStatus.PENDING
+
+    await wait_until(closed, limit=limit, what=f"the bot finishing update {update_id}")
 
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
