@@ -44,8 +44,8 @@ class Pacer:
         self._last = float("-inf")
 
     def _now(self) -> float:
-        """The clock, read so that a jump back (a test resetting it, the wall clock corrected)
-        moves every pending wait with it instead of stretching them by the jump."""
+        """The clock, read so that a jump back (an injected clock set back by a test; monotonic time
+        never goes back) moves every pending wait with it instead of stretching them by the jump."""
         now = self.clock()
         if now < self._last:
             shift = now - self._last
