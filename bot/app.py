@@ -15,12 +15,13 @@ from bot.config import Settings
 from bot.context import BotContext, BotData, Clock, Services
 from bot.errors import on_error
 from bot.transport import AnswerLimiter
+from scheduler.lease import Lease
 
 NhacviecApp = Application[Any, BotContext, Any, Any, BotData, Any]
 
 
 def build_application(
-    settings: Settings, *, db: async_sessionmaker[AsyncSession], clock: Clock
+    settings: Settings, *, db: async_sessionmaker[AsyncSession], clock: Clock, lease: Lease | None = None
 ) -> NhacviecApp:
     """The Application with every service wired; the caller runs it (bot.runner)."""
     token = settings.token
@@ -54,5 +55,6 @@ def build_application(
         calendar=settings.work_calendar(),
         policy=settings.reminder_policy(),
         tick_seconds=settings.reminder_tick,
+        lease=lease,  # several instances: the jobs run where the lease is (scheduler.lease)
     )
     return app

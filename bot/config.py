@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     programme_deadline: str = "31/12/2026"  # dd/mm/yyyy: the pace needed is counted toward it
     handover_news: bool = True  # tell registered leaders' groups of each house handed over
     reminder_tick: int = Field(default=300, ge=0, le=3600)  # seconds between reminder ticks; 0: off
+    # Seconds a job lease lasts: with several instances, the one holding it runs the recurring jobs;
+    # another takes over within this (plus a third of it) when the holder dies (issue 14.2).
+    job_lease: int = Field(default=45, ge=3, le=300)
     escalate_after: int = Field(default=3, ge=1, le=30)  # working days overdue before the head is told
     giao_ban: str = "T2 14:00"  # weekday (T2..T7, CN) and time of the weekly giao ban
     days_off: str = ""  # extra days off (nghỉ bù), dd/mm/yyyy separated by commas

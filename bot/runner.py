@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot, BotCommand
@@ -16,7 +17,9 @@ from bot.config import Settings
 from bot.context import Clock, SystemClock
 from bot.inbox import ALLOWED_UPDATES, Backoff, InboxPoller, PollError, sleep_unless
 from domain import texts
+from scheduler.lease import JOBS, POLLING, Lease
 from scheduler.sender import Sender
+from storage import lease as lease_store
 from storage import migrate
 from storage.db import create_engine, session_factory
 
@@ -106,18 +109,33 @@ async def serve(
     try:
         await migrate.upgrade(engine)
         db = session_factory(engine)
-        app = build_application(settings, db=db, clock=clock or SystemClock())
+        clock = clock or SystemClock()
+        leases = [Lease(db, clock, name=JOBS, seconds=settings.job_lease)]
+        app = build_application(settings, db=db, clock=clock, lease=leases[0])
         outbox_bot = sender_bot(settings)
         try:
+            if settings.webhook_url is None:  # before connect(), which deletes a webhook
+                leases.append(await _polling_lease(db, clock, settings, holder=leases[0].holder))
             base = settings.telegram_api_base_url
             if not await connect(app, outbox_bot, stop, base_url=base):
                 return
-            await _run(app, outbox_bot, engine, stop=stop, ready=ready)
+            await _run(app, outbox_bot, engine, stop=stop, ready=ready, leases=leases)
         finally:
             await outbox_bot.shutdown()
             await app.shutdown()  # a no-op once `async with app` has shut it down
     finally:
         await engine.dispose()
+
+
+async def _polling_lease(db: Any, clock: Clock, settings: Settings, *, holder: str) -> Lease:
+    """Polling: one poller a database. A second instance stops here, before it calls getUpdates
+    (which would take the updates away from the first: Telegram answers the older poll 409)."""
+    lease = Lease(db, clock, name=POLLING, seconds=settings.job_lease, holder=holder)
+    if not await lease.hold():
+        async with db() as session:
+            held = await lease_store.state(session, name=POLLING)
+        raise SecondPollerError(f"getUpdates lease held by {held.holder if held else 'another instance'}")
+    return lease
 
 
 async def _run(
@@ -127,6 +145,7 @@ async def _run(
     *,
     stop: asyncio.Event,
     ready: asyncio.Event | None,
+    leases: list[Lease],
 ) -> None:
     """Start the application and the outbox sender, then take updates into the inbox: from
     getUpdates (polling), or from the webhook server (WEBHOOK_URL); one inbox loop processes them."""
@@ -148,6 +167,8 @@ async def _run(
                 ready.set()
             sender = Sender(outbox_bot, app.bot_data.services, rate=settings.send_rate)  # type: ignore[arg-type]
             sending = asyncio.create_task(sender.run(stop), name="outbox-sender")
+            # Renewed while this instance runs, released when it stops (scheduler.lease).
+            keeping = [asyncio.create_task(lease.keep(stop), name=f"lease:{lease.name}") for lease in leases]
             try:
                 await (poller.run(stop) if server is None else poller.process(stop))
             except PollError as exc:
@@ -161,6 +182,7 @@ async def _run(
                 if server is not None:
                     await server.cleanup()  # nothing more is stored once processing has ended
                 await sending
+                await asyncio.gather(*keeping)
                 await app.stop()
     finally:
         await poller.aclose()
