@@ -27,6 +27,7 @@ from bot.app import NhacviecApp
 from bot.errors import Attempt, current_attempt, describe
 from storage import inbox
 from storage.transient import is_transient
+from storage.update_claims import UpdateClaims
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 # database waits with other chats' work, few enough for SQLite's single writer and a small pool.
 WORKERS = 8
 DISPATCH_LIMIT = 1000  # due updates looked at per dispatch (oldest first)
+# Several instances (issue 14.2): an update another one has in hand is looked at again after this.
+ELSEWHERE = Attempt(0, last=False)
+ELSEWHERE_WAIT = 0.2
 
 ChatKey = int | str  # a chat id, or "update:<id>" for an update that belongs to no chat
 
@@ -72,9 +76,11 @@ class InboxPoller:
         self._wake = asyncio.Event()  # something new to dispatch
         self._deferred = True  # a deferred update may wait (true at start: a previous life's)
         self._claim_backoff = Backoff(first=0.5, cap=30.0)
+        self._claims = UpdateClaims(self.services.db.kw["bind"])  # across instances
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        await self._claims.aclose()
 
     async def fetch_once(self, *, timeout: int | None = None) -> int:
         """One getUpdates call; store the batch; return how many updates were new."""
@@ -170,12 +176,21 @@ class InboxPoller:
                 self._skipped.add(key)  # dispatch again once this runner has ended
                 return
             self._claim_backoff.reset()
+            if attempt is ELSEWHERE:  # another instance runs it; this chat's later ones wait too
+                await sleep_unless(self._stop, ELSEWHERE_WAIT)
+                self._skipped.add(key)  # dispatch again once this runner has ended
+                return
             if attempt is not None and attempt.retry:
                 self._deferred = True  # the chat's later updates wait behind this one
                 self._wake.set()
                 return
 
     async def _process(self, update_id: int) -> Attempt | None:
+        """Run the update, unless another instance has it in hand (then ELSEWHERE)."""
+        async with self._claims.claim(update_id) as mine:
+            return await self._process_claimed(update_id) if mine else ELSEWHERE
+
+    async def _process_claimed(self, update_id: int) -> Attempt | None:
         async with self.services.db.begin() as session:
             row = await inbox.start_attempt(session, update_id=update_id)
         if row is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from typing import Any
 
@@ -19,6 +20,12 @@ MAX_DOWNLOAD = 20 * 1024 * 1024
 CONFLICT_POLL = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
+
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]*$")
+
+
+def _last_error(error: tuple[int, str] | None) -> dict[str, Any]:
+    return {} if error is None else {"last_error_date": error[0], "last_error_message": error[1]}
 
 
 class BotApi:
@@ -172,13 +179,21 @@ class BotApi:
         url = params.require_str("url")
         if not url.startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        self.state.webhook_url = url
+        secret = params.str("secret_token") or ""
+        if len(secret) > 256 or not SECRET_RE.match(secret):
+            raise bad_request("secret token contains unallowed characters")
+        connections = params.int("max_connections", 40) or 40
+        if not 1 <= connections <= 100:
+            raise bad_request("bad webhook: max_connections must be between 1 and 100")
+        self.state.webhook_url, self.state.webhook_secret = url, secret
+        self.state.webhook_max_connections = connections
+        self.state.webhook_last_error = None
         if params.bool("drop_pending_updates"):
             self.state.updates.clear()
         return True
 
     async def deleteWebhook(self, params: Params) -> Any:  # noqa: N802
-        self.state.webhook_url = ""
+        self.state.webhook_url = self.state.webhook_secret = ""
         if params.bool("drop_pending_updates"):
             self.state.updates.clear()
         return True
@@ -188,6 +203,8 @@ class BotApi:
             "url": self.state.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self.state.updates),
+            **({"max_connections": self.state.webhook_max_connections} if self.state.webhook_url else {}),
+            **_last_error(self.state.webhook_last_error),
         }
 
     async def setMyCommands(self, params: Params) -> Any:  # noqa: N802

@@ -171,6 +171,10 @@ class EmulatorClient:
     async def stats(self) -> dict[str, Any]:
         return await self.call("stats")
 
+    async def webhook_route(self, to: str) -> str:
+        """Post the webhook's updates to `to` (http://host:port) in place of its https host."""
+        return await self.call("webhook_route", to=to)
+
     async def commands(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """The command menu the chat sees (its own scope if set, else the default)."""
         return await self.call("commands", chat_id=chat_id)

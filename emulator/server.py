@@ -20,6 +20,7 @@ from emulator.limits import LimitConfig, Limiter
 from emulator.params import Params, Upload
 from emulator.state import ApiError, State
 from emulator.users import UserActions
+from emulator.webhook import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 TOKEN_RE = re.compile(r"^(\d{3,20}):[A-Za-z0-9_-]{20,80}$")
@@ -66,6 +67,7 @@ class Emulator:
         self.limiter = Limiter(limits or LimitConfig())
         self.api = BotApi(self.state, self.limiter)
         self.users = UserActions(self.state)
+        self.webhooks = WebhookDelivery(self.state)  # posts updates once a webhook is set and routed
         self.faults: list[Fault] = []
         self.calls: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
@@ -86,11 +88,13 @@ class Emulator:
         sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
         self.port = sockets[0].getsockname()[1]
         self.base_url = f"http://{self.host}:{self.port}"
+        self.webhooks.start()
         return self.base_url
 
     async def stop(self) -> None:
         self._stopping.set()
         self.state.closing = True
+        await self.webhooks.stop()
         async with self.state.changed:  # long polls end now rather than at their timeout
             self.state.changed.notify_all()
         if self._runner is not None:
@@ -250,6 +254,9 @@ class Emulator:
                 return asdict(self.limiter.config)
             case "stats":
                 return self.stats()
+            case "webhook_route":  # where the webhook's https URL is reached (emulator.webhook)
+                self.webhooks.route = str(spec.get("to") or "")
+                return self.webhooks.target()
             case "commands":  # the menu a chat sees: its own scope, else the default
                 chat_id = spec.get("chat_id")
                 scoped = state.commands.get(f"chat:{chat_id}") if chat_id else None
@@ -292,6 +299,7 @@ class Emulator:
             "calls": dict(self.calls),
             "too_many_requests": self.limiter.too_many,
             "pending_updates": len(self.state.updates),
+            "webhook": {"delivered": self.webhooks.delivered, "failed": self.webhooks.failed},
             "records": len(self.state.records),
         }
 

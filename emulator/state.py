@@ -79,6 +79,9 @@ class State:
     # command menus by scope key: "default", "chat:<id>", "all_private_chats", ...
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     webhook_url: str = ""
+    webhook_secret: str = ""  # sent back in X-Telegram-Bot-Api-Secret-Token (emulator.webhook)
+    webhook_max_connections: int = 40
+    webhook_last_error: tuple[int, str] | None = None  # (unix time, message) for getWebhookInfo
     closing: bool = False  # set when the server stops: long polls answer at once
     callback_chats: dict[str, int] = field(default_factory=dict)  # query id -> chat of its message
     # the next number of each numbering (FIRST_IDS), and the next message id of each chat
