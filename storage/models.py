@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, MetaData, UniqueConstraint, func
+from sqlalchemy import JSON, BigInteger, Index, MetaData, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -180,6 +180,16 @@ class TaskUpdate(SQLModel, table=True):
     """One report on a task; the Telegram update id makes it exactly-once."""
 
     __tablename__ = "task_update"
+    # A unit's newest reports (/status) one probe a task: its officials' reports, newest last.
+    __table_args__ = (
+        Index(
+            "ix_task_update_reported",
+            "task_id",
+            "id",
+            sqlite_where=text("official_id IS NOT NULL"),
+            postgresql_where=text("official_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = _fk("task.id", nullable=False, ondelete="CASCADE")
@@ -242,6 +252,8 @@ class BotMessage(SQLModel, table=True):
 class Household(SQLModel, table=True):
     """A case of a housing-style programme (xóa nhà tạm first); extra fields are config."""
 
+    # The digest counts each unit's houses at each stage from this index alone.
+    __table_args__ = (Index("ix_household_programme_unit_stage", "programme", "unit_id", "stage"),)
     id: int | None = Field(default=None, primary_key=True)
     programme: str = Field(default="xoa_nha_tam", max_length=50, index=True)
     unit_id: int = _fk("unit.id", nullable=False)

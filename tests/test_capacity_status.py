@@ -1,0 +1,78 @@
+"""/status and the digest read a commune's rows through indexes, so that they stay quick as the
+province grows (issue 13): the newest reports one probe a task, the houses counted by the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import insert, text
+
+from domain.statuses import UnitKind
+from storage import reports
+from storage.models import Official, Task, TaskUpdate
+from tests.factories import add_unit
+
+NOW = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
+
+
+async def _commune(db, name: str) -> tuple[int, int, list[int]]:  # type: ignore[no-untyped-def]
+    """A commune with eight tasks and one official: (unit id, official id, task ids)."""
+    unit = await add_unit(db, name, kind=UnitKind.COMMUNE)
+    async with db.begin() as session:
+        official = Official(full_name="Cán bộ", name_key="can bo", unit_id=unit.id)
+        session.add(official)
+        await session.flush()
+        ids = []
+        for n in range(8):
+            task = Task(title=f"Việc {n}", lead_unit_id=unit.id or 0, status="in_progress", version=1)
+            session.add(task)
+            await session.flush()
+            ids.append(task.id or 0)
+    return unit.id or 0, official.id or 0, ids
+
+
+async def test_latest_reports_are_the_newest_of_the_commune(db) -> None:  # type: ignore[no-untyped-def]
+    unit_id, official_id, ids = await _commune(db, "Xã Long Hiệp")
+    _, other_official, other_ids = await _commune(db, "Xã Long Hựu")
+    # Reports in turn: every task of both communes, then six more on the commune's third task,
+    # and a system note (no official) that never counts; the other commune reports last.
+    order = [(t, official_id) for t in ids] + [(ids[2], official_id)] * 6 + [(ids[5], None)]
+    order += [(t, other_official) for t in other_ids]
+    async with db.begin() as session:
+        rows = [
+            {"task_id": t, "official_id": who, "at": NOW + dt.timedelta(minutes=i), "note": f"báo cáo {i}"}
+            for i, (t, who) in enumerate(order)
+        ]
+        await session.exec(insert(TaskUpdate), params=rows)  # type: ignore[call-overload]
+    async with db() as session:
+        latest = await reports.latest_updates(session, unit_id=unit_id, limit=7)
+        since = await reports.latest_updates(
+            session, unit_id=unit_id, limit=7, since=NOW + dt.timedelta(minutes=8)
+        )
+    expected = [f"báo cáo {i}" for i in (13, 12, 11, 10, 9, 8, 7)]
+    assert [line.note for line in latest] == expected
+    assert [line.task_id for line in latest] == [*[ids[2]] * 6, ids[7]]
+    assert [line.note for line in since] == expected[:-1]  # the reports since then only
+
+
+async def test_the_newest_reports_use_the_index(db) -> None:  # type: ignore[no-untyped-def]
+    """EXPLAIN: the unit's busiest tasks are found through ix_task_update_reported (with scans off on
+    PostgreSQL, whose planner may scan a small table)."""
+    unit_id, _, _ = await _commune(db, "Xã Long Hiệp")
+    async with db() as session:
+        connection = await session.connection()
+        captured: list[str] = []
+        if connection.dialect.name == "postgresql":
+            await session.exec(text("SET LOCAL enable_seqscan = off"))  # type: ignore[call-overload]
+            await session.exec(text("SET LOCAL enable_bitmapscan = off"))  # type: ignore[call-overload]
+        explain = "EXPLAIN " if connection.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+
+        async def plan(statement: str, parameters: object) -> None:
+            result = await connection.exec_driver_sql(explain + statement, parameters)  # type: ignore[arg-type]
+            captured.append("\n".join(str(row) for row in result.all()))
+
+        compiled = reports.busiest_query(unit_id, 5, None).compile(
+            dialect=connection.dialect, compile_kwargs={"literal_binds": True}
+        )
+        await plan(str(compiled), ())
+    assert "ix_task_update_reported" in captured[0]
