@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.cli_files import os_error_text
@@ -132,10 +132,16 @@ def _digest_files(stage: Stage) -> tuple[bytes, bytes]:
     """The chart and the workbook of the Monday digest, as the leader received them."""
     files = stage.files_to(MINH)
     chart = next((data for message, data in reversed(files) if "photo" in message), None)
-    book = next((data for message, data in reversed(files) if "document" in message), None)
+    book = next(
+        (data for message, data in reversed(files) if _name(message).endswith(".xlsx")), None
+    )  # the giao ban pack (.docx) follows it
     if chart is None or book is None:
         raise DemoError("lãnh đạo chưa nhận được biểu đồ và bảng tổng hợp giao ban")
     return chart, book
+
+
+def _name(message: dict[str, Any]) -> str:
+    return str((message.get("document") or {}).get("file_name", ""))
 
 
 async def week(stage: Stage) -> None:
