@@ -3,9 +3,10 @@
 Every instance schedules the same jobs; each job first renews (or takes) the lease and does
 nothing if another instance holds it. While an instance runs, `keep` renews the lease every
 third of its length, so a long job is never taken over; when the holder dies, the lease
-expires and the next instance to ask takes it over (within JOB_LEASE seconds plus one renewal).
+expires and the next instance to ask takes it over (within JOB_LEASE seconds plus one renewal;
+at once if the holder was a process of the same machine that no longer runs: `is_gone`).
 A clean shutdown releases it at once. The outbox and the inbox need no lease: their rows are
-claimed one by one (see storage.outbox, storage.inbox).
+claimed one by one (see storage.outbox, storage.update_claims).
 """
 
 from __future__ import annotations
