@@ -9,9 +9,12 @@ bot's own outgoing limiter off (OUTGOING_LIMITER=0): this measures what the bot 
 Telegram is not the bottleneck. Latency: from the update handed to the emulator to the bot's
 answer (the progress message, the press's toast). Peak RSS of the bot process (VmHWM): idle,
 after the updates, after a /digest. Goals: ≥ 70 % of the echo bot's updates/s; RSS < 150 MB.
+Then the paced run (fresh data again): 150 actions at 5 a second, each from the next official, so
+that latency is the bot's work and not a queue. Goal: p95 under 50 ms.
 
 Run: `python -m bench.updates` (2,000 updates from 200 officials, about 2 minutes);
-`--full` for the issue's 10,000 from 500; `--postgres ''` skips PostgreSQL.
+`--full` for the issue's 10,000 from 500; `--postgres ''` skips PostgreSQL; `--paced 0` skips the
+paced run, `--rate`/`--paced` change it.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from storage.models import Official
 TOKEN = "123456789:BENCH_token_for_the_emulator_only"
 FIRST_USER, LEADER = 20_000_001, 20_999_999
 NOW = dt.datetime.now(dt.UTC)
-GOAL_SHARE, GOAL_RSS_MB = 0.70, 150.0
+GOAL_SHARE, GOAL_RSS_MB, GOAL_P95_MS = 0.70, 150.0, 50.0
 PROGRESS_BUTTON = "⏳ Đang thực hiện"
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test?search_path=nhacviec_bench_updates"
 
@@ -211,6 +214,34 @@ async def official(emulator: Emulator, watch: Watch, user: int, card_id: int, ro
         await settle(waiting, started, run)
 
 
+async def paced(
+    emulator: Emulator, watch: Watch, cards: dict[int, int], rate: float, count: int, run: Run
+) -> None:
+    """`count` actions at `rate` a second, each from the next official (a reply, then a press):
+    latency without queueing, as an office's ordinary day sends them."""
+    users, begin, actions = list(cards.items()), time.perf_counter(), []
+
+    async def act(user: int, card_id: int, k: int) -> None:
+        if k % 2:
+            text = f"{k // 2 + 1}/12"
+            waiting = watch.expect(
+                user, lambda r, t=text: r.kind == "send" and t in (r.message.get("text") or "")
+            )
+            started = time.perf_counter()
+            await emulator.control("message", {"user_id": user, "text": text, "reply_to_message_id": card_id})
+        else:
+            waiting = watch.expect(user, lambda r: r.kind == "answer")
+            started = time.perf_counter()
+            await emulator.control("press", {"user_id": user, "message_id": card_id, "text": PROGRESS_BUTTON})
+        await settle(waiting, started, run)
+
+    for n in range(count):
+        user, card_id = users[n % len(users)]
+        actions.append(asyncio.create_task(act(user, card_id, n // len(users) + 1)))
+        await asyncio.sleep(max(0.0, begin + (n + 1) / rate - time.perf_counter()))
+    await asyncio.gather(*actions)
+
+
 async def settle(waiting: asyncio.Future[tuple[float, Record]], started: float, run: Run) -> None:
     """Count the answer's latency, or a miss when none comes within five minutes."""
     try:
@@ -222,9 +253,15 @@ async def settle(waiting: asyncio.Future[tuple[float, Record]], started: float, 
 
 
 async def measure(
-    label: str, module: list[str], env: dict[str, str], cards: dict[int, int], rounds: int
+    label: str,
+    module: list[str],
+    env: dict[str, str],
+    cards: dict[int, int],
+    rounds: int,
+    pace: tuple[float, int] | None = None,
 ) -> Run:
-    run = Run(label)
+    """The burst (every official at once, `rounds` each) or, with `pace` (rate, count), paced."""
+    run = Run(label + (f" {pace[0]:g}/s" if pace else ""))
     with tempfile.TemporaryDirectory() as tmp:
         async with Emulator(token=TOKEN, limits=LimitConfig(enabled=False)) as emulator:
             for user in [*cards, LEADER]:
@@ -240,12 +277,15 @@ async def measure(
                     *(open_card(emulator, watch, user, opener) for user, opener in openers.items())
                 )
                 begin = time.perf_counter()
-                await asyncio.gather(
-                    *(
-                        official(emulator, watch, user, card, rounds, run)
-                        for user, card in zip(cards, opened, strict=True)
+                if pace:
+                    await paced(emulator, watch, dict(zip(cards, opened, strict=True)), *pace, run)
+                else:
+                    await asyncio.gather(
+                        *(
+                            official(emulator, watch, user, card, rounds, run)
+                            for user, card in zip(cards, opened, strict=True)
+                        )
                     )
-                )
                 run.seconds = time.perf_counter() - begin
                 run.updates = len(run.latencies)
                 run.rss_mb["after updates"] = rss_mb(child.pid)["VmRSS"]
@@ -257,7 +297,8 @@ async def measure(
                 run.rss_mb["peak"] = rss_mb(child.pid)["VmHWM"]
             log = (Path(tmp) / "bot.log").read_text(errors="replace")
             run.log_lines = len(log.splitlines())
-            kept = Path(tempfile.gettempdir()) / f"bench-updates-{run.label.split()[-1]}.log"
+            name = "-".join(run.label.replace("/", "").split()[1:])
+            kept = Path(tempfile.gettempdir()) / f"bench-updates-{name}.log"
             kept.write_text(log)  # for a look afterwards
     print(run.line(), flush=True)
     return run
@@ -282,40 +323,47 @@ def report(runs: list[Run]) -> None:
     print(f"{HEADER}{'missed':>7}{'logged':>6}  RSS MB")
     for run in runs:
         print(run.line())
-    echo = next(r for r in runs if r.label.startswith("echo"))
-    parts = [
-        f"{r.label} {r.per_second / echo.per_second:.0%} of the echo bot (goal ≥ {GOAL_SHARE:.0%}), "
-        f"peak RSS {r.rss_mb['peak']:.0f} MB (goal < {GOAL_RSS_MB:.0f})"
-        for r in runs
-        if r is not echo
-    ]
+    parts = []
+    for paced_run in (False, True):
+        group = [r for r in runs if r.label.endswith("/s") == paced_run]
+        echo = next((r for r in group if r.label.startswith("echo")), None)
+        for r in group:
+            if r is echo:
+                continue
+            if paced_run:
+                parts.append(f"{r.label} p95 {r.percentile(0.95):.0f} ms (goal < {GOAL_P95_MS:.0f})")
+            elif echo:
+                parts.append(
+                    f"{r.label} {r.per_second / echo.per_second:.0%} of the echo bot (goal ≥ "
+                    f"{GOAL_SHARE:.0%}), peak RSS {r.rss_mb['peak']:.0f} MB (goal < {GOAL_RSS_MB:.0f})"
+                )
     print("updates: " + "; ".join(parts))
 
 
-async def main(officials: int, updates: int, postgres: str | None) -> None:
+async def main(
+    officials: int, updates: int, postgres: str | None, pace: tuple[float, int] | None = None
+) -> None:
+    """The burst on every bot; with `pace`, then the paced run on every bot (fresh data each)."""
     rounds = max(1, updates // officials // 2)
     print(
         f"{HEADER}{'missed':>7}{'logged':>6}  RSS MB  (each line as its run ends; the table again at the end)"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'updates.db'}"
-        cards = await seed(url, officials)
-        runs = [await measure("nhacviec sqlite", ["bot", "run"], bot_env(url), cards, rounds)]
-    if postgres:
-        try:
-            cards = await seed(postgres, officials)
-        except OSError as exc:
-            print(f"updates[postgresql]: skipped, PostgreSQL not reachable ({exc})")
-        else:
-            runs.append(
-                await measure("nhacviec postgresql", ["bot", "run"], bot_env(postgres), cards, rounds)
-            )
-    echo_cards = dict.fromkeys(cards, 0)
-    runs.append(
-        await measure(
-            "echo (bare PTB)", ["bench.echo_bot"], {"TELEGRAM_BOT_TOKEN": TOKEN}, echo_cards, rounds
-        )
-    )
+    runs: list[Run] = []
+    for how in (None, pace) if pace else (None,):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'updates.db'}"
+            cards = await seed(url, officials)
+            runs.append(await measure("nhacviec sqlite", ["bot", "run"], bot_env(url), cards, rounds, how))
+        if postgres:
+            try:
+                cards = await seed(postgres, officials)
+            except OSError as exc:
+                print(f"updates[postgresql]: skipped, PostgreSQL not reachable ({exc})")
+            else:
+                bot = ["bot", "run"]
+                runs.append(await measure("nhacviec postgresql", bot, bot_env(postgres), cards, rounds, how))
+        echo_env, echo_cards = {"TELEGRAM_BOT_TOKEN": TOKEN}, dict.fromkeys(cards, 0)
+        runs.append(await measure("echo (bare PTB)", ["bench.echo_bot"], echo_env, echo_cards, rounds, how))
     report(runs)
 
 
@@ -327,7 +375,10 @@ if __name__ == "__main__":
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--full", action="store_true", help="the issue's size: 10,000 updates from 500")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="'' skips PostgreSQL")
+    parser.add_argument("--rate", type=float, default=5.0, help="the paced run's updates a second")
+    parser.add_argument("--paced", type=int, default=150, help="the paced run's updates (0: none)")
     args = parser.parse_args()
     if args.full:
         args.officials, args.updates = 500, 10_000
-    asyncio.run(main(args.officials, args.updates, args.postgres or None))
+    pace = (args.rate, args.paced) if args.paced else None
+    asyncio.run(main(args.officials, args.updates, args.postgres or None, pace))
