@@ -19,6 +19,10 @@ from storage.models import Chat, Official, Unit
 
 TEST_TOKEN = "123456789:TEST_token_for_the_emulator_only"
 POLL = 0.02  # real seconds between two looks at a condition a test waits for
+# With the clock moving meanwhile: a look every 0.1 s, each moving the bot's time by a step (0.5 s
+# by default), i.e. at most five times real time, so a claim on a message in flight (2 min) does
+# not expire under a slow send while a 429's retry_after or a 2 s backoff falls due in a moment.
+CLOCK_POLL = 0.1
 
 
 class TestClock:
@@ -47,7 +51,7 @@ async def wait_until(
     check: Callable[[], Awaitable[bool]],
     *,
     clock: TestClock | None = None,
-    step: dt.timedelta = dt.timedelta(seconds=1),
+    step: dt.timedelta = dt.timedelta(seconds=0.5),
     limit: float = 30.0,
     what: str = "the condition",
 ) -> None:
@@ -59,7 +63,7 @@ async def wait_until(
             while not await check():
                 if clock is not None:
                     clock.advance(seconds=step.total_seconds())
-                await asyncio.sleep(POLL)
+                await asyncio.sleep(POLL if clock is None else CLOCK_POLL)
     except TimeoutError:
         raise AssertionError(f"{what} did not happen within {limit:.0f} s") from None
 
@@ -125,6 +129,22 @@ async def say(
     sent = await client.send(user_id, text, chat_id=chat_id)
     target = chat_id if chat_id is not None else user_id
     return await client.wait(target, after=sent["seq"], count=replies, timeout=timeout)
+
+
+async def pushed(
+    client: EmulatorClient, chat_id: int, *, after: int, clock: TestClock, count: int = 1, limit: float = 15.0
+) -> list[dict[str, Any]]:
+    """What the bot sent or edited in the chat after seq `after`, once there are `count` of them,
+    for a message that goes through the outbox: when it meets the chat's limit (the bot has just
+    answered there) its retry falls due on the bot's clock, which moves on while this waits."""
+    found: list[dict[str, Any]] = []
+
+    async def arrived() -> bool:
+        found[:] = [r for r in await client.records(chat_id, after=after) if r["kind"] in ("send", "edit")]
+        return len(found) >= count
+
+    await wait_until(arrived, clock=clock, limit=limit, what=f"{count} message(s) in chat {chat_id}")
+    return found[:count]
 
 
 async def wait_processed(db: async_sessionmaker[AsyncSession], update_id: int, limit: float = 10.0) -> None:
