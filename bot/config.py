@@ -268,4 +268,4 @@ def load_settings(*, need_token: bool = True, **overrides: object) -> Settings:
             return load_settings(**{**overrides, "telegram_bot_token": None})
         key = str(first["loc"][0]).upper() if first["loc"] else "?"
         message = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"configuration error: {key}: {message}") from None
+        raise ConfigError(f"Cấu hình sai / configuration error: {key}: {message}") from None

@@ -17,6 +17,8 @@ from storage.db import create_engine, session_factory
 from storage.models import Meeting
 from storage.officials import OfficialError
 
+STATUS_WORDS = {meetings.PLANNED: "dự kiến", meetings.CANCELLED: "đã hủy", meetings.HELD: "đã họp"}
+
 
 def add_parsers(commands: Any) -> None:
     meeting = commands.add_parser(
@@ -98,7 +100,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
                     print("Không có cuộc họp nào từ hôm qua trở đi.")
                 names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
                 for meeting in listed:
-                    status = "đã hủy" if meeting.status == meetings.CANCELLED else "dự kiến"
+                    status = STATUS_WORDS.get(meeting.status, meeting.status)
                     print(f"#{meeting.id}\t{_when(meeting, settings)}\t{status}\t{meeting.title}")
                     for item in await meetings.items_of(session, meeting_id=meeting.id or 0):
                         unit = names.get(item.preparing_unit_id or 0)

@@ -190,3 +190,32 @@ def test_a_bad_date_or_unit_for_households_is_one_vietnamese_line(
     out, err = capsys.readouterr()
     assert out == "" and "không tìm thấy đơn vị «khong co xa»" in err
     assert main(["households", "stage", "1", "đang thi công", "--on", "01/11/2026"]) == 0
+
+
+def test_meetings_list_names_each_state(seeded_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+    import os
+
+    from sqlmodel import select
+
+    from storage import meetings
+    from storage.db import create_engine, session_factory
+    from storage.models import Meeting
+
+    for title in ("Giao ban", "Hội nghị", "Hội thảo"):
+        assert main(["meetings", "add", "--title", title, "--at", "25/05/2099 08:00"]) == 0
+    assert main(["meetings", "cancel", "2"]) == 0
+
+    async def held() -> None:  # a conclusions notice was entered for the first one
+        engine = create_engine(os.environ["DATABASE_URL"])
+        async with session_factory(engine).begin() as session:
+            meeting = (await session.exec(select(Meeting).where(Meeting.id == 1))).one()
+            meeting.status = meetings.HELD
+            session.add(meeting)
+        await engine.dispose()
+
+    asyncio.run(held())
+    capsys.readouterr()
+    assert main(["meetings", "list"]) == 0
+    states = [line.split("\t")[2] for line in capsys.readouterr().out.splitlines() if line.startswith("#")]
+    assert states == ["đã họp", "đã hủy", "dự kiến"]

@@ -62,7 +62,7 @@ def test_bad_value_names_the_key_in_one_line(
     with pytest.raises(ConfigError) as caught:
         load_settings()
     message = str(caught.value)
-    assert message.startswith(f"configuration error: {expected}: ")
+    assert message.startswith(f"Cấu hình sai / configuration error: {expected}: ")
     assert "\n" not in message
 
 
@@ -87,7 +87,7 @@ def test_cli_stops_with_one_line_and_exit_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "configuration error: DATABASE_URL: must start with sqlite+aiosqlite:/// or "
+        "Cấu hình sai / configuration error: DATABASE_URL: must start with sqlite+aiosqlite:/// or "
         "postgresql+asyncpg:// (got 'oracle')"
     ]
 
