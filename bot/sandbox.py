@@ -49,6 +49,9 @@ logger = logging.getLogger(__name__)
 SANDBOX_TOKEN = "1000000001:SANDBOX_sandbox_sandbox_sandbox"
 
 
+NO_QUIET_HOURS = "00:00-00:00"  # equal ends: no quiet hours
+
+
 class SandboxBusyError(Exception):
     """Another sandbox runs on the same data folder (it would share its database and Telegram)."""
 
@@ -109,6 +112,8 @@ async def _started(settings: Settings, clock: Clock, port: int) -> AsyncIterator
                 "database_url": f"sqlite+aiosqlite:///{data / 'sandbox.db'}",
                 "poll_timeout": 10,
                 "webhook_url": None,  # the sandbox polls its emulator, whatever .env says
+                # A tour at night still shows every push; QUIET_HOURS, when set, is kept.
+                **({} if "quiet_hours" in settings.model_fields_set else {"quiet_hours": NO_QUIET_HOURS}),
             }
         )
         await seed_demo(bot_settings, clock.now())
