@@ -37,7 +37,10 @@ class Draft:
 
 
 def ask_directive() -> str:
-    return "<b>Giao nhiệm vụ</b> (gõ /huy để hủy)\n\nBước 1/5: nhiệm vụ thuộc văn bản nào?"
+    return (
+        "<b>Giao nhiệm vụ</b> (gõ /huy để hủy)\n\nBước 1/5: nhiệm vụ thuộc văn bản nào? Chọn bên dưới, "
+        "hoặc gõ văn bản mới: <code>số hiệu; ngày; trích yếu</code>"
+    )
 
 
 def ask_new_directive() -> str:

@@ -230,7 +230,11 @@ def conversation() -> ConversationHandler[BotContext]:
         return ConversationHandler(
             entry_points=[CommandHandler("assign", guard(private_only(start)))],  # type: ignore[arg-type]
             states={
-                DIRECTIVE: [CallbackQueryHandler(pick_directive, pattern=step("d"))],
+                # Typing `số hiệu; ngày; trích yếu` at once is the same as 📄 Văn bản mới.
+                DIRECTIVE: [
+                    CallbackQueryHandler(pick_directive, pattern=step("d")),
+                    MessageHandler(typed, new_directive),
+                ],
                 NEW_DIRECTIVE: [MessageHandler(typed, new_directive)],
                 TITLE: [MessageHandler(typed, title)],
                 LEAD: [

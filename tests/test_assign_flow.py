@@ -90,3 +90,16 @@ async def test_unknown_official_name_is_asked_again(
     await press(client, ADMIN, review, "⚙️ Cán bộ")
     answer = (await say(client, ADMIN, "Pham Thi Khong Co"))[0]["message"]["text"]
     assert "Không tìm thấy cán bộ" in answer
+
+
+async def test_a_directive_typed_at_the_first_step_is_taken(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    """Step 1 offers buttons, but typing `số hiệu; ngày; trích yếu` there (as the README and the
+    question say) is the same as 📄 Văn bản mới, not a message the bot does not understand."""
+    await world(bot_db, client)
+    await say(client, ADMIN, "/assign")
+    answer = (await say(client, ADMIN, "3022-CV/TU; 03/05/2024; Tăng cường"))[0]
+    assert "Bước 2/5" in answer["message"]["text"]
+    answer = (await say(client, ADMIN, "/huy"))[0]
+    assert "Đã hủy" in answer["message"]["text"]
