@@ -8,8 +8,8 @@ import datetime as dt
 from sqlalchemy import insert, text
 
 from domain.statuses import UnitKind
-from storage import reports
-from storage.models import Official, Task, TaskUpdate
+from storage import reports, task_views
+from storage.models import Official, Task, TaskOfficial, TaskUnit, TaskUpdate
 from tests.factories import add_unit
 
 NOW = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
@@ -76,3 +76,21 @@ async def test_the_newest_reports_use_the_index(db) -> None:  # type: ignore[no-
         )
         await plan(str(compiled), ())
     assert "ix_task_update_reported" in captured[0]
+
+
+async def test_open_tasks_of_an_official_come_all_three_ways(db) -> None:  # type: ignore[no-untyped-def]
+    """/tasks: led by the official's unit, with it cooperating, naming the official; not the others'
+    (read through each way's index, not every open task of the province)."""
+    unit_id, official_id, ids = await _commune(db, "Xã Long Hiệp")
+    other_unit, other_official, other_ids = await _commune(db, "Xã Long Hựu")
+    async with db.begin() as session:
+        session.add(TaskUnit(task_id=other_ids[0], unit_id=unit_id))
+        session.add(TaskOfficial(task_id=other_ids[1], official_id=official_id))
+        session.add(TaskOfficial(task_id=other_ids[2], official_id=other_official))
+        (await session.get(Task, ids[3])).status = "done"  # type: ignore[union-attr]
+    async with db() as session:
+        official = await session.get(Official, official_id)
+        found, total = await task_views.open_tasks_for(session, official=official, per_page=20)  # type: ignore[arg-type]
+    expected = {*ids, other_ids[0], other_ids[1]} - {ids[3]}
+    assert total == len(expected) and {t.id for t in found} == expected
+    assert other_unit != unit_id
