@@ -86,13 +86,21 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
                 meeting = await session.get(Meeting, args.id)
                 if meeting is None:
                     raise OfficialError(f"không có cuộc họp #{args.id}")
-                if args.action == "postpone":
-                    to = _moment(args.to, settings)
-                    if to <= now:
-                        raise OfficialError(cli_texts.meeting_in_past(args.to))
-                    withdrawn = await meetings.postpone(session, meeting=meeting, to=to, now=now)
-                else:
-                    withdrawn = await meetings.cancel(session, meeting=meeting, now=now)
+                try:
+                    if args.action == "postpone":
+                        to = _moment(args.to, settings)
+                        if to <= now:
+                            raise OfficialError(cli_texts.meeting_in_past(args.to))
+                        withdrawn = await meetings.postpone(session, meeting=meeting, to=to, now=now)
+                    else:
+                        withdrawn = await meetings.cancel(session, meeting=meeting, now=now)
+                except meetings.MeetingClosedError as closed:
+                    text = cli_texts.meeting_closed(
+                        closed.meeting_id,
+                        cancelled=closed.status == meetings.CANCELLED,
+                        postponing=args.action == "postpone",
+                    )
+                    raise OfficialError(text) from None
                 print(f"#{meeting.id}: xong; thu hồi {withdrawn} tin nhắc chưa gửi")
             else:
                 listed = await meetings.list_meetings(session, since=now - dt.timedelta(days=1))

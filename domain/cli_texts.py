@@ -137,6 +137,19 @@ def meeting_in_past(text: str) -> str:
     return f"Thời gian «{text}» đã qua; cuộc họp phải ở sau thời điểm hiện tại."
 
 
+def meeting_closed(meeting_id: int | None, *, cancelled: bool, postponing: bool) -> str:
+    """A cancelled or held meeting is neither postponed nor cancelled (again)."""
+    state = "đã hủy" if cancelled else "đã họp"
+    if postponing:
+        return (
+            f"Cuộc họp #{meeting_id} {state}; không dời được. "
+            "Muốn họp lại, thêm cuộc họp mới (nhacviec meetings add)."
+        )
+    if cancelled:
+        return f"Cuộc họp #{meeting_id} đã hủy rồi; không có gì thay đổi."
+    return f"Cuộc họp #{meeting_id} đã họp; không hủy được."
+
+
 def meeting_added(meeting_id: int | None, title: str, when: str, items: int) -> str:
     agenda = f", {items} nội dung" if items else ""
     return f"đã thêm cuộc họp #{meeting_id}: {title} — {when}{agenda}."

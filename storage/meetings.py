@@ -24,6 +24,19 @@ from storage.reports import TaskLine
 PLANNED, CANCELLED, HELD = "planned", "cancelled", "held"
 
 
+class MeetingClosedError(Exception):
+    """A cancelled or held meeting cannot be postponed or cancelled (its status says which)."""
+
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__(f"meeting {meeting.id} is {meeting.status}")
+        self.meeting_id, self.status = meeting.id, meeting.status
+
+
+def _still_planned(meeting: Meeting) -> None:
+    if meeting.status != PLANNED:
+        raise MeetingClosedError(meeting)
+
+
 async def add_meeting(
     session: AsyncSession,
     *,
@@ -73,7 +86,9 @@ async def planned_between(session: AsyncSession, *, start: dt.datetime, end: dt.
 async def postpone(
     session: AsyncSession, *, meeting: Meeting, to: dt.datetime, now: dt.datetime, actor_id: int | None = None
 ) -> int:
-    """Move a meeting; reminders for the old date not yet sent are withdrawn. Returns how many."""
+    """Move a planned meeting; reminders for the old date not yet sent are withdrawn. Returns how
+    many. A cancelled or held meeting raises MeetingClosedError, and nothing changes."""
+    _still_planned(meeting)
     withdrawn = await outbox.cancel_pending(session, key_prefix=f"meeting:{meeting.id}:", now=now)
     old = meeting.starts_at
     meeting.starts_at = to
@@ -92,6 +107,8 @@ async def postpone(
 async def cancel(
     session: AsyncSession, *, meeting: Meeting, now: dt.datetime, actor_id: int | None = None
 ) -> int:
+    """Cancel a planned meeting and withdraw its unsent reminders (MeetingClosedError otherwise)."""
+    _still_planned(meeting)
     withdrawn = await outbox.cancel_pending(session, key_prefix=f"meeting:{meeting.id}:", now=now)
     meeting.status = CANCELLED
     await add_audit(

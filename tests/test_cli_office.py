@@ -219,3 +219,18 @@ def test_meetings_list_names_each_state(seeded_cli: Path, capsys: pytest.Capture
     assert main(["meetings", "list"]) == 0
     states = [line.split("\t")[2] for line in capsys.readouterr().out.splitlines() if line.startswith("#")]
     assert states == ["đã họp", "đã hủy", "dự kiến"]
+
+
+def test_a_cancelled_meeting_is_neither_postponed_nor_cancelled_again(
+    seeded_cli: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["meetings", "add", "--title", "Hội nghị", "--at", "25/05/2099 08:00"]) == 0
+    assert main(["meetings", "cancel", "1"]) == 0
+    capsys.readouterr()
+    assert main(["meetings", "postpone", "1", "--to", "01/06/2099 08:00"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "lỗi: Cuộc họp #1 đã hủy; không dời được." in err
+    assert main(["meetings", "cancel", "1"]) == 1
+    assert "lỗi: Cuộc họp #1 đã hủy rồi" in capsys.readouterr().err
+    assert main(["meetings", "list"]) == 0  # nothing moved
+    assert "#1\t08:00 Thứ Hai, 25/05/2099\tđã hủy\tHội nghị" in capsys.readouterr().out
