@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from bot.admin_cli import _report
+from bot.admin_cli import _report, _resolve
 from bot.cli_files import in_transaction, read_sheet, write_template
 from bot.cli_progress import tracked
 from bot.config import Settings
@@ -16,7 +16,6 @@ from bot.context import SystemClock
 from domain import cli_texts, house_texts
 from domain.programmes import read_case
 from domain.sheets import SheetRow, template_xlsx
-from domain.vntext import accent_free_key
 from storage import household_import, households, migrate, units
 from storage.db import create_engine, session_factory
 from storage.models import Household
@@ -98,12 +97,7 @@ async def _run(settings: Settings, args: argparse.Namespace, rows: list[SheetRow
         async with session_factory(engine).begin() as session:
             if args.action in ("add", "stage", "list"):
                 return await _change(session, args, programme, settings)
-            unit_ids = None
-            if args.unit:
-                match = await units.find_unit(session, query=args.unit)
-                if match.found is None:
-                    raise OfficialError(f"không tìm thấy đơn vị «{args.unit}»")
-                unit_ids = [match.found.unit_id]
+            unit_ids = [(await _resolve(session, args.unit)).id] if args.unit else None
             rows, per_unit = await households.export_data(session, programme=programme, unit_ids=unit_ids)
         if args.action == "progress":
             for line in house_texts.progress_table(programme, per_unit):
@@ -120,29 +114,29 @@ async def _run(settings: Settings, args: argparse.Namespace, rows: list[SheetRow
 async def _change(session: Any, args: argparse.Namespace, programme: Any, settings: Settings) -> int:
     now = SystemClock().now()
     if args.action == "add":
-        match = await units.find_unit(session, query=args.unit)
-        if match.found is None:
-            raise OfficialError(f"đơn vị «{args.unit}» chưa rõ")
+        unit = await _resolve(session, args.unit)
         choices = read_case(programme, args.track, args.kind)
         if not choices.ok:
             raise OfficialError(house_texts.case_problem(programme, choices) or "")
         household = await households.add_household(
             session,
             programme=programme,
-            unit_id=match.found.unit_id,
+            unit_id=unit.id,
             head_name=args.name,
             hamlet=args.hamlet,
             track=choices.track,
             work_kind=choices.work_kind,
             now=now,
         )
-        print(f"đã thêm hộ #{household.id} {household.head_name} ({match.found.name})")
+        print(f"đã thêm hộ #{household.id} {household.head_name} ({unit.name})")
         return 0
     if args.action == "stage":
         household = await session.get(Household, args.id)
+        if household is None:
+            raise OfficialError(cli_texts.no_household(args.id))
         stage = programme.parse_choice(args.stage, dict(programme.stages))
-        if household is None or stage is None:
-            raise OfficialError("không có hộ này, hoặc giai đoạn không hợp lệ")
+        if stage is None:
+            raise OfficialError(cli_texts.bad_stage(args.stage, [label for _, label in programme.stages]))
         on = _day(args.on) if args.on else now.astimezone(settings.tz).date()
         moved = await households.set_stage(
             session, household=household, stage=stage, on=on, programme=programme, official_id=None, now=now
@@ -152,9 +146,10 @@ async def _change(session: Any, args: argparse.Namespace, programme: Any, settin
             + ("" if moved else " (giữ nguyên: chỉ chuyển tới giai đoạn sau)")
         )
         return 0
+    only = (await _resolve(session, args.unit)).id if args.unit else None
     names = {u.unit_id: u.name for u in await units.unit_names(session, active_only=False)}
     for unit_id, _ in await households.units_with_households(session, programme=programme.key):
-        if args.unit and accent_free_key(args.unit) not in accent_free_key(names.get(unit_id, "")):
+        if only is not None and unit_id != only:
             continue
         for house in await households.households_of(session, unit_id=unit_id, programme=programme.key):
             print(

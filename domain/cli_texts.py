@@ -137,6 +137,14 @@ def meeting_in_past(text: str) -> str:
     return f"Thời gian «{text}» đã qua; cuộc họp phải ở sau thời điểm hiện tại."
 
 
+def no_household(household_id: int) -> str:
+    return f"không có hộ #{household_id} (xem: nhacviec households list)"
+
+
+def bad_stage(text: str, stages: Sequence[str]) -> str:
+    return f"giai đoạn «{text}» không hợp lệ; chọn một trong: {'; '.join(stages)}"
+
+
 def meeting_closed(meeting_id: int | None, *, cancelled: bool, postponing: bool) -> str:
     """A cancelled or held meeting is neither postponed nor cancelled (again)."""
     state = "đã hủy" if cancelled else "đã họp"

@@ -188,7 +188,7 @@ def test_a_bad_date_or_unit_for_households_is_one_vietnamese_line(
     assert "lỗi: ngày «32/13/2026» không hợp lệ; viết dạng 25/05/2026" in capsys.readouterr().err
     assert main(["households", "progress", "--unit", "khong co xa"]) == 1
     out, err = capsys.readouterr()
-    assert out == "" and "không tìm thấy đơn vị «khong co xa»" in err
+    assert out == "" and "đơn vị «khong co xa» chưa rõ" in err
     assert main(["households", "stage", "1", "đang thi công", "--on", "01/11/2026"]) == 0
 
 
@@ -234,3 +234,28 @@ def test_a_cancelled_meeting_is_neither_postponed_nor_cancelled_again(
     assert "lỗi: Cuộc họp #1 đã hủy rồi" in capsys.readouterr().err
     assert main(["meetings", "list"]) == 0  # nothing moved
     assert "#1\t08:00 Thứ Hai, 25/05/2099\tđã hủy\tHội nghị" in capsys.readouterr().out
+
+
+def test_households_stage_names_the_wrong_field_and_list_refuses_an_unknown_unit(
+    seeded_cli: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add = ["households", "add", "--unit", "long chu", "--name", "Nguyễn Văn A"]
+    assert main([*add, "--track", "hộ nghèo", "--kind", "xây mới"]) == 0
+    capsys.readouterr()
+    assert main(["households", "stage", "1", "xong"]) == 1
+    err = capsys.readouterr().err
+    assert "giai đoạn «xong» không hợp lệ; chọn một trong: " in err and "Đang thi công" in err
+    assert "không có hộ" not in err
+    assert main(["households", "stage", "9", "đang thi công"]) == 1
+    err = capsys.readouterr().err
+    assert "không có hộ #9 (xem: nhacviec households list)" in err and "giai đoạn" not in err
+    assert main(["households", "list"]) == 0
+    assert "Chưa khởi công" in capsys.readouterr().out  # nothing moved
+    assert main(["households", "list", "--unit", "long chu"]) == 0
+    assert "Nguyễn Văn A" in capsys.readouterr().out
+    for action in ("list", "progress"):
+        assert main(["households", action, "--unit", "long chx"]) == 1
+        out, err = capsys.readouterr()
+        assert out == "" and "lỗi: đơn vị «long chx» chưa rõ (có thể là: " in err and "Xã Long Chữ" in err
+    assert main(["households", "export", "ho.xlsx", "--unit", "khong co xa nao"]) == 1
+    assert "chưa rõ" in capsys.readouterr().err and not (seeded_cli / "ho.xlsx").exists()
