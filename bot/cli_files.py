@@ -32,11 +32,18 @@ def read_sheet(path: str) -> list[SheetRow]:
     return read_rows(data, path)
 
 
+def refuse_overwrite(path: str | Path, *, force: bool) -> None:
+    """An existing file is the office's: kept unless --force (checked before any work is done).
+    A folder is left to the write, which names it as one."""
+    file = Path(path)
+    if file.exists() and not file.is_dir() and not force:
+        raise CliError(cli_texts.file_exists(str(path)))
+
+
 def write_template(path: str, data: bytes, *, force: bool) -> None:
     """Write a template; an existing file is kept unless --force."""
     file = Path(path)
-    if file.exists() and not force:
-        raise CliError(cli_texts.file_exists(path))
+    refuse_overwrite(file, force=force)
     try:
         file.write_bytes(data)
     except OSError as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.admin_cli import _report, _resolve
-from bot.cli_files import in_transaction, read_sheet, write_template
+from bot.cli_files import in_transaction, read_sheet, refuse_overwrite, write_template
 from bot.cli_progress import tracked
 from bot.config import Settings
 from bot.context import SystemClock
@@ -54,6 +54,7 @@ def add_parsers(commands: Any) -> None:
     export = house.add_parser("export", help="xuất mọi hộ, giai đoạn và số ảnh ra tệp .xlsx / export")
     export.add_argument("file", help="tệp .xlsx sẽ ghi")
     export.add_argument("--unit", help=ONE_COMMUNE)
+    export.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -75,6 +76,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         data = template_xlsx("Ho", household_import.household_headers(programme), [example])
         write_template(args.file, data, force=args.force)
         return 0
+    if args.action == "export":
+        refuse_overwrite(args.file, force=args.force)
     rows = read_sheet(args.file) if args.action == "import" else []
     return asyncio.run(_run(settings, args, rows))
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.admin_cli import _resolve
-from bot.cli_files import CliError
+from bot.cli_files import CliError, refuse_overwrite
 from bot.config import Settings
 from bot.context import SystemClock
+from domain import cli_texts
 from domain.report import Month, ReportData, parse_month, texts
 from domain.report.document import monthly_report
 from storage import migrate, report_data
@@ -26,6 +27,7 @@ def add_parsers(commands: Any) -> None:
     monthly.add_argument("--month", default="", help="tháng báo cáo, ví dụ 11/2026 (mặc định: tháng này)")
     monthly.add_argument("--unit", help="chỉ nhiệm vụ của một đơn vị (đơn vị đó là cơ quan ban hành)")
     monthly.add_argument("--out", help="tệp ghi ra (mặc định: bao-cao-thang-MM-YYYY.docx ở thư mục hiện tại)")
+    monthly.add_argument("--force", action="store_true", help="ghi đè tệp đã có / overwrite")
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -33,8 +35,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     month = parse_month(args.month, today=today)
     if month is None:
         raise CliError(texts.CLI_BAD_MONTH.format(text=args.month))
-    data = asyncio.run(_gather(settings, args, month, today))
+    if month.first > today:
+        raise CliError(cli_texts.month_not_begun(f"{month.month:02d}/{month.year}"))
     out = Path(args.out or texts.filename(month))
+    refuse_overwrite(out, force=args.force)
+    data = asyncio.run(_gather(settings, args, month, today))
     out.write_bytes(monthly_report(data))
     print(out)
     return 0

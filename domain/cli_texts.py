@@ -97,6 +97,10 @@ def file_exists(path: str) -> str:
     return f"Tệp «{path}» đã có; không ghi đè. Thêm --force để ghi đè, hoặc chọn tên khác."
 
 
+def month_not_begun(month: str) -> str:
+    return f"tháng {month} chưa bắt đầu; báo cáo được viết cho tháng này hoặc một tháng đã qua."
+
+
 def file_error(path: str, reason: str) -> str:
     return f"Không đọc/ghi được tệp «{path}»: {reason}."
 

@@ -259,3 +259,15 @@ def test_households_stage_names_the_wrong_field_and_list_refuses_an_unknown_unit
         assert out == "" and "lỗi: đơn vị «long chx» chưa rõ (có thể là: " in err and "Xã Long Chữ" in err
     assert main(["households", "export", "ho.xlsx", "--unit", "khong co xa nao"]) == 1
     assert "chưa rõ" in capsys.readouterr().err and not (seeded_cli / "ho.xlsx").exists()
+
+
+def test_households_export_keeps_an_existing_file_unless_forced(
+    seeded_cli: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kept = seeded_cli / "ra.xlsx"
+    kept.write_bytes(b"the office's own list")
+    assert main(["households", "export", "ra.xlsx"]) == 1
+    assert "Tệp «ra.xlsx» đã có; không ghi đè" in capsys.readouterr().err
+    assert kept.read_bytes() == b"the office's own list"
+    assert main(["households", "export", "ra.xlsx", "--force"]) == 0
+    assert load_workbook(kept).active["A1"].value
