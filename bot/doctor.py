@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import make_url
 
 from bot.config import ConfigError, Settings, load_settings
-from storage.db import create_engine
+from storage.db import create_engine, normalize_database_url
 from storage.health import database_state
 
 OK, WARN, FAIL = "✅", "⚠️", "❌"
@@ -57,7 +58,28 @@ async def run_checks(settings: Settings) -> list[Check]:
     return [*checks, _disk(settings.data_dir), _photos(settings.data_dir)]
 
 
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file DATABASE_URL names, when it is not there (connecting would create it)."""
+    parsed = make_url(normalize_database_url(url))
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:") or parsed.query.get("mode") == "memory":
+        return None  # a URI the driver reads itself
+    path = Path(database)
+    return None if path.exists() else path
+
+
 async def _database(settings: Settings) -> list[Check]:
+    missing = _missing_sqlite_file(settings.database_url)
+    if missing is not None:  # only look: a connection would leave an empty file behind
+        return [
+            Check(
+                FAIL,
+                f"Chưa có cơ sở dữ liệu {missing}: chạy `nhacviec db upgrade` hoặc `nhacviec run` để tạo / "
+                "no database yet: run `nhacviec db upgrade` or `nhacviec run` to create it",
+            )
+        ]
     engine = create_engine(settings.database_url)
     try:
         state = await database_state(engine)

@@ -89,7 +89,9 @@ def test_without_a_token_telegram_is_skipped_and_an_old_schema_fails(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    assert main(["doctor"]) == 1  # a fresh, never migrated database
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "nhacviec.db").touch()  # a fresh, never migrated database
+    assert main(["doctor"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("⚠️") and "Telegram skipped" in line for line in lines), lines
     assert any(line.startswith("❌") and "nhacviec db upgrade" in line for line in lines), lines
@@ -104,3 +106,19 @@ def test_a_bad_setting_is_one_failed_check(
     assert main(["doctor"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines and lines[0].startswith("❌") and "WEBHOOK_URL" in lines[0], lines
+
+
+def test_a_missing_database_is_reported_and_not_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    for url in (f"sqlite:///{tmp_path / 'chua-co' / 'nhacviec.db'}", "sqlite+aiosqlite:///tuong-doi.db"):
+        monkeypatch.setenv("DATABASE_URL", url)
+        assert main(["doctor"]) == 1
+        lines = capsys.readouterr().out.splitlines()
+        missing = [line for line in lines if "chưa có cơ sở dữ liệu" in line.lower()]
+        assert len(missing) == 1 and missing[0].startswith("❌"), lines
+        assert "nhacviec db upgrade" in missing[0] and "nhacviec run" in missing[0]
+        assert not any("database reachable" in line for line in lines)
+    assert not (tmp_path / "chua-co").exists() and not (tmp_path / "tuong-doi.db").exists()
