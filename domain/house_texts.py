@@ -253,12 +253,15 @@ SHORT_WORDS = {
 }
 
 
+ADD_USAGE = (
+    "Cách dùng: <code>/addhouse Họ tên chủ hộ; thôn/ấp; diện; xây mới hoặc sửa chữa</code>, "
+    "ví dụ <code>/addhouse Nguyễn Văn A; Ấp 3; hộ nghèo; xây mới</code> "
+    "(Văn phòng thêm <code>; tên xã</code> ở cuối)."
+)
+
+
 def add_usage(programme: Programme) -> str:
-    return (
-        "Cách dùng: <code>/addhouse Họ tên chủ hộ; thôn/ấp; diện; xây mới hoặc sửa chữa</code>, "
-        "ví dụ <code>/addhouse Nguyễn Văn A; Ấp 3; hộ nghèo; xây mới</code> "
-        "(Văn phòng thêm <code>; tên xã</code> ở cuối).\n" + allowed_choices(programme)
-    )
+    return ADD_USAGE + "\n" + allowed_choices(programme)
 
 
 def allowed_choices(programme: Programme) -> str:
@@ -282,18 +285,24 @@ def case_problem(programme: Programme, choices: CaseChoices) -> str | None:
             f"(gõ ngắn được: {SHORT_WORDS[field_name]})."
         )
     if choices.missing:
-        names = " và ".join(FIELD_NAMES[f] for f in choices.missing)
         allowed = ". ".join(
             f"{FIELD_NAMES[f].capitalize()}: {'; '.join(_options(programme, f).values())}"
             for f in choices.missing
         )
-        return f"Thiếu {names} (cần để số liệu theo diện, theo loại khớp với kế hoạch). {allowed}."
+        return f"{_missing(choices)} {allowed}."
     return None
 
 
+def _missing(choices: CaseChoices) -> str:
+    names = " và ".join(FIELD_NAMES[f] for f in choices.missing)
+    return f"Thiếu {names} (cần để số liệu theo diện, theo loại khớp với kế hoạch)."
+
+
 def add_problem(programme: Programme, choices: CaseChoices) -> str:
-    """/addhouse refused: which field, the allowed values, and how the command is written."""
-    return escape(case_problem(programme, choices) or "") + "\n" + add_usage(programme)
+    """/addhouse refused: which field, the allowed values (once), and how the command is written."""
+    if choices.wrong:
+        return escape(case_problem(programme, choices) or "") + "\n" + ADD_USAGE
+    return escape(_missing(choices)) + "\n" + add_usage(programme)
 
 
 def add_which_commune() -> str:

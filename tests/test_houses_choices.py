@@ -68,8 +68,11 @@ async def test_addhouse_takes_natural_words_and_refuses_what_breakdowns_lack(
     alone = (await say(client, HUNG, "/addhouse Đỗ Văn F"))[0]["message"]["text"]
     assert alone.startswith("Thiếu diện hỗ trợ và loại công trình")
     assert "Gia đình người có công" in alone and "Xây mới; Sửa chữa" in alone
+    assert alone.count("Gia đình người có công") == 1 and alone.count("Xây mới; Sửa chữa") == 1  # once
+    assert "Cách dùng: /addhouse Họ tên chủ hộ; thôn/ấp; diện; xây mới hoặc sửa chữa" in alone
     kind = (await say(client, HUNG, "/addhouse Đỗ Văn F; Ấp 4; hộ nghèo; làm nhà"))[0]["message"]["text"]
     assert kind.startswith("Loại công trình «làm nhà» không hợp lệ; chọn một trong: Xây mới; Sửa chữa")
+    assert kind.count("Xây mới; Sửa chữa") == 1 and "Cách dùng: /addhouse" in kind
     track = (await say(client, HUNG, "/addhouse Đỗ Văn F; Ấp 4; hộ khá; xây mới"))[0]["message"]["text"]
     assert track.startswith("Diện hỗ trợ «hộ khá» không hợp lệ; chọn một trong: Gia đình người có công;")
     async with bot_db() as session:
