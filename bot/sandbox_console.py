@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
+
+from PIL import Image, UnidentifiedImageError
 
 from bot import sandbox_texts as texts
 from bot.sandbox_commands import COMMANDS
@@ -213,7 +216,7 @@ class Console:
         stored = self.emulator.state.files.get(media["file_id"]) if media else None
         if stored is None:
             return
-        name = media.get("file_name") or "anh.jpg"
+        name = media.get("file_name") or f"anh.{_image_suffix(stored.data)}"
         path = self.files_dir / str(chat_id) / f"{message['message_id']}-{Path(name).name}"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(stored.data)
@@ -273,6 +276,17 @@ class Console:
         self.catch_up()
         if not self._news(self.chat_id, after=after):
             self.say(texts.NO_ANSWER)
+
+
+def _image_suffix(data: bytes) -> str:
+    """A photo is named for what it holds: the emulator keeps what the bot sent (the digest's chart
+    is a PNG), where Telegram would have made a JPEG of it."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = (image.format or "JPEG").lower()
+    except (UnidentifiedImageError, OSError):
+        return "jpg"
+    return "jpg" if kind == "jpeg" else kind
 
 
 def _keyboard_button(button: dict[str, Any] | str) -> str:

@@ -143,3 +143,14 @@ async def test_what_came_before_a_restart_is_shown_after_it(tmp_path: Path) -> N
         await typist.shown("📨 1 tin mới cho Lê Thị Thảo — Văn phòng (:chon 4 để xem)")
         await typist.expect(":chon 4", "Báo hoàn thành nhiệm vụ #2")
         await typist.expect(":bam xác nhận", "💬 ✔️")  # a card from before the restart
+
+
+async def test_a_saved_photo_is_named_for_what_it_holds(typist: Typist) -> None:
+    """The digest's chart is a PNG the emulator keeps as sent: saved as .png, not .jpg."""
+    await typist.type(":chon 3")
+    said = await typist.type("/digest")
+    saved = [Path(p) for p in re.findall(r"📎 Đã lưu tệp bot gửi: (\S+)", said)]
+    charts = [p for p in saved if p.read_bytes().startswith(b"\x89PNG")]
+    assert charts, said
+    assert all(p.suffix == ".png" for p in charts), charts
+    assert all(p.suffix != ".jpg" or p.read_bytes()[:3] == b"\xff\xd8\xff" for p in saved), saved
