@@ -162,6 +162,8 @@ class TaskUnit(SQLModel, table=True):
     """A unit cooperating (phối hợp) on a task; the lead unit is on the task itself."""
 
     __tablename__ = "task_unit"
+    # A unit's cooperating tasks (/tasks, /status): unit_id is only the second column of the key.
+    __table_args__ = (Index("ix_task_unit_unit", "unit_id"),)
 
     task_id: int = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
     unit_id: int = Field(foreign_key="unit.id", primary_key=True)
@@ -171,6 +173,8 @@ class TaskOfficial(SQLModel, table=True):
     """An official named on a task."""
 
     __tablename__ = "task_official"
+    # An official's named tasks (/tasks): official_id is only the second column of the key.
+    __table_args__ = (Index("ix_task_official_official", "official_id"),)
 
     task_id: int = Field(foreign_key="task.id", primary_key=True, ondelete="CASCADE")
     official_id: int = Field(foreign_key="official.id", primary_key=True)

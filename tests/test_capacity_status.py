@@ -94,3 +94,23 @@ async def test_open_tasks_of_an_official_come_all_three_ways(db) -> None:  # typ
     expected = {*ids, other_ids[0], other_ids[1]} - {ids[3]}
     assert total == len(expected) and {t.id for t in found} == expected
     assert other_unit != unit_id
+
+
+async def test_a_units_and_an_officials_task_links_are_read_through_an_index(db) -> None:  # type: ignore[no-untyped-def]
+    """unit_id and official_id are only the second column of the links' keys: their own indexes
+    (migration 0010) keep /tasks and /status from scanning every link of the province."""
+    await _commune(db, "Xã Long Hiệp")
+    async with db() as session:
+        connection = await session.connection()
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            await session.exec(text("SET LOCAL enable_seqscan = off"))  # type: ignore[call-overload]
+        explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+        plans = {}
+        for table, column in (("task_unit", "unit_id"), ("task_official", "official_id")):
+            result = await connection.exec_driver_sql(
+                f"{explain}SELECT task_id FROM {table} WHERE {column} = 1"
+            )
+            plans[table] = "\n".join(str(row) for row in result.all())
+    assert "ix_task_unit_unit" in plans["task_unit"], plans
+    assert "ix_task_official_official" in plans["task_official"], plans
