@@ -32,8 +32,9 @@ async def show_help(console: Console, rest: str, spec: dict[str, Any]) -> int | 
 
 
 async def list_personas(console: Console, rest: str, spec: dict[str, Any]) -> int | None:
+    await console.refresh_labels()
     for number, persona in enumerate(PERSONAS, 1):
-        console.say(texts.PERSONA_LINE.format(number=number, label=persona.label))
+        console.say(texts.PERSONA_LINE.format(number=number, label=console.label(persona)))
     return None
 
 
@@ -42,6 +43,7 @@ async def choose(console: Console, rest: str, spec: dict[str, Any]) -> int | Non
     if not 1 <= number <= len(PERSONAS):
         console.say(texts.NO_PERSONA.format(number=number))
         return None
+    await console.refresh_labels()
     console.switch(PERSONAS[number - 1])
     return None
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from PIL import Image, UnidentifiedImageError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import sandbox_texts as texts
 from bot.sandbox_commands import COMMANDS
+from bot.sandbox_people import persona_labels
 from bot.sandbox_seed import GROUP_ID, GROUP_TITLE, PERSONAS, SAMPLES_DIR, Persona
+from bot.sandbox_shown import image_suffix, keyboard_button
 
 REPLY_WAIT = 30.0  # seconds the console waits for the bot to finish one update
 
@@ -49,8 +51,10 @@ class Console:
         files_dir: Path,
         processed: Callable[[int], Awaitable[bool]],
         memory: Path | None = None,
+        db: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.emulator, self.out, self.files_dir = emulator, out, files_dir
+        self.db, self.labels = db, {p.telegram_id: p.label for p in PERSONAS}  # the bot's database
         self.memory = memory  # what was shown of each chat, kept across restarts
         self.processed = processed  # has the bot finished the update with this id?
         self.persona = PERSONAS[1]
@@ -72,6 +76,15 @@ class Console:
         samples = self.files_dir.parent / SAMPLES_DIR
         return texts.HELP.format(group=GROUP_TITLE, files=self.files_dir, samples=samples)
 
+    def label(self, persona: Persona) -> str:
+        """Who the persona is, as the database said when last asked (see refresh_labels)."""
+        return self.labels.get(persona.telegram_id, persona.label)
+
+    async def refresh_labels(self) -> None:
+        """Ask the database who each persona is now: Tâm after :sdt, the stranger after /start <mã>."""
+        if self.db is not None:
+            self.labels = await persona_labels(self.db)
+
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
@@ -82,6 +95,7 @@ class Console:
         self.say(self.help_text())
         self._recall()
         self.cursor = self._last_seq()
+        await self.refresh_labels()
         self.switch()  # who you play, and what came for them before a restart
         for chat_id in {r.chat_id for r in self.emulator.state.records if r.chat_id != self.chat_id}:
             self._announce(chat_id)  # what came before a restart and was not seen yet
@@ -120,6 +134,7 @@ class Console:
         while True:
             async with state.changed:
                 await state.changed.wait()
+            await self.refresh_labels()
             self.catch_up()
 
     def catch_up(self) -> None:
@@ -148,7 +163,7 @@ class Console:
             return
         for number, persona in enumerate(PERSONAS, 1):
             if persona.telegram_id == chat_id:
-                name = persona.label.split(" (")[0]
+                name = self.label(persona).split(" (")[0]
                 self.say(texts.UNSEEN.format(count=len(unseen), name=name, number=number))
 
     def _unseen(self, chat_id: int) -> list[Any]:
@@ -169,7 +184,7 @@ class Console:
         if group:
             self.say(texts.IN_GROUP.format(group=GROUP_TITLE, name=self.persona.first_name))
         else:
-            self.say(texts.PLAYING.format(label=self.persona.label))
+            self.say(texts.PLAYING.format(label=self.label(self.persona)))
         self.answering = True
         for record in self._unseen(self.chat_id):
             self.show(record)
@@ -208,7 +223,7 @@ class Console:
         elif record.kind == "edit" and view.buttons_on == message["message_id"]:
             view.buttons_on = None  # the edit took the buttons away
         for row in markup.get("keyboard", []):
-            self.say("   " + "  ".join(_keyboard_button(b) for b in row))
+            self.say("   " + "  ".join(keyboard_button(b) for b in row))
 
     def _save_file(self, chat_id: int, message: dict[str, Any]) -> None:
         """A workbook or chart the bot sent is written under the data folder, and named."""
@@ -216,7 +231,7 @@ class Console:
         stored = self.emulator.state.files.get(media["file_id"]) if media else None
         if stored is None:
             return
-        name = media.get("file_name") or f"anh.{_image_suffix(stored.data)}"
+        name = media.get("file_name") or f"anh.{image_suffix(stored.data)}"
         path = self.files_dir / str(chat_id) / f"{message['message_id']}-{Path(name).name}"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(stored.data)
@@ -273,25 +288,7 @@ class Console:
         deadline = loop.time() + REPLY_WAIT
         while not await self.processed(update_id) and loop.time() < deadline:  # noqa: ASYNC110 (polls the db)
             await asyncio.sleep(0.05)
+        await self.refresh_labels()
         self.catch_up()
         if not self._news(self.chat_id, after=after):
             self.say(texts.NO_ANSWER)
-
-
-def _image_suffix(data: bytes) -> str:
-    """A photo is named for what it holds: the emulator keeps what the bot sent (the digest's chart
-    is a PNG), where Telegram would have made a JPEG of it."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind = (image.format or "JPEG").lower()
-    except (UnidentifiedImageError, OSError):
-        return "jpg"
-    return "jpg" if kind == "jpeg" else kind
-
-
-def _keyboard_button(button: dict[str, Any] | str) -> str:
-    """A button of a reply keyboard, and how to tap it from the console."""
-    if isinstance(button, str):
-        return f"⌨ {button}"
-    how = texts.TAP_CONTACT if button.get("request_contact") else texts.TAP_TEXT
-    return f"⌨ {button['text']} {how}"

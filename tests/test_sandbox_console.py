@@ -9,11 +9,12 @@ import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from PIL import Image
 
 from bot.config import Settings
-from bot.sandbox import Sandbox, running_sandbox
+from bot.sandbox import SANDBOX_TOKEN, Sandbox, running_sandbox
 from bot.sandbox_commands import COMMANDS
 from bot.sandbox_console import Console
 from bot.sandbox_texts import HELP
@@ -28,7 +29,9 @@ class Typist:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox, self.out, self.lines = sandbox, io.StringIO(), asyncio.Queue[str | None]()
         memory = sandbox.files_dir.parent / "sandbox-console.json"
-        self.console = Console(sandbox.emulator, self.out, sandbox.files_dir, sandbox.processed, memory)
+        self.console = Console(
+            sandbox.emulator, self.out, sandbox.files_dir, sandbox.processed, memory, db=sandbox.db
+        )
         self.task = asyncio.create_task(self.console.run(self.lines.get))
 
     def _prompts(self) -> int:
@@ -154,3 +157,27 @@ async def test_a_saved_photo_is_named_for_what_it_holds(typist: Typist) -> None:
     assert charts, said
     assert all(p.suffix == ".png" for p in charts), charts
     assert all(p.suffix != ".jpg" or p.read_bytes()[:3] == b"\xff\xd8\xff" for p in saved), saved
+
+
+async def test_persona_labels_follow_the_database(typist: Typist) -> None:
+    """Tâm linked by his phone and Lan by an invitation are no longer «chưa kích hoạt», «Người lạ»."""
+    await typist.type(":chon 4")
+    await typist.expect("/addofficial Võ Thị Lan; long huu; cán bộ; 0912000001", "Võ Thị Lan")
+    said = await typist.type("/invite 5")
+    code = re.search(r"\?start=([A-Za-z0-9_-]+)", said)
+    assert code, said
+    await typist.type(":chon 5")
+    await typist.expect(":sdt +84 912 000 005", "Kích hoạt thành công")
+    await typist.type(":chon 1")
+    await typist.type(f"/start {code.group(1)}")
+    listed = await typist.type(":ds")
+    assert "5. Phạm Văn Tâm — cán bộ xã Long Hựu\n" in listed and "chưa kích hoạt" not in listed, listed
+    assert "1. Võ Thị Lan — cán bộ Xã Long Hựu" in listed and "Người lạ" not in listed, listed
+    await typist.expect(":chon 2", "Đang đóng vai: Nguyễn Văn Hùng")
+    async with httpx.AsyncClient() as http:  # the bot writes to both while Hùng is in view
+        for chat_id in (9001, 9005):
+            url = f"{typist.sandbox.emulator.base_url}/bot{SANDBOX_TOKEN}/sendMessage"
+            assert (await http.post(url, data={"chat_id": chat_id, "text": "Nhắc việc"})).json()["ok"]
+    await typist.shown("📨 1 tin mới cho Phạm Văn Tâm — cán bộ xã Long Hựu (:chon 5 để xem)")
+    await typist.shown("📨 1 tin mới cho Võ Thị Lan — cán bộ Xã Long Hựu (:chon 1 để xem)")
+    await typist.expect(":chon 5", "Đang đóng vai: Phạm Văn Tâm — cán bộ xã Long Hựu\n")
