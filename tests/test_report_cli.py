@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
 
 from bot.cli import main
-
-
-def _this_month() -> dt.date:
-    """The month the command line reports by default (it runs on the real clock, in Vietnam)."""
-    return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().replace(day=1)
 
 
 def test_report_monthly_writes_the_docx(seeded_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -23,8 +16,7 @@ def test_report_monthly_writes_the_docx(seeded_cli: Path, capsys: pytest.Capture
         == 0
     )
     capsys.readouterr()
-    month = f"{_this_month():%m/%Y}"
-    assert main(["report", "monthly", "--month", month, "--unit", "long chu", "--out", "thang.docx"]) == 0
+    assert main(["report", "monthly", "--unit", "long chu", "--out", "thang.docx"]) == 0  # this month
     assert capsys.readouterr().out.strip() == "thang.docx"
     document = Document(str(seeded_cli / "thang.docx"))
     assert document.tables[0].rows[0].cells[0].text.startswith("XÃ LONG CHỮ")
@@ -32,19 +24,19 @@ def test_report_monthly_writes_the_docx(seeded_cli: Path, capsys: pytest.Capture
     assert rows[1][1:4] == ["Rà soát hộ nghèo", "Xã Long Chữ", "15/12/2099"]
     # Without --out: the month's name, in the current folder.
     assert main(["report", "monthly"]) == 0
-    name = f"bao-cao-thang-{_this_month():%m-%Y}.docx"
-    assert capsys.readouterr().out.strip() == name
+    name = capsys.readouterr().out.strip()
+    assert [p.name for p in seeded_cli.glob("bao-cao-thang-*.docx")] == [name]
     assert (seeded_cli / name).stat().st_size > 0
 
 
 def test_report_monthly_refuses_a_month_not_begun_and_keeps_an_existing_file(
     seeded_cli: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    following = (_this_month() + dt.timedelta(days=32)).replace(day=1)
-    assert main(["report", "monthly", "--month", f"{following:%m/%Y}"]) == 1
-    out, err = capsys.readouterr()
-    assert out == "" and f"lỗi: tháng {following:%m/%Y} chưa bắt đầu" in err
-    assert main(["report", "monthly", "--month", "12/2030", "--out", "sau.docx"]) == 1
+    for month in ("12/2099", "1/2100"):
+        assert main(["report", "monthly", "--month", month, "--out", "sau.docx"]) == 1
+        out, err = capsys.readouterr()
+        assert out == "" and "chưa bắt đầu; báo cáo được viết cho tháng này hoặc một tháng đã qua" in err
+    assert "lỗi: tháng 01/2100 chưa bắt đầu" in err
     assert not list(seeded_cli.glob("*.docx"))
     kept = seeded_cli / "bao-cao.docx"
     kept.write_bytes(b"the office's own draft")
