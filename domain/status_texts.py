@@ -170,7 +170,10 @@ def unit_status(status: UnitStatus, today: dt.date) -> list[str]:
     return lines
 
 
-def unit_unclear(query: str) -> str:
+def unit_unclear(query: str, candidates: Sequence[str] = ()) -> str:
+    """Asked when the name is not clear: one near spelling is asked about by name, never as 'nhiều'."""
+    if len(candidates) == 1:
+        return f"Không có đơn vị «{escape(query)}». Có phải {escape(candidates[0])}? Bấm để xem."
     return f"Có nhiều đơn vị gần giống «{escape(query)}». Bấm chọn đơn vị:"
 
 

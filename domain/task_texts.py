@@ -68,6 +68,9 @@ class TaskView:
     not_acknowledged: Sequence[str] = field(default_factory=tuple)
     ack_needed: bool = False  # the viewer works on it and has not received it yet: 📥 Đã nhận
     extension: tuple[int, dt.date] | None = None  # the pending request (id, date) a leader decides
+    # The viewer works on it (unit leads or cooperates, or named): only then the report buttons.
+    works_on: bool = True
+    reported_by_viewer: bool = False  # the viewer reported it done: someone else confirms
 
 
 def number(value: float) -> str:
@@ -77,14 +80,39 @@ def number(value: float) -> str:
     return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
+# The wording a deadline was typed or written with, when it names a day and nothing more:
+# "30/12", "ngày 15/12/2026", "chậm nhất ngày 15/12". "trước 17h ngày 20/9" says more (the hour).
+_PLAIN_DATE = re.compile(
+    r"^(?:(?:chậm nhất|hạn|trước|đến|ngày)\s+)*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2,4}))?\.?$"
+)
+
+
+def _names_day(wording: str, days: Sequence[dt.date | None]) -> bool:
+    """Whether the wording is just one of these days written out (it would repeat the date)."""
+    match = _PLAIN_DATE.match(" ".join(wording.lower().split()))
+    if match is None:
+        return False
+    day, month, year = (int(g) if g else None for g in match.groups())
+    return any(
+        d is not None and (d.day, d.month) == (day, month) and year in (None, d.year, d.year % 100)
+        for d in days
+    )
+
+
 def due_line(view: TaskView, today: dt.date) -> str:
+    """The current deadline once; the original once when it was extended; the directive's wording
+    only when it says more than a date ("trong tháng 12/2026", "quý IV/2026")."""
     if view.due_on is None:
         return "Hạn: không có hạn cụ thể"
     text = f"Hạn: <b>{fmt(view.due_on)}</b>"
-    if view.due_wording and view.due_wording != fmt(view.due_on):
-        text += f" ({escape(view.due_wording)})"
-    if view.original_due_on and view.original_due_on != view.due_on:
-        text += f", đã gia hạn từ {fmt(view.original_due_on)}"
+    wording = view.due_wording or ""
+    said = wording and not _names_day(wording, (view.due_on, view.original_due_on))
+    extended = view.original_due_on is not None and view.original_due_on != view.due_on
+    if extended:
+        wrote = f", văn bản ghi «{escape(wording)}»" if said else ""
+        text += f" (đã gia hạn từ {fmt(view.original_due_on)}{wrote})"  # type: ignore[arg-type]
+    elif said:
+        text += f" ({escape(wording)})"
     if is_overdue(view.due_on, view.status, today):
         text += f" — ⚠️ <b>{overdue_age(days_overdue(view.due_on, view.status, today))}</b>"
     elif view.status != TaskStatus.DONE and view.due_on == today:
@@ -130,7 +158,10 @@ def task_card(view: TaskView, today: dt.date, *, show_acks: bool = False) -> str
         if view.not_acknowledged:
             lines.append("Chưa nhận: " + ", ".join(escape(n) for n in view.not_acknowledged))
     lines.append("")
-    lines.append("<i>Trả lời (reply) tin này bằng số như 5/12, một ghi chú hoặc ảnh để báo cáo.</i>")
+    if view.works_on:
+        lines.append("<i>Trả lời (reply) tin này bằng số như 5/12, một ghi chú hoặc ảnh để báo cáo.</i>")
+    else:  # leaders and the office look and decide; the unit reports
+        lines.append("<i>Trả lời (reply) tin này để thêm ghi chú; đơn vị được giao báo cáo tiến độ.</i>")
     return "\n".join(lines)
 
 
@@ -145,19 +176,20 @@ def task_buttons(view: TaskView, *, with_ack: bool = False, decider: bool = Fals
     """Two-tap reporting: the buttons under a task for its current status."""
     tid, ver = view.id, view.version
     rows: Buttons = []
-    if with_ack or view.ack_needed:
+    if view.works_on and (with_ack or view.ack_needed):
         rows.append([("📥 Đã nhận", _data(tid, "ack", ver))])
-    if can_report(view.status):
+    if view.works_on and can_report(view.status):
         rows.append(
             [("✅ Hoàn thành", _data(tid, "done", ver)), ("⏳ Đang thực hiện", _data(tid, "prog", ver))]
         )
         rows.append([("⚠️ Vướng mắc", _data(tid, "blk", ver)), ("📅 Xin gia hạn", _data(tid, "ext", ver))])
         rows.append([("📝 Ghi chú", _data(tid, "note", ver))])
-    elif view.status in (TaskStatus.EXTENSION_REQUESTED, TaskStatus.AWAITING_CONFIRMATION):
+    elif view.status != TaskStatus.DONE and (view.works_on or decider):  # a note, not a report
         rows.append([("📝 Ghi chú", _data(tid, "note", ver))])
-    if decider and view.status == TaskStatus.AWAITING_CONFIRMATION:
+    confirming = view.status == TaskStatus.AWAITING_CONFIRMATION
+    if decider and confirming and not view.reported_by_viewer:
         rows.append([("✔️ Xác nhận hoàn thành", _data(tid, "cf", ver)), ("↩️ Trả lại", _data(tid, "rt", ver))])
-    if not decider and view.status == TaskStatus.AWAITING_CONFIRMATION:
+    if view.works_on and confirming and (not decider or view.reported_by_viewer):
         rows.append([("↩️ Rút báo hoàn thành", _data(tid, "wd", ver))])
     if decider and view.status == TaskStatus.EXTENSION_REQUESTED and view.extension:
         rows.extend(extension_buttons(tid, view.extension[0]))

@@ -11,6 +11,7 @@ from domain.task_texts import TaskView, number, progress_text, status_label, tas
 
 CANCEL_LABEL = "✖️ Hủy"
 EXCEEDED_LABEL = "✔️ Đúng, đã vượt chỉ tiêu"
+LOWER_LABEL = "✔️ Đúng, ghi nhận tiến độ mới"
 CONFIRM_DONE_LABEL = "✅ Xác nhận hoàn thành"
 WITHDRAW_LABEL = "↩️ Rút báo hoàn thành"
 NOTE_LIMIT = 2000  # characters of a note kept on the task
@@ -72,6 +73,14 @@ def exceeded_question(task_id: int, progress: Progress, measure: str | None = No
     return (
         f"Tiến độ {progress_text(progress, measure)} vượt quá chỉ tiêu của nhiệm vụ #{task_id}. "
         "Đơn vị đã làm vượt chỉ tiêu thật chứ? Nếu gõ nhầm, bấm Hủy rồi nhập lại."
+    )
+
+
+def lower_question(task_id: int, new: Progress, old: Progress, measure: str | None = None) -> str:
+    return (
+        f"Tiến độ mới {progress_text(new, measure)} thấp hơn lần báo trước "
+        f"{progress_text(old, measure)} của nhiệm vụ #{task_id}. Ghi nhận? "
+        "Nếu lần trước báo nhầm, bấm ghi nhận để sửa; nếu gõ nhầm lần này, bấm Hủy."
     )
 
 
@@ -149,6 +158,29 @@ def reported_done(task_id: int, *, needs_confirmation: bool) -> str:
             "nhận thông báo khi có kết quả."
         )
     return f"✅ Nhiệm vụ #{task_id} đã hoàn thành. Cảm ơn đồng chí!"
+
+
+def not_yours_to_report(task_id: int) -> str:
+    return (
+        f"Báo cáo tiến độ, vướng mắc, hoàn thành nhiệm vụ #{task_id} là việc của cán bộ đơn vị được "
+        "giao. Lãnh đạo và Văn phòng xác nhận hoặc trả lại khi đơn vị báo hoàn thành, và có thể "
+        "thêm 📝 Ghi chú."
+    )
+
+
+def not_your_confirmation(task_id: int) -> str:
+    return (
+        f"Đồng chí là người báo hoàn thành nhiệm vụ #{task_id}, nên không tự xác nhận được: "
+        "lãnh đạo hoặc Văn phòng khác sẽ xác nhận."
+    )
+
+
+def nobody_to_confirm(task_id: int) -> str:
+    return (
+        f"⚠️ Nhiệm vụ #{task_id} cần người khác xác nhận hoàn thành, nhưng chưa có lãnh đạo hay cán bộ "
+        "Văn phòng nào khác dùng bot. Nhiệm vụ chờ xác nhận; Văn phòng thêm người bằng /addofficial "
+        "và /invite."
+    )
 
 
 def stale(view: TaskView, who: str | None, when: str | None, today: dt.date, *, by_you: bool = False) -> str:

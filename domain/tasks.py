@@ -69,8 +69,28 @@ DECIDERS = (Role.LEADER, Role.ADMIN)
 
 
 def can_report(status: str) -> bool:
-    """Officials report progress, blockers and completion on open tasks not awaiting a decision."""
+    """Officials report progress, blockers and completion on open tasks not awaiting a decision.
+
+    Who reports is decided beside it (handlers.tasks): only those who work on the task (their unit
+    leads or cooperates, or they are named). Leaders and the office decide: they confirm, return,
+    reopen and grant extensions, and may add a note, but never report for a unit."""
     return status in (TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+
+
+def may_confirm(confirmer_id: int | None, reporter_id: int | None) -> bool:
+    """'Cần xác nhận' means someone else checks the work: never the one who reported it done."""
+    return confirmer_id is not None and confirmer_id != reporter_id
+
+
+def is_older_report(at: dt.datetime, progress_at: dt.datetime | None) -> bool:
+    """Sent before the progress on the task: delivered late, it goes into the history only.
+    Telegram dates have whole seconds, a button press has more: within one second, arrival order."""
+    return progress_at is not None and at < progress_at.replace(microsecond=0)
+
+
+def lowers_progress(stored_percent: float | None, new_percent: float) -> bool:
+    """A reading below the last one: asked about first (a typo before must stay correctable)."""
+    return stored_percent is not None and new_percent < stored_percent
 
 
 def can_request_extension(status: str) -> bool:

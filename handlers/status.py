@@ -35,7 +35,11 @@ async def status(update: Update, context: BotContext) -> None:
     async with context.services.db() as session:
         match = await units.find_unit(session, query=query)
     if match.found is None:
-        text = status_texts.unit_unclear(query) if match.candidates else status_texts.unit_unknown(query)
+        text = (
+            status_texts.unit_unclear(query, [c.label for c in match.candidates])
+            if match.candidates
+            else status_texts.unit_unknown(query)
+        )
         if former := split_former_name(query, match):  # an old commune divided between new ones
             text = status_texts.unit_split(former)
         await message.reply_html(

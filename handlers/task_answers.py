@@ -9,12 +9,12 @@ from typing import Any
 from telegram import Update
 
 from bot.context import BotContext
-from domain import task_texts, taskflow_texts
+from domain import taskflow_texts
 from domain.dates import DateError, fmt, parse_due
-from domain.progress import Reading, encode, read_progress
+from domain.progress import Reading, read_progress
 from domain.statuses import TaskStatus
-from handlers.keyboards import ask, cancel_row, markup
-from handlers.task_cards import REPORTING
+from handlers.keyboards import ask, markup
+from handlers.task_cards import REPORTING, progress_question
 from storage import messages, task_notices, tasks, units
 from storage.models import BotMessage, Task
 from storage.tasks import Change, ChangeResult
@@ -84,16 +84,14 @@ async def _answer_outcome(update: Update, result: ChangeResult, task: Task, ok_t
 async def report_progress(
     update: Update, context: BotContext, task: Task, reading: Reading, prompt: BotMessage | None = None
 ) -> None:
-    """Record a progress reading; one over the target is asked about first, never stored silently."""
-    if reading.progress.exceeds:
+    """Record a progress reading; one over the target or below the last report is asked about
+    first, never stored silently (an older report delivered late goes into the history only)."""
+    question = progress_question(task, reading.progress, at=sent_at(update))
+    if question is not None:
         if prompt is not None:
             async with context.services.db.begin() as session:
                 await messages.mark_answered(session, message=prompt, now=context.services.clock.now())
-        confirm = task_texts.button_data(task.id or 0, "ovr", task.version, encode(reading.progress))
-        await update.effective_message.reply_html(  # type: ignore[union-attr]
-            taskflow_texts.exceeded_question(task.id or 0, reading.progress, task.target_measure),
-            reply_markup=markup([[(taskflow_texts.EXCEEDED_LABEL, confirm)], cancel_row()]),
-        )
+        await update.effective_message.reply_html(question[0], reply_markup=markup(question[1]))  # type: ignore[union-attr]
         return
     status = TaskStatus.IN_PROGRESS if task.status in (TaskStatus.NEW, TaskStatus.BLOCKED) else None
     result = await _close_and_change(

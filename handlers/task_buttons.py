@@ -17,11 +17,12 @@ from handlers.task_cards import (
     REPORTING,
     answer_change,
     change_by_button,
+    progress_question,
     refresh_card,
     send_task_card,
     view_for,
 )
-from storage import outbox, task_notices, tasks, units
+from storage import outbox, task_completion, tasks, units
 from storage.models import Task
 from storage.tasks import Change, ChangeResult
 
@@ -76,16 +77,15 @@ async def _done(
     status = completion_status(task.needs_confirmation)
     fields = {"reported_done_at": now, **({"completed_at": now} if status == TaskStatus.DONE else {})}
 
+    asked: list[int] = []
+
     async def ask_to_confirm(session: Any, changed: Task) -> None:
         if status == TaskStatus.AWAITING_CONFIRMATION:
             unit = await units.get_unit(session, unit_id=official.unit_id)
-            await task_notices.notify_confirmation(
-                session,
-                task=changed,
-                reporter=official,
-                unit_name=unit.name if unit else "",
-                today=context.services.today(),
-                now=now,
+            asked.append(
+                await task_completion.ask_to_confirm(
+                    session, task=changed, reporter=official, unit_name=unit.name if unit else "", now=now
+                )
             )
 
     result = await change_by_button(
@@ -100,7 +100,8 @@ async def _done(
         **fields,
     )
     done = taskflow_texts.reported_done(task.id or 0, needs_confirmation=task.needs_confirmation)
-    await answer_change(update, context, result, done)
+    if await answer_change(update, context, result, done) and asked == [0]:
+        await update.callback_query.message.reply_html(taskflow_texts.nobody_to_confirm(task.id or 0))  # type: ignore[union-attr]
 
 
 async def _withdraw(
@@ -160,12 +161,27 @@ async def _exceeded(
     if value is None:
         await update.callback_query.answer()  # type: ignore[union-attr]
         return
-    await record_progress(update, context, task, version, value)
+    await record_progress(update, context, task, version, value, asked=True)
 
 
 async def record_progress(
-    update: Update, context: BotContext, task: Task, version: int, value: progress_rules.Progress
+    update: Update,
+    context: BotContext,
+    task: Task,
+    version: int,
+    value: progress_rules.Progress,
+    *,
+    asked: bool = False,
 ) -> None:
+    """Record a reading from a button; one below the last report is asked about first."""
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    if not asked and task.version == version:
+        question = progress_question(task, value, at=context.services.clock.now())
+        if question is not None:
+            await query.answer()
+            await query.message.reply_html(question[0], reply_markup=markup(question[1]))  # type: ignore[union-attr]
+            return
     result = await change_by_button(
         update,
         context,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from telegram import Update
@@ -10,13 +12,16 @@ from telegram.error import BadRequest
 
 from bot.context import BotContext
 from domain import task_texts, taskflow_texts
+from domain.progress import Progress, current, encode
 from domain.statuses import Role, TaskStatus
 from domain.task_texts import TaskView
-from handlers.keyboards import markup, send_card
-from storage import tasks
+from domain.tasks import is_older_report, lowers_progress
+from handlers.keyboards import cancel_row, markup, send_card
+from storage import task_completion, tasks
 from storage.models import Official, Task
 from storage.tasks import Change, ChangeResult
 
+EXCEEDED = taskflow_texts.EXCEEDED_LABEL
 REPORTING = (TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 AfterChange = Callable[[Any, Task], Awaitable[object]]  # (session, changed task), in the transaction
 
@@ -26,12 +31,22 @@ def is_decider(official: Official | None) -> bool:
 
 
 async def view_for(context: BotContext, task_id: int) -> TaskView:
-    """The card of a task as the caller sees it (acknowledgements for deciders, 📥 for assignees)."""
+    """The card of a task as the caller sees it (acknowledgements for deciders, 📥 and the report
+    buttons for those who work on it, ✔️ for deciders but the one who reported it done)."""
     official = context.official
     async with context.services.db() as session:
         task = await tasks.get_task(session, task_id=task_id)
         assert task is not None
-        return await tasks.task_view(session, task=task, with_acks=is_decider(official), viewer=official)
+        view = await tasks.task_view(session, task=task, with_acks=is_decider(official), viewer=official)
+        if official is None:
+            return view
+        works_on = await tasks.is_assignee(session, task=task, official=official)
+        reporter = (
+            await task_completion.reporter_of(session, task_id=task_id)
+            if task.status == TaskStatus.AWAITING_CONFIRMATION
+            else None
+        )
+    return replace(view, works_on=works_on, reported_by_viewer=reporter == official.id)
 
 
 def card_text(context: BotContext, view: TaskView) -> str:
@@ -132,3 +147,24 @@ async def answer_change(update: Update, context: BotContext, result: ChangeResul
         return False
     await query.answer(taskflow_texts.not_now(view)[:200], show_alert=True)
     return False
+
+
+def progress_question(
+    task: Task, progress: Progress, *, at: dt.datetime
+) -> tuple[str, task_texts.Buttons] | None:
+    """Over the target, or below the last report (sent after it): asked first, never recorded
+    silently; the ✔️ button records it (a correction), ✖️ Hủy drops it. None: record it now."""
+    task_id = task.id or 0
+    if progress.exceeds:
+        text, label = taskflow_texts.exceeded_question(task_id, progress, task.target_measure), EXCEEDED
+    elif lowers_progress(task.progress_percent, progress.percent) and not is_older_report(
+        at, task.progress_at
+    ):
+        before = current(task.progress_percent, task.progress_quantity, task.target_quantity)
+        assert before is not None
+        text = taskflow_texts.lower_question(task_id, progress, before, task.target_measure)
+        label = taskflow_texts.LOWER_LABEL
+    else:
+        return None
+    confirm = task_texts.button_data(task_id, "ovr", task.version, encode(progress))
+    return text, [[(label, confirm)], cancel_row()]

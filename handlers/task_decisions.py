@@ -9,9 +9,10 @@ from telegram import Update
 from bot.context import BotContext
 from domain import taskflow_texts
 from domain.statuses import TaskStatus
+from domain.tasks import may_confirm
 from handlers.task_buttons import Button, asker
 from handlers.task_cards import answer_change, change_by_button, edit_quietly, refresh_card
-from storage import messages, task_notices, tasks
+from storage import messages, task_completion, task_notices, tasks
 from storage.models import Task
 
 
@@ -20,6 +21,13 @@ async def _confirm(
 ) -> None:
     official = context.official
     assert official is not None
+    async with context.services.db() as session:
+        reporter = await task_completion.reporter_of(session, task_id=task.id or 0)
+    if task.status == TaskStatus.AWAITING_CONFIRMATION and not may_confirm(official.id, reporter):
+        await update.callback_query.answer(  # type: ignore[union-attr]
+            taskflow_texts.not_your_confirmation(task.id or 0)[:200], show_alert=True
+        )
+        return
     now = context.services.clock.now()
 
     async def tell_assignees(session: Any, changed: Task) -> None:

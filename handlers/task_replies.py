@@ -8,9 +8,8 @@ from bot.context import BotContext
 from domain import people_texts, task_texts, taskflow_texts
 from domain.progress import read_progress
 from handlers import evidence, fallback, houses, questions
-from handlers.access import sees_all_units
 from handlers.task_answers import PROMPTS, report_progress, sent_at, tell_if_cut
-from handlers.task_cards import is_decider
+from handlers.tasks import refused
 from storage import messages, tasks
 from storage.models import BotMessage, Official, Task
 from storage.tasks import Change
@@ -38,13 +37,11 @@ async def _target(update: Update, context: BotContext) -> BotMessage | None:
     return found
 
 
-async def _allowed(context: BotContext, official: Official, task: Task, decider_only: bool) -> bool:
-    if decider_only:
-        return is_decider(official)
-    if sees_all_units(official):
-        return True
+async def _refusal(context: BotContext, official: Official, task: Task, op: str) -> str | None:
+    """The same rule as the buttons (handlers.tasks.refused) for what is typed or sent."""
     async with context.services.db() as session:
-        return await tasks.is_assignee(session, task=task, official=official)
+        works = await tasks.is_assignee(session, task=task, official=official)
+    return refused(official, task.id or 0, op, works_on=works)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -74,9 +71,13 @@ async def on_text(update: Update, context: BotContext) -> None:
     if task is None:
         await message.reply_html(taskflow_texts.task_not_found(str(target.task_id)))
         return
-    decider_only = target.kind == "prompt" and target.prompt in ("rt", "ro")
-    if not await _allowed(context, official, task, decider_only):
-        await message.reply_html(people_texts.other_unit_refused())
+    if target.kind == "prompt":
+        op = target.prompt or ""  # rt, ro: deciders; note: viewers too; the rest: reports
+    else:  # a reply to a card: a number is progress, anything else a note
+        op = "num" if read_progress(message.text or "", target=task.target_quantity) else "note"
+    refusal = await _refusal(context, official, task, op)
+    if refusal is not None:
+        await message.reply_html(refusal)
         return
     if target.kind == "prompt" and target.prompt in PROMPTS:
         await PROMPTS[target.prompt](update, context, target, task, message.text or "")
@@ -115,8 +116,9 @@ async def on_photo(update: Update, context: BotContext) -> None:
         return
     async with context.services.db() as session:
         task = await tasks.get_task(session, task_id=target.task_id)
-    if task is None or not await _allowed(context, official, task, decider_only=False):
-        await message.reply_html(people_texts.other_unit_refused())
+    refusal = await _refusal(context, official, task, "photo") if task else people_texts.other_unit_refused()
+    if refusal is not None or task is None:  # evidence is a report: those who work on the task
+        await message.reply_html(refusal or people_texts.other_unit_refused())
         return
     if await evidence.receive_photo(update, context, task_id=task.id) is None:
         return

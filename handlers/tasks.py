@@ -14,9 +14,11 @@ from handlers.access import sees_all_units
 from handlers.keyboards import markup
 from handlers.task_cards import edit_quietly, is_decider, send_task_card, view_for
 from storage import tasks
+from storage.models import Official
 
 PER_PAGE = 8
 DECIDER_OPS = {"cf", "rt", "ro", "ea", "er"}
+VIEWER_OPS = {"open", "note"}  # what a leader or the office may do on a unit's task besides deciding
 BUTTONS = {**task_buttons.BUTTONS, **task_decisions.BUTTONS}
 
 
@@ -100,15 +102,24 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     async with context.services.db() as session:
         task = await tasks.get_task(session, task_id=task_id)
-        allowed = task is not None and (
-            is_decider(official)
-            if op in DECIDER_OPS
-            else sees_all_units(official) or await tasks.is_assignee(session, task=task, official=official)
-        )
-    if task is None or not allowed:
-        await query.answer(
-            people_texts.other_unit_refused() if task else taskflow_texts.task_not_found(str(task_id)),
-            show_alert=True,
-        )
+        works = task is not None and await tasks.is_assignee(session, task=task, official=official)
+    if task is None:
+        await query.answer(taskflow_texts.task_not_found(str(task_id)), show_alert=True)
+        return
+    refusal = refused(official, task.id or 0, op, works_on=works)
+    if refusal is not None:
+        await query.answer(refusal[:200], show_alert=True)
         return
     await handler(update, context, task, version, extra)
+
+
+def refused(official: Official, task_id: int, op: str, *, works_on: bool) -> str | None:
+    """Why the caller may not do `op` on the task, or None: those who work on it report, leaders
+    and the office decide (and may look and add a note), nobody else touches it."""
+    if op in DECIDER_OPS:
+        return None if is_decider(official) else people_texts.other_unit_refused()
+    if works_on:
+        return None
+    if not sees_all_units(official):
+        return people_texts.other_unit_refused()
+    return None if op in VIEWER_OPS else taskflow_texts.not_yours_to_report(task_id)

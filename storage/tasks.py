@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from domain.dates import RECURRENCES, Due, next_due
 from domain.progress import Progress
 from domain.statuses import TaskStatus
+from domain.tasks import is_older_report
 from storage import outbox, task_notices
 from storage.audit import add_audit
 from storage.models import Directive, ExtensionRequest, Task, TaskAck, TaskOfficial, TaskUnit, TaskUpdate
@@ -143,8 +144,7 @@ class ChangeResult:
 def _progress_values(task: Task, progress: Progress, at: dt.datetime) -> dict[str, object] | None:
     """The task's progress columns after a report sent at `at`: one number in two consistent views.
     None when a newer report is already on the task (an older one delivered late never wins)."""
-    # Telegram dates have whole seconds, a button press has more: within one second, arrival order.
-    if task.progress_at is not None and at < task.progress_at.replace(microsecond=0):
+    if is_older_report(at, task.progress_at):
         return None
     values: dict[str, object] = {
         "progress_percent": progress.percent,

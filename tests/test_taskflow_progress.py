@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from domain.statuses import TaskStatus
+from domain.taskflow_texts import LOWER_LABEL
 from storage.models import Task, TaskUpdate
 from tests.conftest import RunningBot
 from tests.factories import say
@@ -38,8 +39,12 @@ async def test_a_percentage_and_a_count_show_the_same_progress(
     task = await _task(bot_db)
     assert (task.progress_quantity, task.progress_percent) == (6, 50)
 
-    said = await _reply(client, running_bot, card, "12,5%")
-    assert said == "✅ Đã ghi nhận tiến độ 1,5/12 căn (12,5%) cho nhiệm vụ #1."
+    sent = await client.send(HUNG, "12,5%", reply_to=card["message"]["message_id"])
+    question = (await client.wait(HUNG, after=sent["seq"]))[0]  # lower than 6/12: asked first
+    assert question["message"]["text"].startswith("Tiến độ mới 1,5/12 căn (12,5%) thấp hơn lần báo trước")
+    assert (await _task(bot_db)).progress_percent == 50
+    redrawn = (await press(client, HUNG, question, LOWER_LABEL))[0]
+    assert "Tiến độ: 1,5/12 căn (12,5%)" in redrawn["message"]["text"]
     task = await _task(bot_db)
     assert (task.progress_quantity, task.progress_percent) == (1.5, 12.5)
     assert "Tiến độ: 1,5/12 căn (12,5%)" in text_of(await say(client, HUNG, "/task 1"))
