@@ -165,11 +165,8 @@ async def monday(stage: Stage) -> None:
     stage.at(8, 30)
     await stage.document(THAO, directive_text(), DIRECTIVE)
     await stage.press(THAO, "📋 Xem từng")
-    for commune in ("long hiep", "long huu", "long hiep"):  # the directive names "UBND xã …"
-        await stage.press(THAO, "🏢 Đơn vị")
-        await stage.say(THAO, commune)
+    for _ in range(4):  # "UBND xã Long Hiệp", "… Long Hựu", "Đảng ủy xã …": the communes; the office
         await stage.press(THAO, "✅ Nhận")
-    await stage.press(THAO, "✅ Nhận")  # the office's monthly summary
     await stage.press(THAO, "⏭ Bỏ qua")  # the weekly giao ban preparation: the office's routine
     await stage.press(THAO, "🚀 Tạo")
     stage.at(9)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from domain.addressees import BODIES, PLACE_WORDS, TERRITORIAL, Target, Where, group_of
+from domain.addressees import BODIES, PLACE_WORDS, TERRITORIAL, Body, Target, Where, group_of
 from domain.statuses import LOCAL_UNIT_KINDS, UnitKind
 from domain.vntext import accent_free_key
 
@@ -48,13 +48,39 @@ def body_unit(wording: str, tree: Iterable[TreeUnit], *, scope_id: int | None) -
         match = re.fullmatch(rf"(?:{body.pattern}) ({_LEVEL_NAMES})(?: uy)?", key)
         if match is None or scope is None or _kind(scope.kind) not in ISSUER_LEVELS[match.group(1)]:
             continue
-        found = [
-            u
-            for u in _reach(body.target, units, scope.unit_id, frozenset())
-            if not body.named or accent_free_key(u.name).startswith(body.named)
-        ]
-        return found[0] if len(found) == 1 else None
+        return _body_of(body, scope, units)
     return None
+
+
+def place_body(wording: str, tree: Iterable[TreeUnit]) -> TreeUnit | None:
+    """The body of a place named in full ("Ủy ban nhân dân xã Long Hiệp", "Đảng ủy xã Long Hiệp",
+    "UBND phường Tân An"): the one unit playing it in that place; the commune or ward itself when
+    the tree lists none under it and it is one a commune stands for (its party or people's
+    committee). None when the place, of the kind named, is not one unit of the tree."""
+    units = list(tree)
+    key = accent_free_key(wording)
+    for body in BODIES:
+        match = re.fullmatch(rf"(?:{body.pattern}) ({_LEVEL_NAMES}) (?!uy\b)([a-z0-9][a-z0-9 ]*)", key)
+        if match is None:
+            continue
+        level, name = match.groups()
+        kinds = {PLACE_WORDS[level]} if level in PLACE_WORDS else ISSUER_LEVELS[level]
+        places = [u for u in units if _kind(u.kind) in kinds and _bare(u.name) == name]
+        return _body_of(body, places[0], units) if len(places) == 1 else None
+    return None
+
+
+def _body_of(body: Body, place: TreeUnit, units: list[TreeUnit]) -> TreeUnit | None:
+    """The one unit of the place's own level playing the body; the commune or ward itself when it
+    stands for that body and the tree lists none."""
+    found = [
+        u
+        for u in _reach(body.target, units, place.unit_id, frozenset())
+        if not body.named or accent_free_key(u.name).startswith(body.named)
+    ]
+    if not found and body.place_stands and _kind(place.kind) in LOCAL_UNIT_KINDS:
+        return place
+    return found[0] if len(found) == 1 else None
 
 
 def _named_places(wording: str) -> frozenset[UnitKind]:

@@ -137,11 +137,15 @@ class Body:
     pattern: str
     target: Target
     named: tuple[str, ...] = ()  # accent-free words the unit's name starts with ("ban to chuc")
+    # Since July 2025 a commune or ward stands for its own party and people's committees when the
+    # tree lists none under it (as "Đảng ủy các xã" reaches the communes themselves then).
+    place_stands: bool = False
 
 
 _OFFICE = Target(Where.OWN, frozenset({K.OFFICE}), not_under=_NOT_PARTY, unless_named=_NOT_PARTY_WORDS)
 BODIES: Sequence[Body] = (
-    Body(r"uy ban nhan dan|ubnd", Target(Where.OWN, frozenset({K.PEOPLES_COMMITTEE}))),
+    Body(r"uy ban nhan dan|ubnd", Target(Where.OWN, frozenset({K.PEOPLES_COMMITTEE})), place_stands=True),
+    Body(r"dang uy", Target(Where.OWN, _PARTY), place_stands=True),
     Body(r"hoi dong nhan dan|hdnd", Target(Where.OWN, frozenset({K.PEOPLES_COUNCIL}))),
     Body(
         r"(?:uy ban )?(?:mat tran to quoc|mttq)(?: viet nam)?",

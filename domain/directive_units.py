@@ -23,7 +23,8 @@ _BODIES = (
 )
 _PLACE = r"[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\d_]*(?: [A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\W\d_]*){0,3}"
 _SCOPES = (
-    rf"Huyện [uủ][yỷ]|Tỉnh [uủ][yỷ]|Thị [uủ][yỷ]|Thành [uủ][yỷ]|huyện|tỉnh|xã {_PLACE}|thị trấn {_PLACE}"
+    r"Huyện [uủ][yỷ]|Tỉnh [uủ][yỷ]|Thị [uủ][yỷ]|Thành [uủ][yỷ]|huyện|tỉnh"
+    rf"|xã {_PLACE}|thị trấn {_PLACE}|phường {_PLACE}|đặc khu {_PLACE}"
 )
 UNIT = re.compile(rf"(?:{_BODIES})\s+(?:{_SCOPES})")
 _SEPARATOR = re.compile(r"(?:,\s*|và\s+|\s+)*")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.addressee_tree import TreeUnit, body_unit, expand, scope_of
+from domain.addressee_tree import TreeUnit, body_unit, expand, place_body, scope_of
 from domain.units import UnitName, is_exact, match_unit
 from storage.models import Unit
 from storage.units import unit_names
@@ -53,7 +53,8 @@ class Addressees:
         match = match_unit(written, self.names)
         if match.found is None or not is_exact(written, match.found):
             # "Ủy ban nhân dân huyện" when the tree says "UBND huyện Mẫu Sơn": the issuer's own
-            body = body_unit(written, self.tree, scope_id=self.scope_id)
+            # "Ủy ban nhân dân xã Long Hiệp": that commune's, or the commune itself
+            body = body_unit(written, self.tree, scope_id=self.scope_id) or place_body(written, self.tree)
             if body is not None:
                 return Addressee(written, (body.unit_id,), body.name, (body.name,))
         if match.found is None:
@@ -68,6 +69,21 @@ async def load(session: AsyncSession, *, issuer: str | None, near: int | None = 
     ).all()
     tree = [TreeUnit(uid, name, kind, parent_id) for uid, name, kind, parent_id in rows if uid is not None]
     return Addressees(tree, await unit_names(session), scope_of(issuer, tree, near=near))
+
+
+def leads(found: list[Addressee]) -> Addressee | None:
+    """An item's lead names as one addressee: none, the one, or, when it names several ("Ủy ban
+    nhân dân huyện, các xã, thị trấn tập trung …"), a group of all their units, one task each. A
+    name the tree does not hold leaves the whole choice to the office (its candidates shown)."""
+    if len(found) < 2:
+        return found[0] if found else None
+    if unknown := next((f for f in found if not f.unit_ids), None):
+        return Addressee(", ".join(f.written for f in found), candidates=unknown.candidates)
+    pairs = dict(
+        zip((i for f in found for i in f.unit_ids), (n for f in found for n in f.unit_names), strict=True)
+    )
+    label = "; ".join(f.label or f.written for f in found)
+    return Addressee(label, tuple(pairs), label, tuple(pairs.values()), is_group=True)
 
 
 def lead_fields(found: Addressee | None) -> dict[str, Any]:

@@ -13,7 +13,11 @@ from bot.demo import CHART, TRANSCRIPT, WORKBOOK, run_demo
 # One line the bot (or the demo) prints at each step of the week, in the order they happen.
 STEPS = (
     "━━ Thứ Hai 23/11/2026 ━━",
-    "Bot đọc được 5 nhiệm vụ",  # the directive read into proposed tasks
+    # The directive read into proposed tasks; "UBND xã Long Hiệp", "Đảng ủy xã Long Hiệp": the communes.
+    "Bot đọc được 5 nhiệm vụ; 0 nhiệm vụ cần Văn phòng chọn đơn vị hoặc hạn.",
+    "🏢 Chủ trì: Xã Long Hiệp",
+    "🏢 Chủ trì: Xã Long Hựu",
+    "Đã nhận: 4; bỏ qua: 1.",  # the office skips the weekly giao ban preparation, its routine
     "✅ Đã tạo 4 nhiệm vụ từ văn bản 118-TB/TU",  # imported, after the office's checks
     "🆕 Nhiệm vụ mới được giao",
     "Đã đăng ký nhóm «Lãnh đạo Tỉnh Demo»",

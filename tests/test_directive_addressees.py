@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.addressee_tree import TreeUnit, body_unit, expand, scope_of
+from domain.addressee_tree import TreeUnit, body_unit, expand, place_body, scope_of
 from domain.directive_units import lead_and_cooperating
 from domain.statuses import UnitKind as K
 
@@ -218,3 +218,45 @@ def test_a_group_with_no_unit_in_the_tree_finds_none() -> None:
     assert names("Đảng ủy các xã, thị trấn", only_boards, issuer=DISTRICT) == []
     assert names("Mặt trận Tổ quốc và các đoàn thể", only_boards, issuer=DISTRICT) == []
     assert names("Ủy ban MTTQ các xã", LEGACY, issuer=DISTRICT, near="Văn phòng Huyện ủy") == []
+
+
+# A commune with its own bodies listed, in a two-level tree: (name, kind, parent).
+WITH_BODIES = (
+    *TWO_LEVEL,
+    ("Đảng bộ xã Mỹ Yên", K.PARTY_COMMITTEE, "Xã Mỹ Yên"),
+    ("UBND Mỹ Yên", K.PEOPLES_COMMITTEE, "Xã Mỹ Yên"),
+    ("Ủy ban MTTQ xã Long Hiệp", K.FATHERLAND_FRONT, "Xã Long Hiệp"),
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("Ủy ban nhân dân xã Long Hiệp", "Xã Long Hiệp"),  # no committee listed: the commune stands for it
+        ("UBND xã Long Hiệp", "Xã Long Hiệp"),
+        ("Đảng ủy xã Long Hiệp", "Xã Long Hiệp"),
+        ("Đảng uỷ xã Long Hiệp", "Xã Long Hiệp"),
+        ("UBND phường Tân An", "Phường Tân An"),
+        ("Ủy ban nhân dân xã Mỹ Yên", "UBND Mỹ Yên"),  # the commune's own, listed under it
+        ("Đảng ủy xã Mỹ Yên", "Đảng bộ xã Mỹ Yên"),
+        ("Ủy ban MTTQ xã Long Hiệp", "Ủy ban MTTQ xã Long Hiệp"),
+        ("Ủy ban MTTQ xã Mỹ Yên", None),  # a commune does not stand for its front
+        ("UBND xã Tân An", None),  # Tân An is a ward: not guessed across kinds
+        ("UBND xã Long Hựu", None),  # not in the tree
+        ("UBND tỉnh Tây Ninh", None),  # the province does not stand for its committee
+    ],
+)
+def test_a_body_of_a_named_commune_is_its_own_or_the_commune(written: str, unit: str | None) -> None:
+    found = place_body(written, tree(WITH_BODIES))
+    assert (found.name if found else None) == unit
+
+
+def test_a_body_of_another_level_is_never_the_commune() -> None:
+    units = tree(TWO_LEVEL)
+    commune = scope_of("Thường trực Đảng ủy xã Long Hiệp", units)
+    assert body_unit("UBND tỉnh", units, scope_id=commune) is None
+    assert body_unit("Ủy ban nhân dân huyện", units, scope_id=commune) is None
+    assert body_unit("Ủy ban nhân dân xã", units, scope_id=commune).name == "Xã Long Hiệp"  # type: ignore[union-attr]
+    assert lead_and_cooperating("UBND phường Tân An tập trung giải phóng mặt bằng.")[0] == [
+        "UBND phường Tân An"
+    ]
