@@ -20,7 +20,7 @@ from domain.directive import EmptyDocumentError, Proposal, parse_directive
 from domain.directive_files import UnreadableFileError, text_of
 from domain.directive_text import SecretDocumentError
 from domain.giaoban import ConcludedMeeting, concluded_meeting
-from storage import addressee_units, directive_import, migrate
+from storage import directive_import, migrate
 from storage.db import create_engine, session_factory
 
 
@@ -90,7 +90,7 @@ async def _import(
         for row in rows:
             row["state"] = "accepted" if directive_import.ready(row) else "skipped"
         left = [row["ref"] for row in rows if row["state"] == "skipped"]
-        count = sum(len(addressee_units.lead_ids(row)) for row in rows if row["state"] == "accepted")
+        count, _ = directive_import.planned(rows)
         dated = sum(1 for m in meetings if m["state"] == directive_import.NEW)
         print(directive_texts.import_plan(count, left))
         print("\n".join(giaoban_texts.meeting_plan(meetings)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from domain.dates import fmt
 from domain.directive import Proposal, ProposedTask
@@ -97,11 +98,19 @@ def make_button(count: int) -> str:
     return f"🚀 Tạo {count} nhiệm vụ" if count else "🚀 Tạo nhiệm vụ"
 
 
+def tasks_made(count: int, groups: Sequence[tuple[str, int]]) -> str:
+    """'7 nhiệm vụ (một dòng «Các xã, thị trấn» thành 3 nhiệm vụ)': a group's row is one per unit."""
+    from html import escape
+
+    each = "; ".join(f"một dòng «{escape(wording)}» thành {n} nhiệm vụ" for wording, n in groups)
+    return f"{count} nhiệm vụ" + (f" ({each})" if each else "")
+
+
 def unnumbered(day: dt.date) -> str:
     return f"Văn bản ngày {fmt(day)}"
 
 
-def overview(info: dict, rows: list[dict]) -> str:
+def overview(info: dict, rows: list[dict], planned: tuple[int, Sequence[tuple[str, int]]] = (0, ())) -> str:
     from html import escape
 
     head = escape(info["number"] or "Văn bản không rõ số hiệu")
@@ -112,7 +121,9 @@ def overview(info: dict, rows: list[dict]) -> str:
     lines = [
         f"📄 <b>{head}</b>" + (f" — {escape(info['issuer'])}" if info["issuer"] else ""),
         f"Bot đọc được {len(rows)} nhiệm vụ; {missing} nhiệm vụ cần Văn phòng chọn đơn vị hoặc hạn.",
-        f"Đã nhận: {counts['accepted']}; bỏ qua: {counts['skipped']}.",
+        f"Đã nhận: {counts['accepted']}"
+        + (f", sẽ tạo {tasks_made(*planned)}" if planned[1] else "")
+        + f"; bỏ qua: {counts['skipped']}.",
     ]
     if not rows:
         lines[1] = "Văn bản không có nhiệm vụ nào cần giao (có thể chỉ là báo cáo kết quả)."
@@ -123,7 +134,7 @@ def task_card(row: dict, *, position: int, total: int, today: dt.date | None = N
     from html import escape
 
     unit = row["unit_name"] or (
-        f"chưa rõ (văn bản ghi «{escape(row['lead_units'][0])}»{_no_units(row)})"
+        f"chưa rõ (văn bản ghi «{escape(', '.join(row['lead_units']))}»{_no_units(row)})"
         if row["lead_units"]
         else "chưa rõ"
     )
@@ -157,7 +168,8 @@ def group_lines(rows: list[dict]) -> list[str]:
                 f"[{row['ref']}] {group['label']}, mỗi đơn vị một nhiệm vụ: " + ", ".join(group["names"])
             )
         elif row.get("unit_note"):
-            lines.append(f"[{row['ref']}] «{row['lead_units'][0]}»{_no_units(row)}; giữ nguyên như văn bản.")
+            written = ", ".join(row["lead_units"])
+            lines.append(f"[{row['ref']}] «{written}»{_no_units(row)}; giữ nguyên như văn bản.")
     return ["", "Nhóm đơn vị:", *lines] if lines else []
 
 
@@ -174,11 +186,12 @@ def unit_not_found(typed: str, choices: str) -> str:
     return f"Chưa rõ đơn vị «{escape(typed)}».{hint} Gõ lại tên đơn vị:"
 
 
-def created(number: str, ids: list) -> str:
+def created(number: str, ids: list, groups: Sequence[tuple[str, int]] = ()) -> str:
     from html import escape
 
     listed = ", ".join(f"#{i}" for i in ids)
-    return f"✅ Đã tạo {len(ids)} nhiệm vụ từ văn bản {escape(number)} ({listed}) và gửi tới các đơn vị."
+    made = tasks_made(len(ids), groups)
+    return f"✅ Đã tạo {made} từ văn bản {escape(number)} ({listed}) và gửi tới các đơn vị."
 
 
 NOTHING_CREATED = "Chưa tạo nhiệm vụ nào."

@@ -76,7 +76,8 @@ async def receive(update: Update, context: BotContext) -> int:
         await message.reply_html(texts.TOO_BIG)
         return ConversationHandler.END
     async with context.services.db() as session:
-        rows = await directive_import.proposal_rows(session, proposal=proposal)
+        office = context.official.unit_id  # type: ignore[union-attr]  # whose "Huyện ủy", of several
+        rows = await directive_import.proposal_rows(session, proposal=proposal, office_unit_id=office)
         meetings = await directive_import.meeting_rows(session, proposal=proposal)
     concludes = concluded_meeting(text)
     context.user_data["directive"] = {  # type: ignore[index]
@@ -104,13 +105,10 @@ async def _document_text(update: Update) -> str:
     return text_of(data, message.document.file_name or "vanban")
 
 
-_complete = directive_import.ready
-
-
 async def _overview(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     rows = draft["tasks"]
-    ready = sum(1 for r in rows if _complete(r) and r["state"] == "pending")
+    ready = sum(1 for r in rows if directive_import.ready(r) and r["state"] == "pending")
     keyboard = []
     if ready:
         keyboard.append([_button(texts.accept_ready(ready), "all")])
@@ -118,8 +116,9 @@ async def _overview(update: Update, context: BotContext) -> int:
         keyboard.append([_button("📋 Xem từng nhiệm vụ", "show", 0)])
     if dated := _dated(draft):
         keyboard.append([_button(giaoban_texts.meetings_button(dated, on=draft["meetings_on"]), "mtg")])
-    keyboard.append([_button(texts.make_button(_accepted(draft)), "make"), _button("✖️ Hủy", "cancel")])
-    lines = [texts.overview(draft["info"], rows)]
+    planned = directive_import.planned(rows)  # a group's row: one task for each of its units
+    keyboard.append([_button(texts.make_button(planned[0]), "make"), _button("✖️ Hủy", "cancel")])
+    lines = [texts.overview(draft["info"], rows, planned)]
     if concludes := ConcludedMeeting.from_json(draft["concludes"]):
         lines.append(giaoban_texts.concluded_html(concludes))
     lines += giaoban_texts.overview_meetings(draft["meetings"], on=draft["meetings_on"])
@@ -134,10 +133,6 @@ async def _overview(update: Update, context: BotContext) -> int:
 def _dated(draft: dict[str, Any]) -> int:
     """How many of the document's meetings have a day, and so can be created."""
     return sum(1 for m in draft["meetings"] if m["state"] == directive_import.NEW)
-
-
-def _accepted(draft: dict[str, Any]) -> int:
-    return sum(1 for r in draft["tasks"] if r["state"] == "accepted")
 
 
 async def _show(update: Update, context: BotContext, index: int) -> int:
@@ -169,9 +164,11 @@ async def on_button(update: Update, context: BotContext) -> int:
     if callback is None or ("tasks" not in draft and callback.args[0] != "cancel"):
         await query.answer(texts.EXPIRED, show_alert=True)
         return ConversationHandler.END
-    await query.answer()
     op, index = callback.args[0], callback.number(1)
-    rows = draft["tasks"]
+    rows, refusal = draft.get("tasks", []), _refusal(draft, op, index)
+    await query.answer(refusal, show_alert=refusal is not None)  # a query is answered once
+    if refusal is not None:
+        return REVIEW
     if index >= len(rows) and op in ("ok", "skip", "unit", "due", "show"):
         return REVIEW
     if op == "cancel":
@@ -180,13 +177,10 @@ async def on_button(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     if op == "all":
         for row in rows:
-            if row["state"] == "pending" and _complete(row):
+            if row["state"] == "pending" and directive_import.ready(row):
                 row["state"] = "accepted"
         return await _overview(update, context)
     if op in ("ok", "skip"):
-        if op == "ok" and not _complete(rows[index]):
-            await query.answer(texts.NEEDS_UNIT_AND_DUE, show_alert=True)
-            return REVIEW
         rows[index]["state"] = "accepted" if op == "ok" else "skipped"
         return await _show(update, context, index + 1)
     if op in ("unit", "due"):
@@ -200,6 +194,15 @@ async def on_button(update: Update, context: BotContext) -> int:
     if op == "make":
         return await _make(update, context)
     return await _overview(update, context)
+
+
+def _refusal(draft: dict[str, Any], op: str, index: int) -> str | None:
+    """Why a press cannot be done (the office sees it as an alert), or None."""
+    rows = draft.get("tasks", [])  # none once the review ended ("cancel" still answers)
+    if op == "ok" and index < len(rows) and not directive_import.ready(rows[index]):
+        return texts.NEEDS_UNIT_AND_DUE
+    made = op != "make" or directive_import.planned(rows)[0] or (draft["meetings_on"] and _dated(draft))
+    return None if made else texts.NOTHING_ACCEPTED
 
 
 async def unit_typed(update: Update, context: BotContext) -> int:
@@ -234,9 +237,7 @@ async def _make(update: Update, context: BotContext) -> int:
     draft, official = _draft(context), context.official
     assert official is not None
     meetings = draft["meetings"] if draft["meetings_on"] else []
-    if not _accepted(draft) and not (meetings and _dated(draft)):
-        await update.callback_query.answer(texts.NOTHING_ACCEPTED, show_alert=True)  # type: ignore[union-attr]
-        return REVIEW
+    groups = directive_import.planned(draft["tasks"])[1]
     now, today = context.services.clock.now(), context.services.today()
     settings = context.services.settings
     async with context.services.db.begin() as session:
@@ -255,8 +256,9 @@ async def _make(update: Update, context: BotContext) -> int:
         )
     context.services.wake_sender.set()
     context.user_data.pop("directive", None)  # type: ignore[union-attr]
+    made = texts.created(done.number, done.task_ids, groups) if done.task_ids else None
     lines = [
-        texts.created(done.number, done.task_ids) if done.task_ids else giaoban_texts.saved(done.number),
+        made or giaoban_texts.saved(done.number),
         giaoban_texts.kept_tasks(done.tasks_kept),
         giaoban_texts.created_meetings(len(done.meetings_created), done.meetings_kept),
     ]

@@ -49,7 +49,7 @@ async def proposal_rows(
     rows = []
     names = await addressee_units.load(session, issuer=proposal.directive.issuer, near=office_unit_id)
     for task in proposal.tasks:
-        lead = names.find(task.lead_units[0]) if task.lead_units else None
+        lead = addressee_units.leads([names.find(name) for name in task.lead_units])
         coop = [uid for name in task.cooperating_units for uid in names.find(name).unit_ids]
         rows.append(
             {
@@ -82,6 +82,13 @@ async def meeting_rows(session: AsyncSession, *, proposal: Proposal) -> list[dic
             )
         rows.append({**asdict(meeting), "items": items, "state": state})
     return rows
+
+
+def planned(rows: Sequence[dict[str, Any]]) -> tuple[int, list[tuple[str, int]]]:
+    """How many tasks the accepted rows make (a group: one for each of its units), and the rows
+    that make more than one: (their lead wording, how many)."""
+    made = [(row, len(addressee_units.lead_ids(row))) for row in rows if row["state"] == "accepted"]
+    return sum(n for _, n in made), [(", ".join(row["lead_units"]), n) for row, n in made if n > 1]
 
 
 def ready(row: dict[str, Any]) -> bool:
