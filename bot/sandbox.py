@@ -201,7 +201,7 @@ async def _run(
         if console:
             lines = _line_reader(stdin or sys.stdin)
             memory = settings.data_dir / "sandbox-console.json"
-            chat = Console(sandbox.emulator, out, sandbox.files_dir, sandbox.processed, memory)
+            chat = Console(sandbox.emulator, out, sandbox.files_dir, sandbox.processed, memory, db=sandbox.db)
             await _until(chat.run(lambda: _next_line(lines, quit_now)), quit_now)
         else:
             print(texts.RUNNING, file=out, flush=True)
