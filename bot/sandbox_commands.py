@@ -149,6 +149,17 @@ async def document(console: Console, rest: str, spec: dict[str, Any]) -> int | N
     return int(sent["update_id"])
 
 
+async def paste(console: Console, rest: str, spec: dict[str, Any]) -> int | None:
+    """':dan FILE' sends a text file as one message, its line breaks kept, as a paste on a phone;
+    ':dan /vanban FILE' puts the command before it."""
+    command, name = ("", rest) if not rest.startswith("/") else rest.partition(" ")[::2]
+    if not name.strip():
+        raise ValueError("no file named")
+    text = await asyncio.to_thread(Path(name.strip()).expanduser().read_text, encoding="utf-8")
+    sent = await console.emulator.control("message", {**spec, "text": f"{command} {text}".strip()})
+    return int(sent["update_id"])
+
+
 async def contact(console: Console, rest: str, spec: dict[str, Any]) -> int | None:
     if not rest:
         raise ValueError("no phone number")
@@ -174,6 +185,7 @@ COMMANDS: dict[str, Command] = {
     ":tl": reply,
     ":anh": photo,
     ":tep": document,
+    ":dan": paste,
     ":sdt": contact,
     ":vitri": location,
 }

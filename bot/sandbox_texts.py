@@ -13,6 +13,7 @@ Gõ tin nhắn như trong Telegram (ví dụ /start, /help, /tasks). Lệnh củ
   :tl :anh FILE        trả lời bằng ảnh (cũng được với :tep, :vitri)
   :anh FILE [chú thích]  gửi ảnh từ tệp, kèm chú thích nếu có
   :tep FILE [chú thích]  gửi tệp (tài liệu; ảnh gửi dạng tệp giữ nguyên EXIF)
+  :dan [/LỆNH] FILE    dán nội dung một tệp văn bản thành một tin (ví dụ :dan /vanban vb.txt)
   :sdt SỐ              chia sẻ số điện thoại của mình (ví dụ :sdt +84 912 000 005)
   :vitri VĨ_ĐỘ KINH_ĐỘ   gửi vị trí (ví dụ :tl :vitri 10.61 106.67)
   :? (:help, :giup)    xem lại bảng này

@@ -181,3 +181,13 @@ async def test_persona_labels_follow_the_database(typist: Typist) -> None:
     await typist.shown("📨 1 tin mới cho Phạm Văn Tâm — cán bộ xã Long Hựu (:chon 5 để xem)")
     await typist.shown("📨 1 tin mới cho Võ Thị Lan — cán bộ Xã Long Hựu (:chon 1 để xem)")
     await typist.expect(":chon 5", "Đang đóng vai: Phạm Văn Tâm — cán bộ xã Long Hựu\n")
+
+
+async def test_a_pasted_directive_keeps_its_lines(typist: Typist) -> None:
+    """`:dan /vanban FILE` pastes a text as one message with its line breaks, as a phone does, so the
+    tour can show /vanban: the bot reads the numbered items of the sample notice."""
+    sample = Path(__file__).parent / "documents" / "thong_bao_ket_luan.txt"
+    await typist.type(":chon 4")
+    said = await typist.expect(f":dan /vanban {sample}", "📄 45-TB/HU")
+    assert "Bot đọc được 5 nhiệm vụ" in said
+    await typist.expect(":dan khong-co.txt", "Không tìm thấy tệp «khong-co.txt».")
