@@ -155,7 +155,8 @@ async def paste(console: Console, rest: str, spec: dict[str, Any]) -> int | None
     command, name = ("", rest) if not rest.startswith("/") else rest.partition(" ")[::2]
     if not name.strip():
         raise ValueError("no file named")
-    text = await asyncio.to_thread(Path(name.strip()).expanduser().read_text, encoding="utf-8")
+    path = name.strip()
+    text = await asyncio.to_thread(lambda: Path(path).expanduser().read_text(encoding="utf-8"))
     sent = await console.emulator.control("message", {**spec, "text": f"{command} {text}".strip()})
     return int(sent["update_id"])
 
