@@ -127,3 +127,12 @@ def test_settings_build_the_calendar_and_refuse_a_day_both_off_and_worked() -> N
     assert not calendar.is_working_day(d("02/01/2026")) and calendar.is_working_day(d("10/01/2026"))
     with pytest.raises(ConfigError, match="WORKING_DAYS: 10/01/2026 is also in DAYS_OFF"):
         load_settings(days_off="10/01/2026", working_days="10/01/2026", _env_file=None)
+
+
+def test_shifting_back_skips_weekends_and_holidays() -> None:
+    """A reminder 'N working days before' counts back over weekends and Tết."""
+    monday = dt.date(2026, 11, 23)
+    assert CALENDAR.shift(monday, -1) == dt.date(2026, 11, 20)  # the Friday before
+    assert CALENDAR.shift(monday, 1) == dt.date(2026, 11, 25)  # 24/11, Ngày Văn hóa Việt Nam, is off
+    assert CALENDAR.shift(dt.date(2027, 2, 11), -1) == dt.date(2027, 2, 3)  # back over Tết 2027 (4–10/2)
+    assert CALENDAR.shift(monday, 0) == monday

@@ -33,6 +33,8 @@ READINGS: list[tuple[str, float | None, tuple[float, float | None, float | None,
     ("7", 12, (58.3, 7, 12, False, False)),  # a bare count toward the target
     ("7", None, None),  # a bare number without a target says nothing
     ("121", 12, None),
+    ("120", 12, (1000.0, 120, 12, False, False)),  # exactly ten times the target is still read
+    ("1/1", None, (100.0, 1, 1, True, False)),  # a total of one is a total
     ("ok", 12, None),
     ("5/12 căn", 12, None),
     ("", 12, None),
@@ -76,6 +78,12 @@ def test_a_button_carries_the_reading_and_gives_it_back(reading: Progress, code:
 )
 def test_a_forged_button_value_is_refused(code: str) -> None:
     assert progress.decode(code, target=12) is None
+
+
+def test_the_codec_edges() -> None:
+    assert progress.decode("p100000", target=None) == Progress(1000.0)  # ten times is the limit
+    assert progress.decode("q12000", target=12) == Progress(1000.0, 120, 12)
+    assert progress.decode("p000005000", target=None) == Progress(50.0)  # nine digits are allowed
 
 
 def test_a_quantity_button_needs_a_target() -> None:
