@@ -145,6 +145,8 @@ def officials_usage() -> str:
 
 
 def unit_not_found(query: str, suggestions: Sequence[str]) -> str:
+    if len(suggestions) == 1:
+        return f"Chưa rõ đơn vị «{escape(query)}». Có phải {escape(suggestions[0])}? Bấm để xem."
     if suggestions:
         return f"Chưa rõ đơn vị «{escape(query)}». Có phải một trong các đơn vị sau? Bấm để chọn."
     return f"Không tìm thấy đơn vị «{escape(query)}». Kiểm tra lại tên (có thể gõ không dấu)."

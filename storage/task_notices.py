@@ -104,26 +104,6 @@ async def notify_extension_request(
     )
 
 
-async def notify_confirmation(
-    session: AsyncSession, *, task: Task, reporter: Official, unit_name: str, today: dt.date, now: dt.datetime
-) -> int:
-    """'Hoàn thành' reported: the office and the assigning leader confirm or return it."""
-    view = await task_views.task_view(session, task=task)
-    text = taskflow_texts.confirm_prompt(view, reporter.full_name, unit_name)
-    extra = [task.created_by_id] if task.created_by_id else []
-    people = await deciders(session, role=Role.ADMIN, fallback=Role.LEADER, extra_ids=extra)
-    return await send_to(
-        session,
-        people,
-        kind="task.confirm",
-        key=f"task:{task.id}:v{task.version}:confirm",
-        text=text,
-        buttons=task_texts.task_buttons(view, decider=True),
-        task_id=task.id,
-        now=now,
-    )
-
-
 async def notify_assignees(
     session: AsyncSession,
     *,

@@ -29,3 +29,15 @@ async def test_status_and_officials_show_the_province_of_same_name_wards(
     # A former province's name is asked about, not taken as the ward of that name.
     reply = (await say(client, LEADER, "/status long an"))[0]
     assert set(buttons(reply)) == {"Phường Long An", "Tây Ninh"}
+
+
+async def test_one_near_name_is_asked_about_by_name_in_officials_too(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    province = await add_unit(bot_db, "Tây Ninh", kind=UnitKind.PROVINCE)
+    await add_unit(bot_db, "Xã Long Hiệp", kind=UnitKind.COMMUNE, parent_id=province.id)
+    await add_official(bot_db, "Trần Văn Minh", unit=province, role=Role.LEADER, telegram_user_id=LEADER)
+    reply = (await say(client, LEADER, "/officials long hieo"))[0]
+    assert list(buttons(reply)) == ["Xã Long Hiệp"]
+    assert "Có phải Xã Long Hiệp?" in reply["message"]["text"]
+    assert "một trong các đơn vị" not in reply["message"]["text"]  # never "one of" with one
