@@ -4,6 +4,8 @@ officials answer ("5/12", "60%", "12,5%", "7"), not from the code's output."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from domain import progress
@@ -111,3 +113,19 @@ def test_who_may_report_and_ask_for_more_time() -> None:
         assert can_request_extension(status) == (status in open_ones), status
     assert completion_status(needs_confirmation=True) == TaskStatus.AWAITING_CONFIRMATION
     assert completion_status(needs_confirmation=False) == TaskStatus.DONE
+
+
+def test_the_reporter_never_confirms_and_lower_or_older_readings() -> None:
+    from domain.tasks import is_older_report, lowers_progress, may_confirm
+
+    assert may_confirm(7, 3) and may_confirm(7, None)  # someone else, or nobody recorded
+    assert not may_confirm(3, 3)  # the one who reported it done
+    assert not may_confirm(None, 3)
+    assert lowers_progress(41.7, 25.0)
+    assert not lowers_progress(41.7, 41.7) and not lowers_progress(41.7, 50.0)
+    assert not lowers_progress(None, 0.0)  # a first report lowers nothing
+    stored = dt.datetime(2026, 11, 23, 2, 0, 5, 600_000, tzinfo=dt.UTC)  # a button press, 09:00:05.6
+    assert is_older_report(dt.datetime(2026, 11, 23, 2, 0, 4, tzinfo=dt.UTC), stored)
+    assert not is_older_report(dt.datetime(2026, 11, 23, 2, 0, 5, tzinfo=dt.UTC), stored)  # same second
+    assert not is_older_report(dt.datetime(2026, 11, 23, 2, 0, 6, tzinfo=dt.UTC), stored)
+    assert not is_older_report(dt.datetime(2026, 11, 23, 2, 0, 4, tzinfo=dt.UTC), None)
