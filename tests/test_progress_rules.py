@@ -91,6 +91,7 @@ def test_the_codec_edges() -> None:
 def test_a_quantity_button_needs_a_target() -> None:
     assert progress.decode("q500", target=None) is None
     assert progress.decode("p5000", target=None) == Progress(50.0)
+    assert progress.decode("p5000", target=12) == Progress(50.0, 6.0, 12)  # a percentage on a count
     assert progress.decode("q500", target=10) == Progress(50.0, 5, 10)  # against today's target
 
 
