@@ -21,6 +21,7 @@ from domain.sheets import SheetError, template_xlsx
 from domain.units import kind_from_text
 from storage import migrate, officials, units
 from storage.db import create_engine, session_factory
+from storage.models import Unit
 from storage.officials import OfficialError
 
 OFFICIAL_HEADERS = ("Họ và tên", "Chức vụ", "Đơn vị", "Vai trò", "Số điện thoại", "Người đứng đầu")
@@ -139,7 +140,9 @@ async def _add(session: AsyncSession, args: argparse.Namespace, now: dt.datetime
     official = await officials.add_official(
         session, full_name=args.name, now=now, **await _fields(session, args)
     )
-    print(f"đã thêm #{official.id} {official.full_name}")
+    unit = await session.get(Unit, official.unit_id) if official.unit_id else None
+    # The unit the typed name was found as: "long hiep" may be a former name of another commune.
+    print(f"đã thêm #{official.id} {official.full_name}" + (f" — {unit.name}" if unit else ""))
     return 0
 
 

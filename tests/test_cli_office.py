@@ -271,3 +271,10 @@ def test_households_export_keeps_an_existing_file_unless_forced(
     assert kept.read_bytes() == b"the office's own list"
     assert main(["households", "export", "ra.xlsx", "--force"]) == 0
     assert load_workbook(kept).active["A1"].value
+
+
+def test_officials_add_names_the_unit_it_found(seeded_cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ "long hiep" is a former name of Xã Mỹ Yên in today's Tây Ninh: the office must see that."""
+    capsys.readouterr()
+    assert main(["officials", "add", "--name", "Võ Thị Lan", "--unit", "long hiep"]) == 0
+    assert capsys.readouterr().out.strip().endswith("Võ Thị Lan — Xã Mỹ Yên")
