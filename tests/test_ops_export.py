@@ -39,7 +39,9 @@ async def test_the_export_holds_every_record_of_the_four_tables(db) -> None:  # 
         }
         overdue = (await session.exec(select(Task).where(Task.status == "blocked").limit(1))).one()
     data = export_workbook(
-        export_sheets(rows.tasks, rows.updates, rows.households, rows.photos), made_on=TODAY, scope="Tỉnh Demo"
+        export_sheets(rows.tasks, rows.updates, rows.households, rows.photos),
+        made_on=TODAY,
+        scope="Tỉnh Demo",
     )
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Nhiem vu", "Cap nhat", "Ho gia dinh", "Anh"]
