@@ -6,10 +6,9 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from bot.cli_files import CliError
+from bot.cli_files import refuse_overwrite
 from bot.config import Settings
 from bot.context import SystemClock
-from domain import cli_texts
 from domain.export_sheet import export_sheets, export_workbook
 from storage import migrate
 from storage.db import create_engine, session_factory
@@ -36,8 +35,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 def run(settings: Settings, args: argparse.Namespace) -> int:
     today = SystemClock().now().astimezone(settings.tz).date()
     out: Path = args.out or Path(f"nhacviec-du-lieu-{today:%d-%m-%Y}.xlsx")
-    if out.exists() and not args.force:
-        raise CliError(cli_texts.file_exists(str(out)))
+    refuse_overwrite(out, force=args.force)
     rows = asyncio.run(_rows(settings))
     sheets = export_sheets(rows.tasks, rows.updates, rows.households, rows.photos)
     out.write_bytes(export_workbook(sheets, made_on=today, scope="Nhắc việc"))

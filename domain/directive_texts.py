@@ -21,8 +21,8 @@ SECRET = (
     "gửi qua Telegram; đề nghị theo dõi trên giấy hoặc hệ thống bảo mật của cơ quan."
 )
 NOT_A_DIRECTIVE = (
-    "Không đọc được nội dung văn bản tiếng Việt trong tệp này (tệp trống, hỏng, là ảnh chụp hoặc "
-    "không phải tiếng Việt). Chưa tạo nhiệm vụ nào."
+    "Không đọc được nội dung văn bản tiếng Việt (tệp hoặc đoạn dán trống, quá ngắn, hỏng, là ảnh "
+    "chụp hoặc không phải tiếng Việt). Chưa tạo nhiệm vụ nào."
 )
 
 

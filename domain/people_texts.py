@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
+from domain import status_texts
 from domain.statuses import Role
 
 ROLE_LABELS = {Role.ADMIN: "quản trị (Văn phòng)", Role.LEADER: "lãnh đạo", Role.OFFICIAL: "cán bộ"}
@@ -146,7 +147,7 @@ def officials_usage() -> str:
 
 def unit_not_found(query: str, suggestions: Sequence[str]) -> str:
     if len(suggestions) == 1:
-        return f"Chưa rõ đơn vị «{escape(query)}». Có phải {escape(suggestions[0])}? Bấm để xem."
+        return status_texts.unit_unclear(query, suggestions)  # one near name: asked by name
     if suggestions:
         return f"Chưa rõ đơn vị «{escape(query)}». Có phải một trong các đơn vị sau? Bấm để chọn."
     return f"Không tìm thấy đơn vị «{escape(query)}». Kiểm tra lại tên (có thể gõ không dấu)."

@@ -113,17 +113,21 @@ def _check(lines: list[str], expected: dict[str, object]) -> None:
 
 
 async def test_the_pack_holds_the_databases_numbers(db) -> None:  # type: ignore[no-untyped-def]
-    await seed_district(db)
-    await _conclude(db)
+    _check(_texts(giao_ban_pack(await _seeded_pack(db))), await _expected(db))
+
+
+async def _seeded_pack(db):  # type: ignore[no-untyped-def]
+    """The pack's data for the seeded district after its last giao ban's conclusions."""
     from domain.programmes import XOA_NHA_TAM
     from storage import digest_data
 
+    await seed_district(db)
+    await _conclude(db)
     async with db() as session:
         digest = await digest_data.build_digest(
             session, day=TODAY, zone=HCM, programme=XOA_NHA_TAM, working_days_left=None
         )
-        pack = await meetings.pack_data(session, digest=digest, zone=HCM)
-    _check(_texts(giao_ban_pack(pack)), await _expected(db))
+        return await meetings.pack_data(session, digest=digest, zone=HCM)
 
 
 def test_without_conclusions_the_pack_says_so() -> None:
@@ -141,16 +145,7 @@ def test_without_conclusions_the_pack_says_so() -> None:
 async def test_a_normal_week_is_one_a4_page(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
-    from domain.programmes import XOA_NHA_TAM
-    from storage import digest_data
-
-    await seed_district(db)
-    await _conclude(db)
-    async with db() as session:
-        digest = await digest_data.build_digest(
-            session, day=TODAY, zone=HCM, programme=XOA_NHA_TAM, working_days_left=None
-        )
-        pack = await meetings.pack_data(session, digest=digest, zone=HCM)
+    pack = await _seeded_pack(db)
     source = tmp_path / "pack.docx"
     source.write_bytes(giao_ban_pack(pack))
     command = ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf"]
