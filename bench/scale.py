@@ -10,7 +10,8 @@ drawn in the short-lived process the bot uses (domain/digest_render.py: its star
 Goals: /status at the largest size within 1.5× of the smallest; the digest under 1 s.
 Run: `python -m bench.scale` (5,000 and 50,000, a few minutes); `--sizes 5000,50000,500000`
 for the issue's three (the largest takes long to build); `--postgres ''` skips PostgreSQL;
-`--keep DIR` builds each SQLite province once in DIR and reuses it on later runs.
+`--keep DIR` builds each SQLite province once in DIR and reuses it on later runs, and each
+PostgreSQL province once in a schema of its own (the URL's search_path + `_<size>`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -123,6 +125,36 @@ async def measure(url: str, size: int, *, reuse: bool = False) -> tuple[float, d
     return built, figures
 
 
+def sized_schema(url: str, size: int) -> str:
+    """The URL with a schema of its own for this size: `--keep` builds each PostgreSQL province once."""
+    if "search_path=" not in url:
+        return url
+    return re.sub(r"search_path=([^&]+)", lambda m: f"search_path={m.group(1)}_{size}", url)
+
+
+async def built_before(url: str, size: int) -> bool:
+    """Whether the URL's schema already holds a province of `size` tasks, fully built."""
+    if "search_path=" not in url:
+        return False
+    import asyncpg
+
+    schema = url.split("search_path=")[1].split("&")[0]
+    connection = await asyncpg.connect(url.split("?")[0].replace("+asyncpg", ""))
+    try:
+        found = await connection.fetchval(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 "
+            "AND table_name IN ('task', 'household')",
+            schema,
+        )
+        if found != 2:
+            return False
+        tasks = await connection.fetchval(f'SELECT count(*) FROM "{schema}".task')
+        houses = await connection.fetchval(f'SELECT count(*) FROM "{schema}".household')
+        return bool(tasks == size and houses)  # the houses are added last
+    finally:
+        await connection.close()
+
+
 async def main(sizes: list[int], postgres: str | None, keep: Path | None = None) -> None:
     databases: list[tuple[str, str | None]] = [("sqlite", None)]
     if postgres:
@@ -136,6 +168,9 @@ async def main(sizes: list[int], postgres: str | None, keep: Path | None = None)
                 reuse = bool(kept and kept.exists())
                 target = url or f"sqlite+aiosqlite:///{kept or Path(tmp) / 'scale.db'}"
                 try:
+                    if url and keep:
+                        target = sized_schema(url, size)
+                        reuse = await built_before(target, size)
                     built, figures = await measure(target, size, reuse=reuse)
                 except OSError as exc:
                     print(f"{label:<11}{size:>9}  skipped: not reachable ({exc})")

@@ -90,15 +90,30 @@ def overview_head(total_units: int, today: dt.date) -> str:
     )
 
 
+SHOWN = 15  # lines a /status section lists; "… và N nhiệm vụ khác" counts the rest
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The first lines of a section and how many it has in all: storage reads only those shown."""
+
+    lines: Sequence[Line]
+    total: int
+
+    @classmethod
+    def every(cls, lines: Sequence[Line]) -> Shown:
+        return cls(lines, len(lines))
+
+
 @dataclass
 class UnitStatus:
     name: str
     counts: Counts | None
-    overdue: Sequence[Line]
-    due_this_week: Sequence[Line]
-    blocked: Sequence[Line]
-    extensions: Sequence[Line]
-    latest: Sequence[Line]
+    overdue: Shown
+    due_this_week: Shown
+    blocked: Shown
+    extensions: Shown
+    latest: Shown
     houses: Sequence[str]  # already rendered programme lines (may be empty)
     via_alias: str | None = None
 
@@ -158,12 +173,12 @@ def unit_status(status: UnitStatus, today: dt.date) -> list[str]:
         ),
     )
     for title, items, render in sections:
-        if items:
+        if items.total:
             lines.append("")
-            lines.append(f"{title} ({len(items)})")
-            lines.extend(render(item) for item in items[:15])
-            if len(items) > 15:
-                lines.append(f"… và {len(items) - 15} nhiệm vụ khác.")
+            lines.append(f"{title} ({items.total})")
+            lines.extend(render(item) for item in items.lines[:SHOWN])
+            if items.total > SHOWN:
+                lines.append(f"… và {items.total - SHOWN} nhiệm vụ khác.")
     if status.houses:
         lines.append("")
         lines.extend(status.houses)

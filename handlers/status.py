@@ -11,12 +11,12 @@ from domain import digest, house_texts, people_texts, status_texts
 from domain.callbacks import Callback, decode
 from domain.digest_render import DigestFiles
 from domain.render import split_message
-from domain.status_texts import UnitStatus
+from domain.status_texts import SHOWN, Shown, UnitStatus
 from domain.task_texts import TASK
 from domain.units import split_former_name
 from handlers.access import can_see_unit, sees_all_units
 from handlers.people import unit_buttons
-from storage import digest_data, households, reports, units
+from storage import digest_data, households, reports, status_queries, units
 
 UNIT_PICK = "st"
 
@@ -116,16 +116,20 @@ async def unit_status_lines(
     calendar = services.settings.work_calendar()
     async with services.db() as session:
         unit = await units.get_unit(session, unit_id=unit_id)
-        counts = await reports.unit_counts(
-            session, today=today, zone=zone, unit_ids=[unit_id], calendar=calendar
+        counts = (
+            await status_queries.counts_of(session, unit=unit, today=today, zone=zone, calendar=calendar)
+            if unit
+            else None
         )
-        overdue = await reports.overdue_lines(session, today=today, unit_id=unit_id, calendar=calendar)
-        due = await reports.due_between(
-            session, start=today, end=monday + dt.timedelta(days=6), unit_id=unit_id
+        overdue = await status_queries.overdue_of(
+            session, unit_id=unit_id, today=today, limit=SHOWN, calendar=calendar
         )
-        blocked = await reports.blockers(session, unit_id=unit_id)
-        extensions = await reports.pending_extensions(session, unit_id=unit_id)
-        latest = await reports.latest_updates(session, unit_id=unit_id)
+        due = await status_queries.due_of(
+            session, unit_id=unit_id, start=today, end=monday + dt.timedelta(days=6), limit=SHOWN
+        )
+        blocked = await status_queries.blocked_of(session, unit_id=unit_id, limit=SHOWN)
+        extensions = Shown.every(await reports.pending_extensions(session, unit_id=unit_id))
+        latest = Shown.every(await reports.latest_updates(session, unit_id=unit_id))
         left = calendar.working_days_between(today, programme.deadline) if programme.deadline else None
         result = await households.progress_of(
             session, programme=programme, unit_ids=[unit_id], today=today, working_days_left=left
@@ -137,7 +141,7 @@ async def unit_status_lines(
         )
     status = UnitStatus(
         unit.name if unit else "?",
-        counts[0] if counts else None,
+        counts,
         overdue,
         due,
         blocked,
@@ -146,11 +150,12 @@ async def unit_status_lines(
         house_lines,
         via_alias,
     )
+    # The buttons (the first ten tasks) come from the lines shown: a section's first 15, or all.
     task_ids = [
-        *(x.task_id for x in extensions),  # a decision waits on these: first
-        *(x.task_id for x in overdue),
-        *(x.task_id for x in due),
-        *(x.task_id for x in blocked),
+        *(x.task_id for x in extensions.lines),  # a decision waits on these: first
+        *(x.task_id for x in overdue.lines),
+        *(x.task_id for x in due.lines),
+        *(x.task_id for x in blocked.lines),
     ]
     return status_texts.unit_status(status, today), task_ids
 

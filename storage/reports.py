@@ -51,7 +51,7 @@ def _local_date(session: AsyncSession, column: object, zone: ZoneInfo, today: dt
     return func.date(column, f"{hours:+d} hours")
 
 
-def _flags(session: AsyncSession, *, today: dt.date, zone: ZoneInfo) -> tuple[Any, Any]:
+def outcome_flags(session: AsyncSession, *, today: dt.date, zone: ZoneInfo) -> tuple[Any, Any]:
     """The SQL of domain.tasks.past_deadline, applied as domain.tasks.outcome applies it: the
     current deadline (an approved extension moved it) against today, and against the local day of
     the official's completion report."""
@@ -84,11 +84,12 @@ async def unit_counts(
     """Every unit with tasks (or the given ones), worst first: most overdue, then the oldest.
 
     Counted by the database (GROUP BY), so that a province's 50,000 tasks stay quick."""
-    past, late = _flags(session, today=today, zone=zone)
+    past, late = outcome_flags(session, today=today, zone=zone)
     extended = func.sum(case((col(Task.due_on) != col(Task.original_due_on), 1), else_=0))
     query = select(
         Task.lead_unit_id, Task.status, past, late, func.count(), func.min(Task.due_on), extended
     ).group_by(col(Task.lead_unit_id), col(Task.status), past, late)
+    query = query.order_by(col(Task.lead_unit_id), col(Task.status))  # by_status in one order everywhere
     if unit_ids is not None:
         query = query.where(col(Task.lead_unit_id).in_(list(unit_ids)))
     unit_query = select(Unit) if unit_ids is None else select(Unit).where(col(Unit.id).in_(list(unit_ids)))
@@ -157,9 +158,10 @@ async def latest_updates(
     if since is not None:
         query = query.where(col(TaskUpdate.at) >= since)
     if unit_id is not None:
-        query = query.where(col(TaskUpdate.task_id).in_(await _busiest(session, unit_id, limit, since)))
-    # "id + 0": order without the primary key index, so that SQLite walks the task_id index instead
-    # of every update of the province backwards.
+        newest = await _newest_of_unit(session, unit_id, limit, since)
+        query = query.where(col(TaskUpdate.id).in_(newest))
+    # "id + 0": order without the primary key index, so that SQLite looks up the few reports chosen
+    # (or walks the task_id index) instead of every update of the province backwards.
     rows = (await session.exec(query.order_by((col(TaskUpdate.id) + 0).desc()).limit(limit))).all()
     task_ids = list({row[0].task_id for row in rows})
     photos = (
@@ -191,9 +193,44 @@ async def latest_updates(
     ]
 
 
-async def _busiest(session: AsyncSession, unit_id: int, limit: int, since: dt.datetime | None) -> list[int]:
-    rows = await session.exec(busiest_query(unit_id, limit, since))
-    return [task_id for task_id, last in rows.all() if last is not None]
+RECENT = 2_000  # the province's newest reports where a unit's newest are looked for first
+
+
+async def _newest_of_unit(
+    session: AsyncSession, unit_id: int, limit: int, since: dt.datetime | None
+) -> list[int]:
+    """The ids of the unit's `limit` newest reports: among the province's newest RECENT when they
+    hold that many (the reports of an active unit: a few hundred rows read, whatever the size of
+    the database), else one index probe a task of the unit (a quiet unit)."""
+    found = list((await session.exec(recent_query(unit_id, limit, since))).all())
+    if len(found) == limit:
+        return found
+    busiest = [
+        task_id for task_id, last in (await session.exec(busiest_query(unit_id, limit, since))).all() if last
+    ]
+    if not busiest:
+        return []
+    query = select(TaskUpdate.id).where(
+        col(TaskUpdate.task_id).in_(busiest), col(TaskUpdate.official_id).is_not(None)
+    )
+    if since is not None:
+        query = query.where(col(TaskUpdate.at) >= since)
+    return list((await session.exec(query.order_by(col(TaskUpdate.id).desc()).limit(limit))).all())
+
+
+def recent_query(unit_id: int, limit: int, since: dt.datetime | None) -> Any:
+    """The unit's newest `limit` reports among the province's newest RECENT: the primary key walked
+    backwards from the newest, each report's task looked up by its key, stopping at `limit`."""
+    floor = select(func.max(TaskUpdate.id)).scalar_subquery() - RECENT
+    # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a join driven by the unit's
+    # tasks, one probe a task again; this is looked up report by report, newest first.
+    lead = select(Task.lead_unit_id).where(Task.id == TaskUpdate.task_id).scalar_subquery()
+    query = select(TaskUpdate.id).where(
+        col(TaskUpdate.id) > floor, col(TaskUpdate.official_id).is_not(None), lead == unit_id
+    )
+    if since is not None:
+        query = query.where(col(TaskUpdate.at) >= since)
+    return query.order_by(col(TaskUpdate.id).desc()).limit(limit)
 
 
 def busiest_query(unit_id: int, limit: int, since: dt.datetime | None) -> Any:
@@ -258,7 +295,7 @@ async def blockers(
         query = query.where(col(Task.status).in_(list(OPEN_STATUSES)), col(Task.id).in_(reported))
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
-    tasks = (await session.exec(query.order_by(col(Task.due_on)))).all()
+    tasks = (await session.exec(query.order_by(col(Task.due_on), col(Task.id)))).all()
     ids = [row[0] for row in tasks]
     reasons: dict[int, TaskUpdate] = {}
     if ids:
@@ -316,7 +353,7 @@ async def overdue_lines(
     )
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
-    rows = (await session.exec(query.order_by(col(Task.due_on)))).all()
+    rows = (await session.exec(query.order_by(col(Task.due_on), col(Task.id)))).all()
     return [
         TaskLine(tid or 0, title, unit, due_on, status, days_overdue(due_on, status, today, calendar))
         for tid, title, unit, due_on, status in rows
@@ -333,10 +370,8 @@ async def due_between(
     )
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
-    return [
-        TaskLine(tid or 0, title, unit, due_on, status)
-        for tid, title, unit, due_on, status in (await session.exec(query.order_by(col(Task.due_on)))).all()
-    ]
+    rows = (await session.exec(query.order_by(col(Task.due_on), col(Task.id)))).all()
+    return [TaskLine(tid or 0, title, unit, due_on, status) for tid, title, unit, due_on, status in rows]
 
 
 async def local_units(session: AsyncSession) -> list[Unit]:

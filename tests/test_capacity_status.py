@@ -4,11 +4,13 @@ province grows (issue 13): the newest reports one probe a task, the houses count
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, text
+from sqlmodel import col
 
 from domain.statuses import UnitKind
-from storage import reports, task_views
+from storage import reports, status_queries, task_views
 from storage.models import Official, Task, TaskOfficial, TaskUnit, TaskUpdate
 from tests.factories import add_unit
 
@@ -114,3 +116,60 @@ async def test_a_units_and_an_officials_task_links_are_read_through_an_index(db)
             plans[table] = "\n".join(str(row) for row in result.all())
     assert "ix_task_unit_unit" in plans["task_unit"], plans
     assert "ix_task_official_official" in plans["task_official"], plans
+
+
+async def _plans(db, queries: dict[str, object]) -> tuple[bool, dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Each query's plan, as the database explains it (with scans off on PostgreSQL, whose planner
+    may scan a small table where a province's would not), and whether it is PostgreSQL."""
+    async with db() as session:
+        connection = await session.connection()
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            for setting in ("enable_seqscan", "enable_bitmapscan"):
+                await session.exec(text(f"SET LOCAL {setting} = off"))  # type: ignore[call-overload]
+        explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+        plans = {}
+        for name, query in queries.items():
+            compiled = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})  # type: ignore[attr-defined]
+            result = await connection.exec_driver_sql(explain + str(compiled))
+            plans[name] = "\n".join(str(row) for row in result.all())
+    return postgres, plans
+
+
+async def test_status_lists_read_what_they_show_through_the_index(db) -> None:  # type: ignore[no-untyped-def]
+    """EXPLAIN: a section's first 15 are picked from ix_task_lead_status_due alone (LIMIT), its
+    total counted from the index alone, a blocked task's reason found through the task's reports,
+    the commune's newest reports by walking the newest reports' keys (LIMIT), and the counts read
+    the commune's index entries, never the whole task table."""
+    unit_id, _, ids = await _commune(db, "Xã Long Hiệp")
+    today = dt.date(2026, 11, 23)
+    async with db() as session:
+        counts = status_queries.counts_query(
+            session, unit_id=unit_id, today=today, zone=ZoneInfo("Asia/Ho_Chi_Minh")
+        )
+    past = col(Task.due_on) < today
+    postgres, plans = await _plans(
+        db,
+        {
+            "listed": status_queries.listed_query(unit_id, status_queries.OPEN, past, limit=15),
+            "counted": status_queries.counted_query(unit_id, status_queries.OPEN, past),
+            "reasons": status_queries.reasons_query(ids[:3]),
+            "recent": reports.recent_query(unit_id, 5, None),
+            "counts": counts,
+        },
+    )
+    if postgres:
+        # A few rows: PostgreSQL may take either of the lead unit's indexes; the LIMIT it keeps.
+        assert "ix_task_lead" in plans["listed"] and "Limit" in plans["listed"], plans["listed"]
+        assert "ix_task_lead" in plans["counted"], plans["counted"]
+        assert "Index Scan Backward using pk_task_update" in plans["recent"], plans["recent"]
+        assert plans["recent"].startswith("('Limit"), plans["recent"]  # the walk stops at 5
+        assert "ix_task_lead" in plans["counts"], plans["counts"]
+    else:
+        assert "COVERING INDEX ix_task_lead_status_due" in plans["listed"], plans["listed"]
+        assert "LIMIT" in str(status_queries.listed_query(unit_id, status_queries.OPEN, past, limit=15))
+        assert "COVERING INDEX ix_task_lead_status_due" in plans["counted"], plans["counted"]
+        assert "SEARCH task_update USING INTEGER PRIMARY KEY (rowid>?)" in plans["recent"], plans["recent"]
+        assert "LIMIT" in str(reports.recent_query(unit_id, 5, None))
+        assert "SEARCH task USING" in plans["counts"] and "ix_task_lead" in plans["counts"], plans["counts"]
+    assert "ix_task_update_task_id" in plans["reasons"], plans["reasons"]
