@@ -95,7 +95,13 @@ async def report_progress(
         return
     status = TaskStatus.IN_PROGRESS if task.status in (TaskStatus.NEW, TaskStatus.BLOCKED) else None
     result = await _close_and_change(
-        update, context, prompt, task_id=task.id or 0, progress=reading.progress, new_status=status
+        update,
+        context,
+        prompt,
+        task_id=task.id or 0,
+        known=task,
+        progress=reading.progress,
+        new_status=status,
     )
     ok = taskflow_texts.progress_recorded(reading, task.id or 0, task.target_measure)
     if await _answer_outcome(update, result, task, ok) and result.newer_progress_kept:
@@ -110,6 +116,7 @@ async def _blocked(update: Update, context: BotContext, prompt: BotMessage, task
         context,
         prompt,
         task_id=task.id or 0,
+        known=task,
         allowed_from=REPORTING,
         new_status=TaskStatus.BLOCKED,
         note=f"Vướng mắc: {text}",
@@ -119,7 +126,7 @@ async def _blocked(update: Update, context: BotContext, prompt: BotMessage, task
 
 async def _note(update: Update, context: BotContext, prompt: BotMessage, task: Task, text: str) -> None:
     note = await tell_if_cut(update, text)
-    result = await _close_and_change(update, context, prompt, task_id=task.id or 0, note=note)
+    result = await _close_and_change(update, context, prompt, task_id=task.id or 0, known=task, note=note)
     await _answer_outcome(update, result, task, taskflow_texts.recorded("ghi chú", task.id or 0))
 
 
@@ -202,6 +209,7 @@ async def _extension_reason(
         prompt,
         then=request_and_notify,
         task_id=task.id or 0,
+        known=task,
         allowed_from=REPORTING,
         new_status=TaskStatus.EXTENSION_REQUESTED,
         note=f"Xin gia hạn đến {fmt(due_on)}: {reason}",
@@ -238,6 +246,7 @@ async def _return_or_reopen(
         prompt,
         then=tell_assignees,
         task_id=task.id or 0,
+        known=task,
         allowed_from=(TaskStatus.AWAITING_CONFIRMATION,) if returning else (TaskStatus.DONE,),
         new_status=TaskStatus.IN_PROGRESS,
         reported_done_at=None,

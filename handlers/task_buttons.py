@@ -36,7 +36,7 @@ async def _open(
     query = update.callback_query
     assert query is not None and query.message is not None
     await query.answer()
-    await send_task_card(context, query.message.chat.id, await view_for(context, task.id or 0))
+    await send_task_card(context, query.message.chat.id, await view_for(context, task))
 
 
 async def _ack(update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]) -> None:
@@ -132,10 +132,10 @@ async def _progress_menu(
 ) -> None:
     query = update.callback_query
     assert query is not None
-    view = await view_for(context, task.id or 0)
+    view = await view_for(context, task)
     if view.version != version or not can_report(view.status):
         outcome = Change.STALE if view.version != version else Change.NOT_NOW
-        await answer_change(update, context, ChangeResult(outcome, task), "")
+        await answer_change(update, context, ChangeResult(outcome, task), "", view)
         return
     await query.answer()
     await query.edit_message_reply_markup(markup(task_texts.percent_buttons(view)))

@@ -30,13 +30,17 @@ def is_decider(official: Official | None) -> bool:
     return official is not None and official.role in (Role.ADMIN, Role.LEADER)
 
 
-async def view_for(context: BotContext, task_id: int) -> TaskView:
+async def view_for(context: BotContext, task: Task | int) -> TaskView:
     """The card of a task as the caller sees it (acknowledgements for deciders, 📥 and the report
-    buttons for those who work on it, ✔️ for deciders but the one who reported it done)."""
+    buttons for those who work on it, ✔️ for deciders but the one who reported it done). Given the
+    task as the handler has just read or changed it, the row is not read again."""
     official = context.official
     async with context.services.db() as session:
-        task = await tasks.get_task(session, task_id=task_id)
-        assert task is not None
+        if isinstance(task, int):
+            found = await tasks.get_task(session, task_id=task)
+            assert found is not None
+            task = found
+        task_id = task.id or 0
         view = await tasks.task_view(session, task=task, with_acks=is_decider(official), viewer=official)
         if official is None:
             return view
@@ -84,6 +88,7 @@ async def change_by_button(
         result = await tasks.change_task(
             session,
             task_id=task.id or 0,
+            known=task,
             official_id=context.official.id if context.official else None,
             at=context.services.clock.now(),
             update_id=update.update_id,
@@ -108,29 +113,32 @@ async def edit_quietly(update: Update, text: str, buttons: task_texts.Buttons | 
             raise
 
 
-async def refresh_card(update: Update, context: BotContext, task_id: int) -> None:
+async def refresh_card(update: Update, context: BotContext, task: Task | int) -> None:
     """Redraw the card the button was on, so its buttons match the new status."""
     query = update.callback_query
     if query is None or query.message is None or context.official is None:
         return
-    view = await view_for(context, task_id)
+    view = await view_for(context, task)
     await edit_quietly(update, card_text(context, view), card_buttons(context, view))
 
 
-async def answer_change(update: Update, context: BotContext, result: ChangeResult, done_text: str) -> bool:
-    """Tell the user how a change went; True when it was applied."""
+async def answer_change(
+    update: Update, context: BotContext, result: ChangeResult, done_text: str, view: TaskView | None = None
+) -> bool:
+    """Tell the user how a change went; True when it was applied. `view`: the card of the task in
+    `result` when the caller has drawn it already."""
     query = update.callback_query
     assert query is not None and query.message is not None
     if result.outcome == Change.APPLIED:
         await query.answer(done_text[:200])
-        await refresh_card(update, context, result.task.id)  # type: ignore[union-attr]
+        await refresh_card(update, context, result.task)  # type: ignore[arg-type]
         return True
     if result.outcome == Change.DUPLICATE:
         await query.answer()
         return False
     task = result.task
     assert task is not None
-    view = await view_for(context, task.id or 0)
+    view = view or await view_for(context, task)
     if result.outcome == Change.STALE:
         async with context.services.db() as session:
             last = await tasks.last_update(session, task_id=task.id or 0)

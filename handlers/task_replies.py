@@ -96,6 +96,7 @@ async def _report_on_card(update: Update, context: BotContext, task: Task, text:
         result = await tasks.change_task(
             session,
             task_id=task.id or 0,
+            known=task,
             official_id=context.official.id,  # type: ignore[union-attr]
             at=sent_at(update),
             update_id=update.update_id,
@@ -126,6 +127,7 @@ async def on_photo(update: Update, context: BotContext) -> None:
         await tasks.change_task(
             session,
             task_id=task.id or 0,
+            known=task,
             official_id=official.id,
             at=sent_at(update),
             update_id=update.update_id,

@@ -85,7 +85,7 @@ async def show_task(update: Update, context: BotContext) -> None:
     if not allowed:
         await message.reply_html(people_texts.other_unit_refused())
         return
-    await send_task_card(context, message.chat_id, await view_for(context, task_id))
+    await send_task_card(context, message.chat_id, await view_for(context, task))
 
 
 async def on_button(update: Update, context: BotContext) -> None:

@@ -169,33 +169,64 @@ async def change_task(
     new_status: str | None = None,
     progress: Progress | None = None,
     note: str | None = None,
+    known: Task | None = None,
     **fields: object,
 ) -> ChangeResult:
     """One change of a task, recorded in its history in the same transaction; exactly once per
-    Telegram update, and never over a change the caller had not seen (the version check)."""
+    Telegram update, and never over a change the caller had not seen (the version check).
+
+    `known` is the task as the caller read it a moment ago: the change is tried over that
+    version without reading the row again (the UPDATE's version check decides), and only a
+    refusal or a lost race reads it afresh, so no outcome rests on a copy that may be old."""
     if update_id is not None:
         seen = await session.exec(select(TaskUpdate.id).where(TaskUpdate.telegram_update_id == update_id))
         if seen.first() is not None:
             return ChangeResult(Change.DUPLICATE, await get_task(session, task_id=task_id))
-    task = await get_task(session, task_id=task_id, for_update=True)
-    if task is None:
-        return ChangeResult(Change.MISSING)
-    if expected_version is not None and task.version != expected_version:
-        return ChangeResult(Change.STALE, task)
-    if allowed_from is not None and task.status not in allowed_from:
-        return ChangeResult(Change.NOT_NOW, task)
-    was_done, recurrence = task.status == TaskStatus.DONE, task.recurrence  # before the update refreshes it
-    values: dict[str, object] = {"version": task.version + 1, **fields}
-    if new_status is not None:
-        values["status"] = new_status
-    progress_values = _progress_values(task, progress, at) if progress is not None else None
-    values.update(progress_values or {})
-    # A conditional update: two presses racing on one version, only one wins.
-    result = await session.exec(
-        update(Task).where(col(Task.id) == task_id, col(Task.version) == task.version).values(**values)
-    )
-    if not result.rowcount:
-        return ChangeResult(Change.STALE, await get_task(session, task_id=task_id))
+    task = known if known is not None and known.id == task_id else None
+    while True:
+        fresh = task is None
+        if task is None:
+            task = await get_task(session, task_id=task_id, for_update=True)
+            if task is None:
+                return ChangeResult(Change.MISSING)
+        refusal = (
+            Change.STALE
+            if expected_version is not None and task.version != expected_version
+            else Change.NOT_NOW
+            if allowed_from is not None and task.status not in allowed_from
+            else None
+        )
+        if refusal is not None:
+            if fresh:
+                return ChangeResult(refusal, task)
+            task = None  # the caller's copy may be old: decide on the row itself
+            continue
+        was_done, recurrence = task.status == TaskStatus.DONE, task.recurrence  # before the update
+        values: dict[str, object] = {"version": task.version + 1, **fields}
+        if new_status is not None:
+            values["status"] = new_status
+        progress_values = _progress_values(task, progress, at) if progress is not None else None
+        values.update(progress_values or {})
+        # A conditional update: two presses racing on one version, only one wins; the changed
+        # row comes back with it.
+        changed = (
+            (
+                await session.exec(
+                    update(Task)
+                    .where(col(Task.id) == task_id, col(Task.version) == task.version)
+                    .values(**values)
+                    .returning(Task)
+                    .execution_options(synchronize_session=False, populate_existing=True)
+                )
+            )
+            .scalars()
+            .first()
+        )
+        if changed is not None:
+            break
+        if fresh:
+            return ChangeResult(Change.STALE, await get_task(session, task_id=task_id))
+        task = None  # changed since the caller read it: read it here and decide again
     if new_status == TaskStatus.DONE and recurrence and not was_done:
         await _next_occurrence(session, task=task, at=at)
     if new_status in (TaskStatus.DONE, TaskStatus.AWAITING_CONFIRMATION) or "due_on" in fields:
@@ -217,7 +248,7 @@ async def change_task(
     )
     await session.flush()
     kept = progress is not None and progress_values is None
-    return ChangeResult(Change.APPLIED, await get_task(session, task_id=task_id), newer_progress_kept=kept)
+    return ChangeResult(Change.APPLIED, changed, newer_progress_kept=kept)
 
 
 async def acknowledge(session: AsyncSession, *, task_id: int, official_id: int, at: dt.datetime) -> bool:

@@ -1,0 +1,89 @@
+"""Database round trips per update (issue 13.2): an official's progress reply and button presses
+cost a handful of statements each, not the same rows read again and again.
+
+Counted: every statement the bot's engine sends while one update is handled, from its claim in
+the inbox to its close, both included. The budgets are today's counts; a handler that reads the
+task once more than it needs, or reads back what its UPDATE could return, goes over them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from domain.statuses import InboxStatus
+from storage.models import InboxUpdate
+from tests.conftest import RunningBot
+from tests.factories import say, wait_until
+from tests.test_taskflow_cards import HUNG, taskflow_world
+from tests.test_tasks_e2e import buttons
+
+CLAIM = "SET attempts=(inbox_update.attempts"
+CLOSE = "SET status="
+PROGRESS = "⏳ Đang thực hiện"
+
+
+@contextmanager
+def handled_statements(checks: Any) -> Iterator[list[list[str]]]:
+    """The statements of each update the bot handles, from its inbox claim to its close (the
+    test's own engine, `checks`, left out)."""
+    updates: list[list[str]] = []
+    current: list[str] | None = None
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        nonlocal current
+        if conn.engine is checks:
+            return
+        if statement.startswith("UPDATE inbox_update") and CLAIM in statement:
+            current = []
+        if current is None or statement.lstrip().startswith("WITH due_batch"):  # the outbox sender's
+            return
+        current.append(" ".join(statement.split())[:120])
+        if statement.startswith("UPDATE inbox_update") and CLOSE in statement:
+            updates.append(current)
+            current = None
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        yield updates
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+
+
+async def handled(bot_db: Any, count: int) -> None:
+    async def closed() -> bool:
+        async with bot_db() as session:
+            rows = (await session.exec(select(InboxUpdate.status))).all()
+        return sum(status != InboxStatus.PENDING for status in rows) >= count
+
+    await wait_until(closed, what=f"{count} updates handled")
+
+
+async def test_a_progress_reply_and_presses_cost_a_few_statements(
+    running_bot: RunningBot, bot_db: Any, client: Any
+) -> None:
+    await taskflow_world(bot_db, client)
+    card = (await say(client, HUNG, "/task 1"))[0]
+    async with bot_db() as session:
+        done_before = len((await session.exec(select(InboxUpdate.update_id))).all())
+    with handled_statements(bot_db.kw["bind"].sync_engine) as updates:
+        reply = await client.send(HUNG, "3/12", reply_to=card["message"]["message_id"])
+        await client.wait(HUNG, after=reply["seq"])
+        # The card still shows the version before the reply: the press finds it stale and the
+        # bot sends the card anew.
+        stale = await client.press(HUNG, card["message"]["message_id"], data=buttons(card)[PROGRESS])
+        answered = await client.wait(HUNG, after=stale["seq"], count=2)
+        new_card = next(r for r in answered if r["kind"] == "send")
+        menu = await client.press(HUNG, new_card["message"]["message_id"], data=buttons(new_card)[PROGRESS])
+        await client.wait(HUNG, after=menu["seq"])
+        await handled(bot_db, done_before + 3)
+    progress, stale_press, press = (len(u) for u in updates)
+    # A reply: who, which card, the task, seen before?, the change and its history line; a stale
+    # press: who, the task, its card (lead, cooperating, received, reported), who changed it last,
+    # the new card recorded; a fresh press: who, the task, its card. Plus the claim and the close.
+    assert (progress, stale_press, press) == (8, 10, 8), updates
