@@ -99,8 +99,9 @@ class DigestFiles:
 
     async def draw(self, data: DigestData) -> tuple[bytes, bytes]:
         assert self._children, "use DigestFiles as an async context manager"
-        inputs = {CHART: plain_dumps(chart_part(data)), BOOK: plain_dumps(book_part(data))}
-        tasks = [asyncio.create_task(self._answer(part, inputs[part])) for part in (CHART, BOOK)]
+        self._send(CHART, plain_dumps(chart_part(data)))  # the chart is drawn from now on,
+        self._send(BOOK, plain_dumps(book_part(data)))  # while the workbook's sheets are made here
+        tasks = [asyncio.create_task(self._answer(part)) for part in (CHART, BOOK)]
         try:
             done, pending = await asyncio.wait(
                 tasks, timeout=self._timeout, return_when=asyncio.FIRST_EXCEPTION
@@ -116,10 +117,18 @@ class DigestFiles:
         chart, book = (task.result() for task in tasks)
         return chart, book
 
-    async def _answer(self, part: str, payload: bytes) -> bytes:
+    def _send(self, part: str, payload: bytes) -> None:
+        """Hand the process its input at once (what the pipe does not take is sent as it reads)."""
+        pipe = self._children[part].stdin
+        assert pipe is not None
+        pipe.write(payload)  # a process already dead is not an error here: its exit code tells
+        pipe.close()
+
+    async def _answer(self, part: str) -> bytes:
         child = self._children[part]
-        out, _ = await child.communicate(payload)
-        if child.returncode != 0:
+        assert child.stdout is not None
+        out = await child.stdout.read()
+        if await child.wait() != 0:
             raise DrawError(f"the digest's {part} process ended with {child.returncode}")
         return out
 
