@@ -129,7 +129,7 @@ async def unit_status_lines(
         )
         blocked = await status_queries.blocked_of(session, unit_id=unit_id, limit=SHOWN)
         extensions = Shown.every(await reports.pending_extensions(session, unit_id=unit_id))
-        latest = Shown.every(await reports.latest_updates(session, unit_id=unit_id))
+        latest = Shown.every(await status_queries.latest_updates(session, unit_id=unit_id))
         left = calendar.working_days_between(today, programme.deadline) if programme.deadline else None
         result = await households.progress_of(
             session, programme=programme, unit_ids=[unit_id], today=today, working_days_left=left

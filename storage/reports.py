@@ -12,12 +12,14 @@ from sqlalchemy import Date, and_, case, cast, func, literal_column
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.progress import current
 from domain.statuses import LOCAL_UNIT_KINDS, OPEN_STATUSES, Outcome, TaskStatus
-from domain.task_texts import progress_text
 from domain.tasks import days_overdue, four_way, past_deadline
 from domain.workdays import WorkCalendar
-from storage.models import ExtensionRequest, Official, Photo, Task, TaskUpdate, Unit
+from storage.models import ExtensionRequest, Task, TaskUpdate, Unit
+
+# Written out, not bound: a planner uses a partial index on blocker reports only for a value it
+# sees when planning.
+BLOCKER = literal_column(f"'{TaskStatus.BLOCKED}'")
 
 
 @dataclass
@@ -135,124 +137,6 @@ async def open_tasks_of(session: AsyncSession, *, unit_id: int) -> list[Task]:
     return list(result.all())
 
 
-async def latest_updates(
-    session: AsyncSession, *, unit_id: int | None, limit: int = 5, since: dt.datetime | None = None
-) -> list[TaskLine]:
-    """The newest reports on a unit's tasks (or everyone's), with who sent them and photo counts."""
-    query = (
-        select(
-            TaskUpdate,
-            Task.title,
-            Task.status,
-            Task.due_on,
-            Official.full_name,
-            Unit.name,
-            Task.target_quantity,
-            Task.target_measure,
-        )
-        .join(Task, col(TaskUpdate.task_id) == Task.id)
-        .join(Unit, col(Task.lead_unit_id) == Unit.id)
-        .join(Official, col(TaskUpdate.official_id) == Official.id, isouter=True)
-        .where(col(TaskUpdate.official_id).is_not(None))
-    )
-    if since is not None:
-        query = query.where(col(TaskUpdate.at) >= since)
-    if unit_id is not None:
-        newest = await _newest_of_unit(session, unit_id, limit, since)
-        query = query.where(col(TaskUpdate.id).in_(newest))
-    # "id + 0": order without the primary key index, so that SQLite looks up the few reports chosen
-    # (or walks the task_id index) instead of every update of the province backwards.
-    rows = (await session.exec(query.order_by((col(TaskUpdate.id) + 0).desc()).limit(limit))).all()
-    task_ids = list({row[0].task_id for row in rows})
-    photos = (
-        dict(
-            (
-                await session.exec(
-                    select(Photo.task_id, func.count())
-                    .where(col(Photo.task_id).in_(task_ids))
-                    .group_by(col(Photo.task_id))
-                )
-            ).all()
-        )
-        if task_ids
-        else {}
-    )
-    return [
-        TaskLine(
-            u.task_id,
-            title,
-            unit,
-            due_on,
-            status,
-            note=u.note or _progress(u, target, measure),
-            who=who,
-            photos=int(photos.get(u.task_id, 0)),
-            at=u.at,
-        )
-        for u, title, status, due_on, who, unit, target, measure in rows
-    ]
-
-
-RECENT = 2_000  # the province's newest reports where a unit's newest are looked for first
-
-
-async def _newest_of_unit(
-    session: AsyncSession, unit_id: int, limit: int, since: dt.datetime | None
-) -> list[int]:
-    """The ids of the unit's `limit` newest reports: among the province's newest RECENT when they
-    hold that many (the reports of an active unit: a few hundred rows read, whatever the size of
-    the database), else one index probe a task of the unit (a quiet unit)."""
-    found = list((await session.exec(recent_query(unit_id, limit, since))).all())
-    if len(found) == limit:
-        return found
-    busiest = [
-        task_id for task_id, last in (await session.exec(busiest_query(unit_id, limit, since))).all() if last
-    ]
-    if not busiest:
-        return []
-    query = select(TaskUpdate.id).where(
-        col(TaskUpdate.task_id).in_(busiest), col(TaskUpdate.official_id).is_not(None)
-    )
-    if since is not None:
-        query = query.where(col(TaskUpdate.at) >= since)
-    return list((await session.exec(query.order_by(col(TaskUpdate.id).desc()).limit(limit))).all())
-
-
-def recent_query(unit_id: int, limit: int, since: dt.datetime | None) -> Any:
-    """The unit's newest `limit` reports among the province's newest RECENT: the primary key walked
-    backwards from the newest, each report's task looked up by its key, stopping at `limit`."""
-    floor = select(func.max(TaskUpdate.id)).scalar_subquery() - RECENT
-    # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a join driven by the unit's
-    # tasks, one probe a task again; this is looked up report by report, newest first.
-    lead = select(Task.lead_unit_id).where(Task.id == TaskUpdate.task_id).scalar_subquery()
-    query = select(TaskUpdate.id).where(
-        col(TaskUpdate.id) > floor, col(TaskUpdate.official_id).is_not(None), lead == unit_id
-    )
-    if since is not None:
-        query = query.where(col(TaskUpdate.at) >= since)
-    return query.order_by(col(TaskUpdate.id).desc()).limit(limit)
-
-
-def busiest_query(unit_id: int, limit: int, since: dt.datetime | None) -> Any:
-    """The unit's `limit` tasks with the newest reports: the newest `limit` reports of the unit are
-    all theirs. One index probe a task (ix_task_update_reported: task_id, id), instead of reading
-    every report of the unit, which grows with the database."""
-    newest_of = select(func.max(TaskUpdate.id)).where(
-        col(TaskUpdate.task_id) == Task.id, col(TaskUpdate.official_id).is_not(None)
-    )
-    if since is not None:
-        newest_of = newest_of.where(col(TaskUpdate.at) >= since)
-    newest = newest_of.scalar_subquery().label("newest")
-    query = select(Task.id, newest).where(Task.lead_unit_id == unit_id)  # the label: one probe, not two
-    return query.order_by(literal_column("newest").desc().nulls_last()).limit(limit)
-
-
-def _progress(update: TaskUpdate, target: float | None, measure: str | None) -> str | None:
-    """The report's progress as the card shows it: '6/12 căn (50%)', or '12,5%' without a target."""
-    reading = current(update.progress_percent, update.progress_quantity, target)
-    return f"tiến độ {progress_text(reading, measure)}" if reading else None
-
-
 async def pending_extensions(session: AsyncSession, *, unit_id: int | None) -> list[TaskLine]:
     query = (
         select(ExtensionRequest, Task.title, Unit.name, Task.due_on)
@@ -290,7 +174,7 @@ async def blockers(
         query = query.where(Task.status == TaskStatus.BLOCKED)
     else:
         reported = select(TaskUpdate.task_id).where(
-            TaskUpdate.new_status == TaskStatus.BLOCKED, col(TaskUpdate.at) >= since
+            col(TaskUpdate.new_status) == BLOCKER, col(TaskUpdate.at) >= since
         )
         query = query.where(col(Task.status).in_(list(OPEN_STATUSES)), col(Task.id).in_(reported))
     if unit_id is not None:
@@ -301,7 +185,7 @@ async def blockers(
     if ids:
         newest = (
             select(func.max(TaskUpdate.id))
-            .where(col(TaskUpdate.task_id).in_(ids), TaskUpdate.new_status == TaskStatus.BLOCKED)
+            .where(col(TaskUpdate.task_id).in_(ids), col(TaskUpdate.new_status) == BLOCKER)
             .group_by(col(TaskUpdate.task_id))
         )
         found = await session.exec(select(TaskUpdate).where(col(TaskUpdate.id).in_(newest.scalar_subquery())))

@@ -10,7 +10,7 @@ from sqlalchemy import insert, text
 from sqlmodel import col
 
 from domain.statuses import UnitKind
-from storage import reports, status_queries, task_views
+from storage import status_queries, task_views
 from storage.models import Official, Task, TaskOfficial, TaskUnit, TaskUpdate
 from tests.factories import add_unit
 
@@ -47,8 +47,8 @@ async def test_latest_reports_are_the_newest_of_the_commune(db) -> None:  # type
         ]
         await session.exec(insert(TaskUpdate), params=rows)  # type: ignore[call-overload]
     async with db() as session:
-        latest = await reports.latest_updates(session, unit_id=unit_id, limit=7)
-        since = await reports.latest_updates(
+        latest = await status_queries.latest_updates(session, unit_id=unit_id, limit=7)
+        since = await status_queries.latest_updates(
             session, unit_id=unit_id, limit=7, since=NOW + dt.timedelta(minutes=8)
         )
     expected = [f"báo cáo {i}" for i in (13, 12, 11, 10, 9, 8, 7)]
@@ -73,7 +73,7 @@ async def test_the_newest_reports_use_the_index(db) -> None:  # type: ignore[no-
             result = await connection.exec_driver_sql(explain + statement, parameters)  # type: ignore[arg-type]
             captured.append("\n".join(str(row) for row in result.all()))
 
-        compiled = reports.busiest_query(unit_id, 5, None).compile(
+        compiled = status_queries.busiest_query(unit_id, 5, None).compile(
             dialect=connection.dialect, compile_kwargs={"literal_binds": True}
         )
         await plan(str(compiled), ())
@@ -154,7 +154,7 @@ async def test_status_lists_read_what_they_show_through_the_index(db) -> None:  
             "listed": status_queries.listed_query(unit_id, status_queries.OPEN, past, limit=15),
             "counted": status_queries.counted_query(unit_id, status_queries.OPEN, past),
             "reasons": status_queries.reasons_query(ids[:3]),
-            "recent": reports.recent_query(unit_id, 5, None),
+            "recent": status_queries.recent_query(unit_id, 5, None),
             "counts": counts,
         },
     )
@@ -170,6 +170,6 @@ async def test_status_lists_read_what_they_show_through_the_index(db) -> None:  
         assert "LIMIT" in str(status_queries.listed_query(unit_id, status_queries.OPEN, past, limit=15))
         assert "COVERING INDEX ix_task_lead_status_due" in plans["counted"], plans["counted"]
         assert "SEARCH task_update USING INTEGER PRIMARY KEY (rowid>?)" in plans["recent"], plans["recent"]
-        assert "LIMIT" in str(reports.recent_query(unit_id, 5, None))
+        assert "LIMIT" in str(status_queries.recent_query(unit_id, 5, None))
         assert "SEARCH task USING" in plans["counts"] and "ix_task_lead" in plans["counts"], plans["counts"]
     assert "ix_task_update_task_id" in plans["reasons"], plans["reasons"]

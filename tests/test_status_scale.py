@@ -148,15 +148,15 @@ async def _whole_lists(services: Services, unit_id: int) -> tuple[list[str], lis
 async def _every_report(session, unit_id: int) -> list[reports.TaskLine]:  # type: ignore[no-untyped-def]
     """The unit's five newest reports, picked from every report of the province."""
     own = set((await session.exec(select(Task.id).where(Task.lead_unit_id == unit_id))).all())
-    every = await reports.latest_updates(session, unit_id=None, limit=100_000)
+    every = await status_queries.latest_updates(session, unit_id=None, limit=100_000)
     return [line for line in every if line.task_id in own][:5]
 
 
-@pytest.mark.parametrize("window", [reports.RECENT, 3])
+@pytest.mark.parametrize("window", [status_queries.RECENT, 3])
 async def test_status_says_what_the_whole_lists_said(db, monkeypatch, window: int) -> None:  # type: ignore[no-untyped-def]
     """The same lines, numbers and order, and the same buttons, whether a commune's newest reports
     are found among the province's newest (window) or, for a quiet commune, task by task."""
-    monkeypatch.setattr(reports, "RECENT", window)
+    monkeypatch.setattr(status_queries, "RECENT", window)
     busy = await _busy_commune(db, "Xã Long Hiệp")
     quiet = await _quiet_commune(db, "Xã Long Hựu")
     empty = (await add_unit(db, "Xã Tân Thành")).id or 0
