@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from domain import digest_chart, digest_sheet
-from domain.digest_render import BOOK, CHART, DigestFiles, DrawError, chart_part, plain_dumps
+from domain.digest_render import BOOK, CHART, DigestFiles, DrawError, book_part, chart_part, plain_dumps
 from tests.test_digest_files import _data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,3 +103,28 @@ def test_the_drawing_process_reads_the_records_without_the_storage_layer() -> No
         "0",
         "-",
     ]
+
+
+@pytest.mark.parametrize(
+    ("part", "never"),
+    [
+        (CHART, ("sqlalchemy", "storage", "openpyxl")),
+        (BOOK, ("sqlalchemy", "storage", "matplotlib", "numpy")),
+    ],
+)
+def test_each_drawing_process_loads_only_what_it_draws_with(part: str, never: tuple[str, ...]) -> None:
+    """The workbook's process starts in milliseconds (the standard library), the chart's loads no
+    database layer: what keeps the whole digest under a second."""
+    data = _data()
+    payload = plain_dumps(chart_part(data) if part == CHART else book_part(data))
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "domain.digest_render", part],
+        input=payload,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=LIMIT,
+    )
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert done.stdout[:4] == (b"\x89PNG" if part == CHART else b"PK\x03\x04")
+    loaded = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.decode().splitlines()}
+    assert [name for name in never if name in loaded] == []
