@@ -2,7 +2,7 @@
 real number and date cells, a bold totals row, A4 landscape one page wide.
 
 Rows are written as SpreadsheetML text straight into the zip, a few thousand at a time: the digest's
-15,500 rows take about a fifth of XlsxWriter's time (its per-cell calls were most of the digest's
+15,500 rows take a quarter of XlsxWriter's time (its per-cell calls were most of the digest's
 drawing time), and the module needs only the standard library, so a process that writes a
 workbook starts in milliseconds. The parts and their order follow what XlsxWriter writes.
 """
