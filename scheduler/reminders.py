@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.context import Services
 from domain import digest, reminder_texts, task_texts
-from domain.digest_render import DigestFiles
+from domain.digest_render import DigestFiles, DrawError
 from domain.reminders import (
     Audience,
     Policy,
@@ -102,17 +102,22 @@ class ReminderTick:
         settings = self.services.settings
         programme = settings.current_programme()
         left = self.calendar.working_days_between(today, programme.deadline) if programme.deadline else None
-        async with DigestFiles() as files:  # drawn in a process of its own: the bot's memory stays low
-            async with self.services.db() as session:
-                data = await digest_data.build_digest(
-                    session,
-                    day=today,
-                    zone=settings.tz,
-                    programme=programme,
-                    working_days_left=left,
-                    calendar=self.calendar,  # the office's DAYS_OFF count in the overdue ages too
-                )
-            chart, book = await files.draw(data)
+        try:
+            async with DigestFiles() as files:  # drawn in processes of their own: the bot's memory stays low
+                async with self.services.db() as session:
+                    data = await digest_data.build_digest(
+                        session,
+                        day=today,
+                        zone=settings.tz,
+                        programme=programme,
+                        working_days_left=left,
+                        calendar=self.calendar,  # the office's DAYS_OFF count in the overdue ages too
+                    )
+                chart, book = await files.draw(data)
+        except DrawError:  # a drawing process killed or stuck: the next tick draws the digest again
+            logger.exception("the digest of %s was not drawn; trying again at the next tick", today)
+            self._seen.discard(key)  # (the outbox's dedupe keys still send it once)
+            return 0
         folder = settings.data_dir / "digests" / today.isoformat()
         chart_path, book_path = folder / "bieu-do.png", folder / f"giao-ban-{today.isoformat()}.xlsx"
         await asyncio.to_thread(_write_files, folder, {chart_path: chart, book_path: book})
