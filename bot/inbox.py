@@ -191,8 +191,7 @@ class InboxPoller:
             return await self._process_claimed(update_id) if mine else ELSEWHERE
 
     async def _process_claimed(self, update_id: int) -> Attempt | None:
-        async with self.services.db.begin() as session:
-            row = await inbox.start_attempt(session, update_id=update_id)
+        row = await self._claims.start_attempt(update_id)
         if row is None:
             return None
         if row.attempts > MAX_ATTEMPTS:  # it ended the process each time it ran
@@ -225,14 +224,11 @@ class InboxPoller:
         while True:
             now = self.services.clock.now()
             try:
-                async with self.services.db.begin() as session:
-                    if attempt.retry:
-                        until = now + retry_delay(attempt.number)
-                        await inbox.defer(
-                            session, update_id=update_id, until=until, error=attempt.error or ""
-                        )
-                    else:
-                        await inbox.mark_processed(session, update_id=update_id, now=now, error=attempt.error)
+                if attempt.retry:
+                    until = now + retry_delay(attempt.number)
+                    await self._claims.defer(update_id, until=until, error=attempt.error or "")
+                else:
+                    await self._claims.close(update_id, now=now, error=attempt.error)
                 return
             except Exception as exc:
                 if not is_transient(exc) or self._stop.is_set():

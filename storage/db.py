@@ -14,6 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Connections kept open: the inbox's 8 chats at once, the poller, the sender, the scheduler and
+# the inbox's own connection, with room to spare. SQLAlchemy's default (5, and up to 10 more
+# that are closed again as soon as they are returned) opened and closed a connection (a thread
+# and four PRAGMAs on SQLite, a server process on PostgreSQL) for most updates of a burst.
+POOL_SIZE, POOL_OVERFLOW = 16, 8
 
 
 def normalize_database_url(url: str) -> str:
@@ -45,6 +50,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs.setdefault("pool_size", POOL_SIZE)
+            kwargs.setdefault("max_overflow", POOL_OVERFLOW)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -55,6 +62,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         connect_args = kwargs.setdefault("connect_args", {})
         connect_args.setdefault("server_settings", {})["search_path"] = str(search_path)
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     return create_async_engine(parsed, **kwargs)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import Update, delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -96,33 +96,29 @@ async def next_due_at(session: AsyncSession) -> dt.datetime | None:
     ).one()
 
 
-async def defer(session: AsyncSession, *, update_id: int, until: dt.datetime, error: str) -> None:
+def defer_statement(*, update_id: int, until: dt.datetime, error: str) -> Update:
     """Leave the update pending, to be tried again at `until` (a transient failure)."""
-    await session.exec(
+    return (
         update(InboxUpdate)
         .where(col(InboxUpdate.update_id) == update_id)
         .values(next_attempt_at=until, last_error=error[:500])
     )
 
 
-async def start_attempt(session: AsyncSession, *, update_id: int) -> InboxUpdate | None:
-    """Claim the update for one more processing attempt and return the row, or None if it is no
-    longer pending. One round trip: the counted attempt comes back through RETURNING."""
-    result = await session.exec(
+def claim_statement(*, update_id: int) -> Update:
+    """Count one more processing attempt of a pending update; the row comes back through
+    RETURNING (nothing when it is no longer pending)."""
+    return (
         update(InboxUpdate)
         .where(col(InboxUpdate.update_id) == update_id, col(InboxUpdate.status) == InboxStatus.PENDING)
         .values(attempts=InboxUpdate.attempts + 1)
-        .returning(InboxUpdate)
-        .execution_options(synchronize_session=False)
+        .returning(*InboxUpdate.__table__.c)  # type: ignore[attr-defined]
     )
-    return result.scalars().first()
 
 
-async def mark_processed(
-    session: AsyncSession, *, update_id: int, now: dt.datetime, error: str | None = None
-) -> None:
+def close_statement(*, update_id: int, now: dt.datetime, error: str | None = None) -> Update:
     """Close an update: done, or failed with the reason when it cannot be processed."""
-    await session.exec(
+    return (
         update(InboxUpdate)
         .where(col(InboxUpdate.update_id) == update_id)
         .values(
@@ -132,6 +128,23 @@ async def mark_processed(
             last_error=error[:500] if error else None,
         )
     )
+
+
+async def defer(session: AsyncSession, *, update_id: int, until: dt.datetime, error: str) -> None:
+    await session.exec(defer_statement(update_id=update_id, until=until, error=error))
+
+
+async def start_attempt(session: AsyncSession, *, update_id: int) -> InboxUpdate | None:
+    """Claim the update for one more processing attempt and return the row, or None if it is no
+    longer pending. One round trip: the counted attempt comes back through RETURNING."""
+    row = (await session.exec(claim_statement(update_id=update_id))).first()  # type: ignore[call-overload]
+    return None if row is None else InboxUpdate.model_validate(dict(row._mapping))
+
+
+async def mark_processed(
+    session: AsyncSession, *, update_id: int, now: dt.datetime, error: str | None = None
+) -> None:
+    await session.exec(close_statement(update_id=update_id, now=now, error=error))
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:

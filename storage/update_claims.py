@@ -9,17 +9,26 @@ frees its locks at once, so the update runs again (like after a restart) without
 timeout. The locks sit outside any transaction (AUTOCOMMIT): nothing is held open meanwhile.
 
 SQLite is one instance's database (a file on one machine): there, every claim is granted.
+
+The same connection counts each attempt and closes each update (storage.inbox's statements), one
+statement each in autocommit: no BEGIN and COMMIT around a single UPDATE, no session, and on
+SQLite the write lock is held only while the statement runs, not while the event loop serves
+other chats between the UPDATE and its COMMIT.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage import inbox
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +68,32 @@ class UpdateClaims:
                 with contextlib.suppress(Exception):
                     await self._query(UNLOCK, params)
 
+    async def start_attempt(self, update_id: int) -> Row[Any] | None:
+        """Count one more attempt of a pending update; its row (attempts, payload, ...), or None
+        when it is no longer pending."""
+        result = await self._execute(inbox.claim_statement(update_id=update_id))
+        return result.first()  # type: ignore[no-any-return]
+
+    async def close(self, update_id: int, *, now: dt.datetime, error: str | None = None) -> None:
+        """The update is done (or failed, with its reason)."""
+        await self._execute(inbox.close_statement(update_id=update_id, now=now, error=error))
+
+    async def defer(self, update_id: int, *, until: dt.datetime, error: str) -> None:
+        """The update stays pending, to be tried again at `until`."""
+        await self._execute(inbox.defer_statement(update_id=update_id, until=until, error=error))
+
     async def _query(self, statement: object, params: dict[str, int]) -> object:
+        result = await self._execute(statement, params)
+        return result.scalar()
+
+    async def _execute(self, statement: Any, params: dict[str, int] | None = None) -> Any:
+        """Run one statement on this process's own connection (opened again after a failure)."""
         async with self._lock:
             try:
                 if self._connection is None:
                     connection = await self.engine.connect()
                     self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                return await self._connection.scalar(statement, params)  # type: ignore[call-overload]
+                return await self._connection.execute(statement, params)
             except Exception:
                 await self._drop()
                 raise

@@ -31,9 +31,16 @@ PROGRESS = "⏳ Đang thực hiện"
 @contextmanager
 def handled_statements(checks: Any) -> Iterator[list[list[str]]]:
     """The statements of each update the bot handles, from its inbox claim to its close (the
-    test's own engine, `checks`, left out)."""
+    test's own engine, `checks`, left out); a transaction's COMMIT counts as "COMMIT"."""
     updates: list[list[str]] = []
     current: list[str] | None = None
+
+    writers: set[int] = set()  # connections with a counted write not yet committed
+
+    def committed(conn: Any) -> None:
+        if current is not None and id(conn.connection.dbapi_connection) in writers:
+            current.append("COMMIT")
+            writers.discard(id(conn.connection.dbapi_connection))
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         nonlocal current
@@ -41,18 +48,24 @@ def handled_statements(checks: Any) -> Iterator[list[list[str]]]:
             return
         if statement.startswith("UPDATE inbox_update") and CLAIM in statement:
             current = []
-        if current is None or statement.lstrip().startswith("WITH due_batch"):  # the outbox sender's
+        if current is None or "notification" in statement:  # the outbox sender's, beside the bot
             return
+        if "inbox_update" in statement and CLAIM not in statement and CLOSE not in statement:
+            return  # storing and dispatching the next batch, beside this update
         current.append(" ".join(statement.split())[:120])
+        if not statement.startswith("SELECT"):
+            writers.add(id(conn.connection.dbapi_connection))
         if statement.startswith("UPDATE inbox_update") and CLOSE in statement:
             updates.append(current)
             current = None
 
     event.listen(Engine, "before_cursor_execute", seen)
+    event.listen(Engine, "commit", committed)
     try:
         yield updates
     finally:
         event.remove(Engine, "before_cursor_execute", seen)
+        event.remove(Engine, "commit", committed)
 
 
 async def handled(bot_db: Any, count: int) -> None:
@@ -74,16 +87,22 @@ async def test_a_progress_reply_and_presses_cost_a_few_statements(
     with handled_statements(bot_db.kw["bind"].sync_engine) as updates:
         reply = await client.send(HUNG, "3/12", reply_to=card["message"]["message_id"])
         await client.wait(HUNG, after=reply["seq"])
+        await handled(bot_db, done_before + 1)
         # The card still shows the version before the reply: the press finds it stale and the
         # bot sends the card anew.
         stale = await client.press(HUNG, card["message"]["message_id"], data=buttons(card)[PROGRESS])
         answered = await client.wait(HUNG, after=stale["seq"], count=2)
         new_card = next(r for r in answered if r["kind"] == "send")
+        await handled(bot_db, done_before + 2)
         menu = await client.press(HUNG, new_card["message"]["message_id"], data=buttons(new_card)[PROGRESS])
         await client.wait(HUNG, after=menu["seq"])
         await handled(bot_db, done_before + 3)
-    progress, stale_press, press = (len(u) for u in updates)
+    progress, stale_press, press = (len([s for s in u if s != "COMMIT"]) for u in updates)
+    commits = [u.count("COMMIT") for u in updates]
     # A reply: who, which card, the task, seen before?, the change and its history line; a stale
     # press: who, the task, its card (lead, cooperating, received, reported), who changed it last,
     # the new card recorded; a fresh press: who, the task, its card. Plus the claim and the close.
-    assert (progress, stale_press, press) == (8, 10, 8), updates
+    assert (progress, stale_press, press) == (8, 10, 8), "\n".join(updates[0])
+    # The inbox's claim and close are single statements in autocommit: only the handler's own
+    # writes commit (the change and its history line; the new card's record; nothing).
+    assert commits == [1, 1, 0], updates
