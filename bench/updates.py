@@ -7,7 +7,9 @@ schema) and a minimal python-telegram-bot echo bot (which echoes the text under 
 answers presses), each a process of its own on a fresh emulator with Telegram's limits off, and the
 bot's own outgoing limiter off (OUTGOING_LIMITER=0): this measures what the bot can handle when
 Telegram is not the bottleneck. Latency: from the update handed to the emulator to the bot's
-answer (the progress message, the press's toast). Peak RSS of the bot process (VmHWM): idle,
+answer (the progress message, the press's toast). CPU ms: the bot process's CPU time (all its
+threads) per update, a figure the machine's other load stretches far less than updates/s. Peak
+RSS of the bot process (VmHWM): idle,
 after the updates, after a /digest. Goals: ≥ 70 % of the echo bot's updates/s; RSS < 150 MB.
 Then the paced run (fresh data again): 150 actions at 5 a second, each from the next official, so
 that latency is the bot's work and not a queue. Goal: p95 under 50 ms.
@@ -58,6 +60,7 @@ class Run:
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
     rss_mb: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # the bot process's CPU time (all its threads) over the updates
     missed: int = 0  # updates the bot did not answer within five minutes
     log_lines: int = 0  # WARNING and ERROR lines the bot logged
 
@@ -65,12 +68,18 @@ class Run:
     def per_second(self) -> float:
         return self.updates / self.seconds if self.seconds else 0.0
 
+    @property
+    def cpu_ms(self) -> float:
+        """CPU milliseconds the bot spent per update: what the machine's load does not stretch
+        much, unlike updates/s."""
+        return self.cpu_seconds / self.updates * 1000 if self.updates else 0.0
+
     def line(self) -> str:
         rss = ", ".join(f"{k} {v:.0f}" for k, v in self.rss_mb.items())
         return (
             f"{self.label:<22}{self.updates:>8}{self.seconds:>9.1f}{self.per_second:>8.0f}"
             f"{self.percentile(0.50):>8.1f}{self.percentile(0.95):>8.1f}{self.percentile(0.99):>8.1f}"
-            f"{self.missed:>7}{self.log_lines:>6}  {rss}"
+            f"{self.cpu_ms:>8.2f}{self.missed:>7}{self.log_lines:>6}  {rss}"
         )
 
     def percentile(self, share: float) -> float:
@@ -153,6 +162,12 @@ async def seed(url: str, officials: int) -> dict[int, int]:
             cards[FIRST_USER + n] = task.id or 0
     await engine.dispose()
     return cards
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system, all threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> dict[str, float]:
@@ -276,7 +291,7 @@ async def measure(
                 opened = await asyncio.gather(
                     *(open_card(emulator, watch, user, opener) for user, opener in openers.items())
                 )
-                begin = time.perf_counter()
+                begin, cpu_begin = time.perf_counter(), cpu_seconds(child.pid)
                 if pace:
                     await paced(emulator, watch, dict(zip(cards, opened, strict=True)), *pace, run)
                 else:
@@ -287,6 +302,7 @@ async def measure(
                         )
                     )
                 run.seconds = time.perf_counter() - begin
+                run.cpu_seconds = cpu_seconds(child.pid) - cpu_begin
                 run.updates = len(run.latencies)
                 run.rss_mb["after updates"] = rss_mb(child.pid)["VmRSS"]
                 if any(cards.values()):  # nhacviec: a /digest from the leader (text, chart, workbook)
@@ -316,7 +332,9 @@ def bot_env(url: str) -> dict[str, str]:
     }
 
 
-HEADER = f"{'bot':<22}{'updates':>8}{'seconds':>9}{'upd/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+HEADER = (
+    f"{'bot':<22}{'updates':>8}{'seconds':>9}{'upd/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'CPU ms':>8}"
+)
 
 
 def report(runs: list[Run]) -> None:
@@ -335,7 +353,8 @@ def report(runs: list[Run]) -> None:
             elif echo:
                 parts.append(
                     f"{r.label} {r.per_second / echo.per_second:.0%} of the echo bot (goal ≥ "
-                    f"{GOAL_SHARE:.0%}), peak RSS {r.rss_mb['peak']:.0f} MB (goal < {GOAL_RSS_MB:.0f})"
+                    f"{GOAL_SHARE:.0%}; CPU per update {r.cpu_ms:.1f} ms against {echo.cpu_ms:.1f}), "
+                    f"peak RSS {r.rss_mb['peak']:.0f} MB (goal < {GOAL_RSS_MB:.0f})"
                 )
     print("updates: " + "; ".join(parts))
 
