@@ -41,6 +41,13 @@ class Services:
     clock: Clock
     # Set after committing a notification, so the outbox sender looks now, not at its next tick.
     wake_sender: asyncio.Event = field(default_factory=asyncio.Event)
+    # Sessions for reads only (storage.db.read_session_factory); `db` when not given.
+    reader: async_sessionmaker[AsyncSession] | None = None
+
+    @property
+    def read(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions for what a handler only reads: never a write in them."""
+        return self.reader or self.db
 
     def today(self) -> dt.date:
         """Today's date in the configured time zone (Asia/Ho_Chi_Minh by default)."""

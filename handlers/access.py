@@ -45,7 +45,7 @@ async def load_caller(update: Update, context: BotContext) -> None:
     if user is None or chat is None:
         raise ApplicationHandlerStop  # channel posts and the like: not for this bot
     private = chat.type == ChatType.PRIVATE
-    async with context.services.db() as session:
+    async with context.services.read() as session:
         official = await officials.get_official_by_telegram_id(
             session, telegram_user_id=user.id, include_inactive=True
         )

@@ -35,7 +35,7 @@ async def view_for(context: BotContext, task: Task | int) -> TaskView:
     buttons for those who work on it, ✔️ for deciders but the one who reported it done). Given the
     task as the handler has just read or changed it, the row is not read again."""
     official = context.official
-    async with context.services.db() as session:
+    async with context.services.read() as session:
         if isinstance(task, int):
             found = await tasks.get_task(session, task_id=task)
             assert found is not None

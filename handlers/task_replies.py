@@ -19,7 +19,7 @@ async def _target(update: Update, context: BotContext) -> BotMessage | None:
     message = update.effective_message
     assert message is not None
     replied = message.reply_to_message
-    async with context.services.db() as session:
+    async with context.services.read() as session:
         if replied is None:
             return await messages.open_prompt(session, chat_id=message.chat_id)
         found = await messages.get_message(session, chat_id=message.chat_id, message_id=replied.message_id)
@@ -39,7 +39,7 @@ async def _target(update: Update, context: BotContext) -> BotMessage | None:
 
 async def _refusal(context: BotContext, official: Official, task: Task, op: str) -> str | None:
     """The same rule as the buttons (handlers.tasks.refused) for what is typed or sent."""
-    async with context.services.db() as session:
+    async with context.services.read() as session:
         works = await tasks.is_assignee(session, task=task, official=official)
     return refused(official, task.id or 0, op, works_on=works)
 
@@ -66,7 +66,7 @@ async def on_text(update: Update, context: BotContext) -> None:
         else:
             await fallback.unrecognised(update, context)
         return
-    async with context.services.db() as session:
+    async with context.services.read() as session:
         task = await tasks.get_task(session, task_id=target.task_id)
     if task is None:
         await message.reply_html(taskflow_texts.task_not_found(str(target.task_id)))

@@ -74,7 +74,7 @@ async def show_task(update: Update, context: BotContext) -> None:
     if task_id is None:
         await message.reply_html(taskflow_texts.task_usage())
         return
-    async with context.services.db() as session:
+    async with context.services.read() as session:
         task = await tasks.get_task(session, task_id=task_id)
         allowed = task is not None and (
             sees_all_units(official) or await tasks.is_assignee(session, task=task, official=official)
@@ -100,7 +100,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if task_id is None or version is None or handler is None:
         await query.answer(texts.stale_button(), show_alert=True)
         return
-    async with context.services.db() as session:
+    async with context.services.read() as session:
         task = await tasks.get_task(session, task_id=task_id)
         works = task is not None and await tasks.is_assignee(session, task=task, official=official)
     if task is None:

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from domain.statuses import InboxStatus
+from storage.db import read_session_factory, session_factory
 from storage.models import InboxUpdate
 from tests.conftest import RunningBot
 from tests.factories import say, wait_until
@@ -106,3 +107,24 @@ async def test_a_progress_reply_and_presses_cost_a_few_statements(
     # The inbox's claim and close are single statements in autocommit: only the handler's own
     # writes commit (the change and its history line; the new card's record; nothing).
     assert commits == [1, 1, 0], updates
+
+
+async def test_a_read_on_postgresql_sends_no_begin_and_no_rollback(engine: Any) -> None:
+    """A handler's reads (Services.read) run in autocommit on PostgreSQL: each statement is its
+    own transaction (no BEGIN before, no ROLLBACK after); on SQLite a SELECT opens no transaction
+    anyway, and the reader is the usual session."""
+    reader = read_session_factory(engine)
+    if engine.dialect.name != "postgresql":
+        assert reader.kw["bind"] is engine
+        return
+
+    async def transactions(factory: Any) -> int:
+        """How many transactions two statements of one session ran in."""
+        async with factory() as session:
+            first = (await session.exec(text("SELECT transaction_timestamp()"))).one()[0]
+            await session.exec(text("SELECT pg_sleep(0.01)"))
+            second = (await session.exec(text("SELECT transaction_timestamp()"))).one()[0]
+        return 1 if first == second else 2
+
+    assert await transactions(reader) == 2
+    assert await transactions(session_factory(engine)) == 1  # the ordinary session: BEGIN first
