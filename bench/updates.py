@@ -11,6 +11,8 @@ answer (the progress message, the press's toast). CPU ms: the bot process's CPU 
 threads) per update, a figure the machine's other load stretches far less than updates/s. Peak
 RSS of the bot process (VmHWM): idle,
 after the updates, after a /digest. Goals: ≥ 70 % of the echo bot's updates/s; RSS < 150 MB.
+After the burst, the database floor: the CPU that a progress reply's storage calls alone cost (no
+Telegram, no handlers), against what 70 % of the echo bot's pace would leave for a whole update.
 Then the paced run (fresh data again): 150 actions at 5 a second, each from the next official, so
 that latency is the bot's work and not a queue. Goal: p95 under 50 ms.
 
@@ -332,12 +334,63 @@ def bot_env(url: str) -> dict[str, str]:
     }
 
 
+async def database_floor(url: str, cards: dict[int, int], *, rounds: int = 3) -> float:
+    """CPU milliseconds a progress reply's database work alone costs, in this process: the same
+    storage calls the bot makes for one (storing it in the inbox, its claim and close, the caller,
+    the card, the task, the change with its history line), through the same engine and sessions, no
+    Telegram, handlers or HTTP. What 70 % of the echo bot would leave for the whole update is
+    compared with it in the closing line."""
+    from domain.progress import Progress
+    from storage import inbox, messages, officials
+    from storage.db import read_session_factory
+    from storage.models import BotMessage
+    from storage.update_claims import UpdateClaims
+
+    engine = create_engine(url)
+    db, read = session_factory(engine), read_session_factory(engine)
+    claims = UpdateClaims(engine)
+    users = list(cards.items())
+    async with db.begin() as session:
+        for n, (user, task_id) in enumerate(users):
+            card = BotMessage(chat_id=user, message_id=900_000 + n, kind="card", task_id=task_id, at=NOW)
+            session.add(card)
+    update_id, done = 10_000_000, 0
+    begin = time.process_time()
+    for k in range(1, rounds + 1):
+        for n, (user, task_id) in enumerate(users):
+            update_id += 1
+            async with db.begin() as session:
+                await inbox.add_updates(session, updates=[{"update_id": update_id}], now=NOW)
+            await claims.start_attempt(update_id)
+            async with read() as session:
+                official = await officials.get_official_by_telegram_id(session, telegram_user_id=user)
+                await messages.get_message(session, chat_id=user, message_id=900_000 + n)
+            async with read() as session:
+                task = await tasks.get_task(session, task_id=task_id)
+            async with db.begin() as session:
+                await tasks.change_task(
+                    session,
+                    task_id=task_id,
+                    known=task,
+                    official_id=official.id if official else None,
+                    at=NOW + dt.timedelta(seconds=update_id),
+                    update_id=update_id,
+                    progress=Progress(percent=round(100 * k / 12, 1), quantity=k, target=12),
+                )
+            await claims.close(update_id, now=NOW)
+            done += 1
+    spent = time.process_time() - begin
+    await claims.aclose()
+    await engine.dispose()
+    return spent / done * 1000
+
+
 HEADER = (
     f"{'bot':<22}{'updates':>8}{'seconds':>9}{'upd/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'CPU ms':>8}"
 )
 
 
-def report(runs: list[Run]) -> None:
+def report(runs: list[Run], floors: dict[str, float] | None = None) -> None:
     print(f"{HEADER}{'missed':>7}{'logged':>6}  RSS MB")
     for run in runs:
         print(run.line())
@@ -356,6 +409,13 @@ def report(runs: list[Run]) -> None:
                     f"{GOAL_SHARE:.0%}; CPU per update {r.cpu_ms:.1f} ms against {echo.cpu_ms:.1f}), "
                     f"peak RSS {r.rss_mb['peak']:.0f} MB (goal < {GOAL_RSS_MB:.0f})"
                 )
+    echo = next((r for r in runs if r.label == "echo (bare PTB)"), None)
+    for name, floor in (floors or {}).items():
+        budget = echo.cpu_ms / GOAL_SHARE if echo else 0.0
+        parts.append(
+            f"a reply's database work alone on {name}: {floor:.1f} ms of CPU (70 % of the echo bot "
+            f"leaves {budget:.1f} ms for the whole update)"
+        )
     print("updates: " + "; ".join(parts))
 
 
@@ -368,11 +428,14 @@ async def main(
         f"{HEADER}{'missed':>7}{'logged':>6}  RSS MB  (each line as its run ends; the table again at the end)"
     )
     runs: list[Run] = []
+    floors: dict[str, float] = {}
     for how in (None, pace) if pace else (None,):
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'updates.db'}"
             cards = await seed(url, officials)
             runs.append(await measure("nhacviec sqlite", ["bot", "run"], bot_env(url), cards, rounds, how))
+            if how is None:
+                floors["sqlite"] = await database_floor(url, cards)
         if postgres:
             try:
                 cards = await seed(postgres, officials)
@@ -381,9 +444,11 @@ async def main(
             else:
                 bot = ["bot", "run"]
                 runs.append(await measure("nhacviec postgresql", bot, bot_env(postgres), cards, rounds, how))
+                if how is None:
+                    floors["postgresql"] = await database_floor(postgres, cards)
         echo_env, echo_cards = {"TELEGRAM_BOT_TOKEN": TOKEN}, dict.fromkeys(cards, 0)
         runs.append(await measure("echo (bare PTB)", ["bench.echo_bot"], echo_env, echo_cards, rounds, how))
-    report(runs)
+    report(runs, floors)
 
 
 if __name__ == "__main__":
