@@ -15,7 +15,7 @@ from domain.progress import Reading, read_progress
 from domain.statuses import TaskStatus
 from handlers.keyboards import ask, markup
 from handlers.task_cards import REPORTING, progress_question
-from storage import messages, task_notices, tasks, units
+from storage import messages, task_extensions, task_notices, tasks, units
 from storage.models import BotMessage, Task
 from storage.tasks import Change, ChangeResult
 
@@ -184,7 +184,7 @@ async def _extension_reason(
     reason = await tell_if_cut(update, text, 1000)
 
     async def request_and_notify(session: Any, changed: Task) -> None:
-        request = await tasks.add_extension_request(
+        request = await task_extensions.add_extension_request(
             session,
             task=changed,
             official_id=official.id or 0,

@@ -12,7 +12,7 @@ from domain.statuses import TaskStatus
 from domain.tasks import may_confirm
 from handlers.task_buttons import Button, asker
 from handlers.task_cards import answer_change, change_by_button, edit_quietly, refresh_card
-from storage import messages, task_completion, task_notices, tasks
+from storage import messages, task_completion, task_extensions, task_notices
 from storage.models import Task
 
 
@@ -63,7 +63,7 @@ async def _decide_extension(
     request_id = int(extra[0]) if extra and extra[0].isdigit() and len(extra[0]) <= 9 else 0
     now = context.services.clock.now()
     async with context.services.db.begin() as session:
-        request = await tasks.decide_extension(
+        request = await task_extensions.decide_extension(
             session, request_id=request_id, approve=approve, decider_id=official.id or 0, at=now
         )
         if request is not None:

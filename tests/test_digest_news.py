@@ -11,7 +11,7 @@ from domain.programmes import XOA_NHA_TAM
 from domain.statuses import TaskStatus, UnitKind
 from domain.workdays import WorkCalendar
 from emulator.client import EmulatorClient
-from storage import digest_data, tasks, units
+from storage import digest_data, task_extensions, tasks, units
 from storage.models import Official
 from tests.conftest import RunningBot
 from tests.district import LEADER, NOW, seed_district
@@ -50,7 +50,7 @@ async def _seed(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
         then_extended = await _task(session, unit.id or 0, "Vướng rồi xin gia hạn")
         await change(then_extended.id or 0, at(23, 7), TaskStatus.BLOCKED, "thiếu mặt bằng")
         await change(then_extended.id or 0, at(23, 8), TaskStatus.EXTENSION_REQUESTED, "xin gia hạn")
-        await tasks.add_extension_request(
+        await task_extensions.add_extension_request(
             session,
             task=then_extended,
             official_id=official.id or 0,

@@ -13,7 +13,7 @@ from domain.statuses import Outcome, TaskStatus, UnitKind
 from domain.task_texts import TaskView, due_line
 from domain.tasks import days_overdue, is_overdue, outcome
 from domain.workdays import WorkCalendar
-from storage import reports, tasks, units
+from storage import reports, task_extensions, tasks, units
 from storage.models import Official
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -101,7 +101,7 @@ async def _seed(db, case: Case) -> tuple[int, int]:  # type: ignore[no-untyped-d
         await session.flush()
         if case.extension is not None:
             wanted, approve = case.extension
-            request = await tasks.add_extension_request(
+            request = await task_extensions.add_extension_request(
                 session,
                 task=task,
                 official_id=official.id or 0,
@@ -111,7 +111,7 @@ async def _seed(db, case: Case) -> tuple[int, int]:  # type: ignore[no-untyped-d
                 at=CREATED,
             )
             if approve is not None:
-                await tasks.decide_extension(
+                await task_extensions.decide_extension(
                     session,
                     request_id=request.id or 0,
                     approve=approve,

@@ -12,7 +12,7 @@ from domain.programmes import XOA_NHA_TAM
 from domain.report import Month, count
 from domain.statuses import Outcome, Role, TaskStatus, UnitKind
 from domain.workdays import WorkCalendar
-from storage import report_data, reports, tasks
+from storage import report_data, reports, task_extensions, tasks
 from tests.factories import add_official, add_unit
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -79,7 +79,7 @@ async def test_a_past_month_counts_each_task_as_it_stood_at_its_end(db) -> None:
     async with db.begin() as session:
         task = await tasks.get_task(session, task_id=extended)
         assert task is not None
-        request = await tasks.add_extension_request(
+        request = await task_extensions.add_extension_request(
             session,
             task=task,
             official_id=official,
@@ -90,7 +90,7 @@ async def test_a_past_month_counts_each_task_as_it_stood_at_its_end(db) -> None:
         )
     await change(extended, at(26, 11), TaskStatus.EXTENSION_REQUESTED)
     async with db.begin() as session:
-        await tasks.decide_extension(
+        await task_extensions.decide_extension(
             session, request_id=request.id or 0, approve=True, decider_id=leader, at=at(2, 12)
         )
     # Finished in October, reopened on 3/12: not November's work.
