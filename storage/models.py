@@ -129,7 +129,20 @@ class Directive(SQLModel, table=True):
 class Task(SQLModel, table=True):
     """One task of a directive, led by one unit, with a deadline."""
 
-    __table_args__ = (Index("ix_task_lead_status_due", "lead_unit_id", "status", "due_on"),)
+    # A unit's tasks by status and deadline (/status, /tasks, the digest), with what its counts read:
+    # a commune's counts and the first 15 of each list come from this index alone (migration 0011).
+    __table_args__ = (
+        Index(
+            "ix_task_lead_status_due",
+            "lead_unit_id",
+            "status",
+            "due_on",
+            "id",
+            "original_due_on",
+            "reported_done_at",
+            "completed_at",
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     directive_id: int | None = _fk("directive.id")
     # The meeting whose conclusions gave this task (a giao ban): the next one reviews it.
@@ -192,6 +205,14 @@ class TaskUpdate(SQLModel, table=True):
             "id",
             sqlite_where=text("official_id IS NOT NULL"),
             postgresql_where=text("official_id IS NOT NULL"),
+        ),
+        # A blocked task's latest reason (/status, the digest): one probe a task (migration 0011).
+        Index(
+            "ix_task_update_blocker",
+            "task_id",
+            "id",
+            sqlite_where=text("new_status = 'blocked'"),
+            postgresql_where=text("new_status = 'blocked'"),
         ),
     )
 

@@ -139,8 +139,8 @@ async def _plans(db, queries: dict[str, object]) -> tuple[bool, dict[str, str]]:
 async def test_status_lists_read_what_they_show_through_the_index(db) -> None:  # type: ignore[no-untyped-def]
     """EXPLAIN: a section's first 15 are picked from ix_task_lead_status_due alone (LIMIT), its
     total counted from the index alone, a blocked task's reason found through the task's reports,
-    the commune's newest reports by walking the newest reports' keys (LIMIT), and the counts read
-    the commune's index entries, never the whole task table."""
+    the commune's newest reports by walking the newest reports' keys (LIMIT), and the counts from
+    the commune's index entries alone (migration 0011)."""
     unit_id, _, ids = await _commune(db, "Xã Long Hiệp")
     today = dt.date(2026, 11, 23)
     async with db() as session:
@@ -159,17 +159,17 @@ async def test_status_lists_read_what_they_show_through_the_index(db) -> None:  
         },
     )
     if postgres:
-        # A few rows: PostgreSQL may take either of the lead unit's indexes; the LIMIT it keeps.
-        assert "ix_task_lead" in plans["listed"] and "Limit" in plans["listed"], plans["listed"]
-        assert "ix_task_lead" in plans["counted"], plans["counted"]
+        assert "Index Only Scan using ix_task_lead_status_due" in plans["listed"], plans["listed"]
+        assert "Limit" in plans["listed"], plans["listed"]
+        assert "Index Only Scan using ix_task_lead_status_due" in plans["counted"], plans["counted"]
         assert "Index Scan Backward using pk_task_update" in plans["recent"], plans["recent"]
         assert plans["recent"].startswith("('Limit"), plans["recent"]  # the walk stops at 5
-        assert "ix_task_lead" in plans["counts"], plans["counts"]
+        assert "Index Only Scan using ix_task_lead_status_due" in plans["counts"], plans["counts"]
     else:
         assert "COVERING INDEX ix_task_lead_status_due" in plans["listed"], plans["listed"]
         assert "LIMIT" in str(status_queries.listed_query(unit_id, status_queries.OPEN, past, limit=15))
         assert "COVERING INDEX ix_task_lead_status_due" in plans["counted"], plans["counted"]
         assert "SEARCH task_update USING INTEGER PRIMARY KEY (rowid>?)" in plans["recent"], plans["recent"]
         assert "LIMIT" in str(status_queries.recent_query(unit_id, 5, None))
-        assert "SEARCH task USING" in plans["counts"] and "ix_task_lead" in plans["counts"], plans["counts"]
-    assert "ix_task_update_task_id" in plans["reasons"], plans["reasons"]
+        assert "COVERING INDEX ix_task_lead_status_due" in plans["counts"], plans["counts"]
+    assert "ix_task_update_blocker" in plans["reasons"], plans["reasons"]
