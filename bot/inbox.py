@@ -12,7 +12,6 @@ before anything runs, so a crash is counted), and stops behind an update that mu
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import functools
 import json
@@ -24,6 +23,7 @@ from telegram import Update
 
 from bot import logs
 from bot.app import NhacviecApp
+from bot.backoff import Backoff, log_failure, sleep_unless
 from bot.errors import Attempt, current_attempt, describe
 from storage import inbox
 from storage.transient import is_transient
@@ -312,14 +312,6 @@ class InboxPoller:
             await sleep_unless(stop, delay)
 
 
-def log_failure(error: Exception, what: str, delay: float) -> None:
-    """A database that is away is a WARNING line; anything else is logged with its traceback."""
-    if is_transient(error):
-        logger.warning("database unavailable (%s); retrying in %.0fs", describe(error), delay)
-    else:
-        logger.exception("%s; retrying in %.0fs", what, delay)
-
-
 def _user_id(payload: dict[str, Any]) -> int | None:
     """The Telegram user an update comes from (message, button press, ...), for the log."""
     for value in payload.values():
@@ -331,22 +323,3 @@ def _user_id(payload: dict[str, Any]) -> int | None:
 def retry_delay(attempt: int) -> dt.timedelta:
     """How long a transiently failed update waits: 1 s, 2 s, 4 s, ... at most RETRY_CAP."""
     return min(dt.timedelta(seconds=2 ** min(attempt - 1, 20)), RETRY_CAP)
-
-
-class Backoff:
-    """Doubling waits between `first` and `cap` seconds, back to `first` after a success."""
-
-    def __init__(self, *, first: float, cap: float) -> None:
-        self.first, self.cap, self._next = first, cap, first
-
-    def next(self) -> float:
-        delay, self._next = self._next, min(self._next * 2, self.cap)
-        return delay
-
-    def reset(self) -> None:
-        self._next = self.first
-
-
-async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=seconds)

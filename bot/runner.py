@@ -13,9 +13,10 @@ from telegram.error import InvalidToken, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
 from bot.app import NhacviecApp, build_application
+from bot.backoff import Backoff, sleep_unless
 from bot.config import Settings
 from bot.context import Clock, SystemClock
-from bot.inbox import ALLOWED_UPDATES, Backoff, InboxPoller, PollError, sleep_unless
+from bot.inbox import ALLOWED_UPDATES, InboxPoller, PollError
 from domain import texts
 from scheduler.lease import JOBS, POLLING, Lease
 from scheduler.sender import Sender
