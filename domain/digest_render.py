@@ -4,7 +4,7 @@ matplotlib, numpy and Pillow add about 65 MB to a process and never give it back
 they would keep it above its memory goal (150 MB) until a restart. A fresh Python (`python -m
 domain.digest_render chart`, not a fork of the bot with its threads and sockets, and not
 multiprocessing's spawn, which runs the parent's main script again) loads them and draws the chart
-while a second one (`... book`, the standard library only) writes the workbook; each reads its part
+while a second one (`... book`, XlsxWriter only) writes the workbook; each reads its part
 on stdin, writes its file on stdout and exits, so its memory goes with it. Both start before the
 digest's data is read: matplotlib's imports (the slowest part) overlap the database work, and the
 two files are made at once on two cores.
@@ -161,6 +161,8 @@ def main() -> None:
         data = pickle.load(sys.stdin.buffer)  # the bot's own data
         out = digest_chart.chart(data)
     else:
+        import xlsxwriter  # noqa: F401  (loaded while the bot reads the data)
+
         from domain.xlsx_writer import write_sheets
 
         sheets, subtitle, made = pickle.load(sys.stdin.buffer)

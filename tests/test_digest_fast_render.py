@@ -113,7 +113,7 @@ def test_the_drawing_process_reads_the_records_without_the_storage_layer() -> No
     ],
 )
 def test_each_drawing_process_loads_only_what_it_draws_with(part: str, never: tuple[str, ...]) -> None:
-    """The workbook's process starts in milliseconds (the standard library), the chart's loads no
+    """The workbook's process loads XlsxWriter and no more, the chart's loads no
     database layer: what keeps the whole digest under a second."""
     data = _data()
     payload = plain_dumps(chart_part(data) if part == CHART else book_part(data))
