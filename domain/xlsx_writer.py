@@ -17,7 +17,6 @@ DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 PERCENT_FORMAT = "0.0%"
 HEADER_ROW = 4  # title, period and date made above it, then a blank row
-MAX_STRING = 32767  # Excel's longest cell text: a longer note is cut, never left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +71,6 @@ class _Styles:
         )
 
 
-def _fit(value: object) -> object:
-    return value[:MAX_STRING] if isinstance(value, str) else value
-
-
 def _write(ws: Any, sheet: Sheet, subtitle: str, made: str, styles: _Styles) -> None:
     for index, column in enumerate(sheet.columns):
         ws.set_column(index, index, column.width)
@@ -97,8 +92,8 @@ def _write(ws: Any, sheet: Sheet, subtitle: str, made: str, styles: _Styles) -> 
     for number, row in enumerate(sheet.rows, start=HEADER_ROW):
         for index, (value, style) in enumerate(zip(row, formats, strict=False)):
             if value is not None and value != "":
-                ws.write(number, index, _fit(value), style)
+                ws.write(number, index, value, style)  # text over 32,767: cut by XlsxWriter
     if sheet.total is not None:
         totals = [styles.total[column.number_format] for column in sheet.columns]
         for index, (value, style) in enumerate(zip(sheet.total, totals, strict=False)):
-            ws.write(last_row, index, _fit(value), style)
+            ws.write(last_row, index, value, style)
