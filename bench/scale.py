@@ -7,7 +7,8 @@ work (database + text), without Telegram: /status and /tasks as the median of 20
 officials, the overview as the median of 3; the digest as the bot sends it: its text (the data
 read and composed, median of 3), and separately the whole digest with its chart and workbook,
 drawn in the short-lived process the bot uses (domain/digest_render.py: its start-up included).
-Goals: /status at the largest size within 1.5× of the smallest; the digest under 1 s.
+Goals: /status at the largest size within 1.5× of the smallest; the whole digest (text, chart and
+workbook) of the 50,000-task province under 1 s (other sizes' digests are printed for reference).
 Run: `python -m bench.scale` (5,000 and 50,000, a few minutes); `--sizes 5000,50000,500000`
 for the issue's three (the largest takes long to build); `--postgres ''` skips PostgreSQL;
 `--keep DIR` builds each SQLite province once in DIR and reuses it on later runs, and each
@@ -44,6 +45,7 @@ from storage.models import Official
 
 VIEWS = ("/status xã", "overview", "/tasks", "digest", "+ files")
 GOAL_STATUS_RATIO, GOAL_DIGEST_S = 1.5, 1.0
+PROVINCE = 50_000  # the issue's province: 100 communes, 50,000 tasks, 500,000 updates
 
 
 async def timed(work: Callable[[], Awaitable[object]], times: int) -> float:
@@ -200,12 +202,14 @@ async def main(sizes: list[int], postgres: str | None, keep: Path | None = None)
     for label, _ in databases:
         if (label, small) in results and (label, large) in results:
             ratio = results[(label, large)]["/status xã"] / results[(label, small)]["/status xã"]
-            digest_s, files_s = results[(label, large)]["digest"], results[(label, large)]["+ files"]
-            notes.append(
-                f"{label}: /status {ratio:.1f}× from {small:,} to {large:,} tasks "
-                f"(goal ≤ {GOAL_STATUS_RATIO}×), digest text {digest_s:.2f} s at {large:,} "
-                f"(goal < {GOAL_DIGEST_S:.0f} s), with its files {files_s:.2f} s"
-            )
+            note = f"{label}: /status {ratio:.2f}× from {small:,} to {large:,} tasks"
+            note += f" (goal ≤ {GOAL_STATUS_RATIO}×)"
+            # The digest's goal is the province's: 50,000 tasks (the issue's table); others for reference.
+            for size in sorted(s for s in sizes if (label, s) in results and s >= PROVINCE):
+                whole = results[(label, size)]["+ files"]
+                goal = f" (goal < {GOAL_DIGEST_S:.0f} s)" if size == PROVINCE else ""
+                note += f", the whole digest at {size:,} {whole:.2f} s{goal}"
+            notes.append(note)
     print("scale: " + "; ".join(notes))
 
 
