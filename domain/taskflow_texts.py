@@ -151,7 +151,11 @@ def recorded(what: str, task_id: int) -> str:
     return f"✅ Đã ghi nhận {escape(what)} cho nhiệm vụ #{task_id}."
 
 
-def reported_done(task_id: int, *, needs_confirmation: bool) -> str:
+def reported_done(task_id: int, *, needs_confirmation: bool, confirmers: int | None = None) -> str:
+    """The toast after ✅ Hoàn thành; `confirmers`: how many were asked to confirm it (0: nobody
+    can yet, and the message that follows says why — no promise that the office will)."""
+    if needs_confirmation and confirmers == 0:
+        return f"✅ Đã báo hoàn thành nhiệm vụ #{task_id}; nhiệm vụ chờ xác nhận."
     if needs_confirmation:
         return (
             f"✅ Đã báo hoàn thành nhiệm vụ #{task_id}. Văn phòng sẽ xác nhận; đồng chí sẽ "

@@ -99,7 +99,9 @@ async def _done(
         note="Báo hoàn thành",
         **fields,
     )
-    done = taskflow_texts.reported_done(task.id or 0, needs_confirmation=task.needs_confirmation)
+    done = taskflow_texts.reported_done(
+        task.id or 0, needs_confirmation=task.needs_confirmation, confirmers=asked[0] if asked else None
+    )
     if await answer_change(update, context, result, done) and asked == [0]:
         await update.callback_query.message.reply_html(taskflow_texts.nobody_to_confirm(task.id or 0))  # type: ignore[union-attr]
 

@@ -110,7 +110,12 @@ async def test_when_the_reporter_alone_could_confirm_the_others_are_asked_or_the
         minh.active = False
     second = await _add_task(bot_db, "Văn phòng Tỉnh ủy")
     card = (await say(client, ADMIN, f"/task {second}"))[0]
-    said = await press(client, ADMIN, card, "✅ Hoàn thành", count=2)
+    pressed = await client.press(ADMIN, card["message"]["message_id"], data=buttons(card)["✅ Hoàn thành"])
+    said = await client.wait(ADMIN, after=pressed["seq"], count=2)
+    # The toast promises no confirmation that nobody can give; the message says why.
+    toast = await client.answer(pressed["callback_query_id"])
+    assert toast is not None
+    assert toast["text"] == f"✅ Đã báo hoàn thành nhiệm vụ #{second}; nhiệm vụ chờ xác nhận."
     told = [r["message"]["text"] for r in said if r["kind"] != "edit"]
     assert told == [
         f"⚠️ Nhiệm vụ #{second} cần người khác xác nhận hoàn thành, nhưng chưa có lãnh đạo hay cán bộ "
