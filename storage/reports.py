@@ -237,11 +237,18 @@ async def overdue_lines(
     )
     if unit_id is not None:
         query = query.where(Task.lead_unit_id == unit_id)
-    rows = (await session.exec(query.order_by(col(Task.due_on), col(Task.id)))).all()
-    return [
-        TaskLine(tid or 0, title, unit, due_on, status, days_overdue(due_on, status, today, calendar))
-        for tid, title, unit, due_on, status in rows
-    ]
+    # Read on the connection (Core rows), not through the ORM's result machinery: 16,000 rows at
+    # the 50,000-task province, a third of the digest's data read.
+    connection = await session.connection()
+    rows = (await connection.execute(query.order_by(col(Task.due_on), col(Task.id)))).all()
+    ages: dict[tuple[dt.date | None, str], int] = {}  # a province's thousands share a few deadlines
+    lines = []
+    for tid, title, unit, due_on, status in rows:
+        age = ages.get((due_on, status))
+        if age is None:
+            age = ages[(due_on, status)] = days_overdue(due_on, status, today, calendar)
+        lines.append(TaskLine(tid or 0, title, unit, due_on, status, age))
+    return lines
 
 
 async def due_between(
