@@ -6,7 +6,8 @@ households) with `size` tasks and ten updates a task. Each view is timed as its 
 work (database + text), without Telegram: /status and /tasks as the median of 20 communes and 20
 officials, the overview as the median of 3; the digest as the bot sends it: its text (the data
 read and composed, median of 3), and separately the whole digest with its chart and workbook,
-drawn in the short-lived process the bot uses (domain/digest_render.py: its start-up included).
+drawn in the two short-lived processes the bot uses (domain/digest_render.py: their start-up
+included; median of 3, a single run swings by a tenth of a second).
 Goals: /status at the largest size within 1.5× of the smallest; the whole digest (text, chart and
 workbook) of the 50,000-task province under 1 s (other sizes' digests are printed for reference).
 Run: `python -m bench.scale` (5,000 and 50,000, a few minutes); `--sizes 5000,50000,500000`
@@ -122,7 +123,7 @@ async def measure(url: str, size: int, *, reuse: bool = False) -> tuple[float, d
         "overview": await timed(overview, 3),
         "/tasks": await timed(task_list, 19),
         "digest": await timed(digest_text, 3),
-        "+ files": await timed(digest_files, 1),
+        "+ files": await timed(digest_files, 3),
     }
     await engine.dispose()
     return built, figures
