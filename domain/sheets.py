@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from zipfile import BadZipFile
 
 from domain.vntext import accent_free_key
@@ -147,6 +148,20 @@ def check_columns(rows: Sequence[SheetRow], required: Mapping[str, Sequence[str]
         raise SheetError(f"Dòng tiêu đề thiếu cột {names}. Dùng tệp mẫu (lệnh template) để có đủ các cột.")
 
 
+def _typed_text(sheet: Any, value: object) -> object:
+    """A cell value as written: what an official typed stays text, even when it starts with "="
+    (openpyxl would store a formula, which the spreadsheet would run)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def rows_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     """A workbook of one sheet: bold headers, then the rows (an export for the office)."""
     return workbook_xlsx([(title, headers, rows)])
@@ -176,7 +191,7 @@ def workbook_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[o
             header_cells.append(cell)
         sheet.append(header_cells)
         for row in rows:
-            sheet.append(["" if value is None else value for value in row])
+            sheet.append([_typed_text(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -40,7 +40,10 @@ def write_sheets(pages: Sequence[Sheet], *, subtitle: str, made: str) -> bytes:
     import xlsxwriter  # loaded when a workbook is written, not at start-up; streams rows quickly
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    # What officials typed stays text: a title starting with "=" is no formula (a spreadsheet would
+    # run it) and a web address no link; and XlsxWriter skips its per-string pattern checks.
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buffer, options)
     styles = _Styles(book)
     try:
         for sheet in pages:

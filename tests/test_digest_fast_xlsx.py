@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from openpyxl import load_workbook
 
+from domain.sheets import workbook_xlsx
 from domain.xlsx_writer import (
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -104,3 +105,19 @@ def test_values_a_cell_cannot_hold_are_refused() -> None:
         _write(Sheet("A", "A", COLUMNS, [[1, "x", None, dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]]))
     with pytest.raises(TypeError):
         _write(Sheet("A", "A", COLUMNS, [[1, "x", None, None, float("nan")]]))
+
+
+def test_what_officials_typed_stays_text() -> None:
+    """A title that looks like a formula is never run by the spreadsheet, an address is no link."""
+    typed = ['=HYPERLINK("http://x.example","bấm")', "+1+2", "https://dichvucong.gov.vn/ho-so"]
+    sheet = _book(Sheet("Go", "GÕ", COLUMNS[:2], [[n, text] for n, text in enumerate(typed, 1)]))["Go"]
+    cells = [sheet.cell(row, 2) for row in range(5, 8)]
+    assert [(c.value, c.data_type, c.hyperlink) for c in cells] == [(t, "s", None) for t in typed]
+
+
+def test_an_export_keeps_typed_text_as_text() -> None:
+    """The household export (openpyxl): a name or note starting with "=" is text, not a formula."""
+    data = workbook_xlsx([("Ho", ["Chủ hộ", "Ghi chú"], [["=1+1", '=HYPERLINK("x")'], ["Lê Văn C", None]])])
+    sheet = load_workbook(io.BytesIO(data))["Ho"]
+    assert [(c.value, c.data_type) for c in sheet[2]] == [("=1+1", "s"), ('=HYPERLINK("x")', "s")]
+    assert [c.value for c in sheet[3]] == ["Lê Văn C", None]
