@@ -16,7 +16,6 @@ from bot.context import BotContext, BotData, Clock, Services
 from bot.errors import on_error
 from bot.transport import AnswerLimiter
 from scheduler.lease import Lease
-from storage.db import read_session_factory
 
 NhacviecApp = Application[Any, BotContext, Any, Any, BotData, Any]
 
@@ -48,8 +47,7 @@ def build_application(
     # answer is retried (bot.transport), never turned into the user's apology.
     builder = builder.rate_limiter(AnswerLimiter(group_limit=settings.outgoing_limiter))
     app = builder.build()
-    reader = read_session_factory(db.kw["bind"])
-    app.bot_data.services = Services(settings=settings, db=db, clock=clock, reader=reader)
+    app.bot_data.services = Services(settings=settings, db=db, clock=clock)
     handlers.register(app)
     app.add_error_handler(on_error)
     scheduler.schedule_jobs(

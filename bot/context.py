@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from storage.db import read_session_factory
 
 if TYPE_CHECKING:
     from storage.models import Official
@@ -41,13 +42,11 @@ class Services:
     clock: Clock
     # Set after committing a notification, so the outbox sender looks now, not at its next tick.
     wake_sender: asyncio.Event = field(default_factory=asyncio.Event)
-    # Sessions for reads only (storage.db.read_session_factory); `db` when not given.
-    reader: async_sessionmaker[AsyncSession] | None = None
+    # Sessions for what a handler only reads, never a write (storage.db.read_session_factory).
+    read: async_sessionmaker[AsyncSession] = field(init=False)
 
-    @property
-    def read(self) -> async_sessionmaker[AsyncSession]:
-        """Sessions for what a handler only reads: never a write in them."""
-        return self.reader or self.db
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "read", read_session_factory(self.db.kw["bind"]))
 
     def today(self) -> dt.date:
         """Today's date in the configured time zone (Asia/Ho_Chi_Minh by default)."""

@@ -140,7 +140,7 @@ async def answer_change(
     assert task is not None
     view = view or await view_for(context, task)
     if result.outcome == Change.STALE:
-        async with context.services.db() as session:
+        async with context.services.read() as session:
             last = await tasks.last_update(session, task_id=task.id or 0)
         who = last[1] if last else None
         when = (

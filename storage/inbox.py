@@ -130,23 +130,6 @@ def close_statement(*, update_id: int, now: dt.datetime, error: str | None = Non
     )
 
 
-async def defer(session: AsyncSession, *, update_id: int, until: dt.datetime, error: str) -> None:
-    await session.exec(defer_statement(update_id=update_id, until=until, error=error))
-
-
-async def start_attempt(session: AsyncSession, *, update_id: int) -> InboxUpdate | None:
-    """Claim the update for one more processing attempt and return the row, or None if it is no
-    longer pending. One round trip: the counted attempt comes back through RETURNING."""
-    row = (await session.exec(claim_statement(update_id=update_id))).first()  # type: ignore[call-overload]
-    return None if row is None else InboxUpdate.model_validate(dict(row._mapping))
-
-
-async def mark_processed(
-    session: AsyncSession, *, update_id: int, now: dt.datetime, error: str | None = None
-) -> None:
-    await session.exec(close_statement(update_id=update_id, now=now, error=error))
-
-
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     """How many updates are pending, done and failed."""
     result = await session.exec(select(InboxUpdate.status, func.count()).group_by(col(InboxUpdate.status)))

@@ -15,6 +15,7 @@ from domain.statuses import InboxStatus
 from storage import inbox
 from storage.db import create_engine
 from storage.models import AuditLog, Chat, Official
+from storage.update_claims import UpdateClaims
 from tests.factories import add_official, add_unit
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -84,13 +85,16 @@ async def test_inbox_attempts_and_processing(db) -> None:
     now = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
     async with db.begin() as session:
         await inbox.add_updates(session, updates=[{"update_id": 5}, {"update_id": 6}], now=now)
-    async with db.begin() as session:
-        row = await inbox.start_attempt(session, update_id=5)
+    claims = UpdateClaims(db.kw["bind"])  # the bot's own connection claims and closes updates
+    try:
+        row = await claims.start_attempt(5)
         assert row is not None and row.attempts == 1
-        await inbox.mark_processed(session, update_id=5, now=now)
-        await inbox.mark_processed(session, update_id=6, now=now, error="ValueError: bad")
-    async with db.begin() as session:
-        assert await inbox.start_attempt(session, update_id=5) is None  # done: never again
+        await claims.close(5, now=now)
+        await claims.close(6, now=now, error="ValueError: bad")
+        assert await claims.start_attempt(5) is None  # done: never again
+    finally:
+        await claims.aclose()
+    async with db() as session:
         assert await inbox.count_by_status(session) == {InboxStatus.DONE: 1, InboxStatus.FAILED: 1}
         assert await inbox.pending_update_ids(session) == []
 
@@ -100,8 +104,12 @@ async def test_purge_keeps_recent_and_newest(db) -> None:
     now = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
     async with db.begin() as session:
         await inbox.add_updates(session, updates=[{"update_id": i} for i in (1, 2, 3)], now=old)
+    claims = UpdateClaims(db.kw["bind"])
+    try:
         for update_id in (1, 2, 3):
-            await inbox.mark_processed(session, update_id=update_id, now=old)
+            await claims.close(update_id, now=old)
+    finally:
+        await claims.aclose()
     async with db.begin() as session:
         assert await inbox.purge_processed(session, before=now - dt.timedelta(days=30)) == 2
     async with db() as session:
