@@ -53,7 +53,16 @@ async def _file(client: EmulatorClient, record: dict[str, Any]) -> bytes:
 
 async def _finish(client: EmulatorClient, official: int, task_id: int) -> None:
     """The official reports the task done on its card; the office confirms on its notice."""
-    card = (await say(client, official, f"/task {task_id}"))[0]
+    sent = await client.send(official, f"/task {task_id}")
+    replies = await client.wait(official, after=sent["seq"], timeout=20)
+
+    def card_in(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+        return next((r for r in records if "✅ Hoàn thành" in str(r["message"].get("reply_markup"))), None)
+
+    while card_in(replies) is None:  # the office's word on the last task may reach the chat first
+        replies += await client.wait(official, after=replies[-1]["seq"], timeout=20)
+    card = card_in(replies)
+    assert card is not None
     await press(client, official, card, "✅ Hoàn thành")
     notice = next(
         (r for r in await client.records(ADMIN) if f"#{task_id}" in (r["message"].get("text") or "")), None
