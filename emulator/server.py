@@ -7,6 +7,7 @@ import base64
 import contextlib
 import json
 import logging
+import random
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,6 +25,21 @@ from emulator.webhook import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 TOKEN_RE = re.compile(r"^(\d{3,20}):[A-Za-z0-9_-]{20,80}$")
+# The calls that show in a chat (State.record): with jitter, each waits a random while first, so
+# that concurrent sends to one chat (a reply and an outbox push) land in either order.
+JITTERED = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendMediaGroup",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "editMessageCaption",
+        "deleteMessage",
+        "answerCallbackQuery",
+    }
+)
 
 
 @dataclass
@@ -54,6 +70,8 @@ class Emulator:
         limits: LimitConfig | None = None,
         bot_username: str = "nhacviec_bot",
         state_dir: Path | None = None,
+        jitter: float = 0.0,
+        seed: int | None = None,
     ) -> None:
         self.token = token
         self.host, self.port = host, port
@@ -69,6 +87,8 @@ class Emulator:
         self.users = UserActions(self.state)
         self.webhooks = WebhookDelivery(self.state)  # posts updates once a webhook is set and routed
         self.faults: list[Fault] = []
+        self.jitter = jitter  # up to this many seconds' wait before each JITTERED call (0: none)
+        self._random = random.Random(seed)
         self.calls: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()  # ends injected delays, so that stop() is prompt
@@ -133,6 +153,8 @@ class Emulator:
             self.calls[method] = self.calls.get(method, 0) + 1
             params = await _read_params(request)
             await self._inject_fault(method, params.values.get("chat_id"))
+            if self.jitter and method in JITTERED:
+                await self._pause(self._random.uniform(0, self.jitter))
             result = await getattr(self.api, method)(params)
         except ApiError as exc:
             body: dict[str, Any] = {
@@ -151,8 +173,7 @@ class Emulator:
             if fault.times > 0 and fault.method in ("*", method) and aimed:
                 fault.times -= 1
                 if fault.delay:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._stopping.wait(), fault.delay)
+                    await self._pause(fault.delay)
                 if fault.retry_after:
                     raise ApiError(
                         429,
@@ -165,6 +186,11 @@ class Emulator:
                         {500: "Internal Server Error", 502: "Bad Gateway"}.get(fault.status, "Server Error"),
                     )
                 return
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait `seconds`, or less if the emulator stops meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _download(self, request: web.Request) -> web.Response:
         try:

@@ -25,6 +25,12 @@ from storage import migrate
 from storage.db import create_engine, session_factory
 from tests.factories import TEST_TOKEN, TestClock
 
+# Opt-in: each call that shows in a chat waits a random 0..JITTER s, so concurrent sends land in any
+# order (finds tests that take the first reply when the bot promises no order); SEED fixes the draws.
+JITTER = float(os.environ.get("NHACVIEC_TEST_JITTER") or 0)
+JITTER_SEED = (
+    int(os.environ["NHACVIEC_TEST_JITTER_SEED"]) if os.environ.get("NHACVIEC_TEST_JITTER_SEED") else None
+)
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 _postgres_error: str | None = None
 
@@ -55,13 +61,20 @@ def _postgres_line() -> str:
     return f"PostgreSQL tests: ran against {POSTGRES_URL}"
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return _postgres_line()
+def _jitter_line() -> str:
+    seed = "random" if JITTER_SEED is None else JITTER_SEED
+    return f"Emulator jitter: 0..{JITTER} s before each chat action (seed {seed})" if JITTER else ""
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [line for line in (_postgres_line(), _jitter_line()) if line]
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say plainly, even under -q, whether the PostgreSQL half of the suite ran."""
     terminalreporter.write_line(_postgres_line(), yellow=bool(_postgres_error), bold=True)
+    if JITTER:
+        terminalreporter.write_line(_jitter_line(), yellow=True, bold=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -98,8 +111,8 @@ def db(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
-    """A fresh Bot API emulator on a free loopback port, Telegram's limits on."""
-    async with Emulator(token=TEST_TOKEN, limits=LimitConfig()) as emu:
+    """A fresh Bot API emulator on a free loopback port, Telegram's limits on (jitter if asked)."""
+    async with Emulator(token=TEST_TOKEN, limits=LimitConfig(), jitter=JITTER, seed=JITTER_SEED) as emu:
         yield emu
 
 

@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryA
 
 from emulator import Emulator
 from emulator.client import ControlError, EmulatorClient
+from emulator.limits import LimitConfig
 from tests.factories import TEST_TOKEN, wait_until
 
 
@@ -314,3 +315,23 @@ async def test_a_user_may_have_started_the_bot_before(
     assert (await bot.send_message(522, "Có việc mới")).chat.id == 522
     with pytest.raises(Forbidden, match="can't initiate"):
         await bot.send_message(523, "Có việc mới")
+
+
+async def test_jitter_lets_sends_to_one_chat_overtake_each_other() -> None:
+    """With jitter, a send that left later may land first (tests must not take the first reply)."""
+    async with (
+        Emulator(token=TEST_TOKEN, limits=LimitConfig(enabled=False), jitter=0.3, seed=7) as emu,
+        httpx.AsyncClient(base_url=f"{emu.base_url}/bot{TEST_TOKEN}") as http,
+    ):
+        emu.state.add_user({"id": 524, "started": True})
+        sends = []
+        for n in range(8):
+            sends.append(
+                asyncio.create_task(http.post("/sendMessage", data={"chat_id": 524, "text": str(n)}))
+            )
+            await asyncio.sleep(0.02)  # staggered: without jitter each lands before the next leaves
+        answers = await asyncio.gather(*sends)
+        assert all(answer.json()["ok"] for answer in answers)
+        landed = [r["message"]["text"] for r in emu.records(chat_id=524)]
+    assert sorted(landed) == [str(n) for n in range(8)]
+    assert landed != sorted(landed), "no send overtook another"
