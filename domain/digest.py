@@ -114,6 +114,15 @@ def caption(data: DigestData) -> str:
     return text[:MAX_CAPTION_CHARS]
 
 
+def files_missing() -> str:
+    """Said in place of the chart and the workbook when they could not be drawn."""
+    return (
+        "⚠️ Kỳ này bot chưa tạo được biểu đồ và bảng tính kèm theo (lỗi máy chủ, đã ghi lại để "
+        "quản trị xử lý). Số liệu ở trên vẫn đầy đủ; lãnh đạo gõ /digest để nhận lại biểu đồ và "
+        "bảng tính sau."
+    )
+
+
 def chart(data: DigestData) -> bytes:
     """A PNG readable on a phone: tasks by unit the four ways, and houses handed over."""
     return digest_chart.chart(data)

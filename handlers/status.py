@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext, Services
 from domain import digest, house_texts, people_texts, status_texts
 from domain.callbacks import Callback, decode
-from domain.digest_render import DigestFiles
+from domain.digest_render import DigestFiles, DrawError
 from domain.render import split_message
 from domain.status_texts import SHOWN, Shown, UnitStatus
 from domain.task_texts import TASK
@@ -17,6 +18,8 @@ from domain.units import split_former_name
 from handlers.access import can_see_unit, sees_all_units
 from handlers.people import unit_buttons
 from storage import digest_data, households, reports, status_queries, units
+
+logger = logging.getLogger(__name__)
 
 UNIT_PICK = "st"
 
@@ -168,7 +171,12 @@ async def preview_digest(update: Update, context: BotContext) -> None:
         data = await gather(context.services)
         for chunk in digest.compose(data):
             await message.reply_html(chunk)
-        chart, book = await files.draw(data)
+        try:
+            chart, book = await files.draw(data)
+        except DrawError:  # a drawing process killed or stuck: the numbers above stand
+            logger.exception("/digest: the chart and workbook were not drawn")
+            await message.reply_text(digest.files_missing())
+            return
     await message.reply_photo(chart, caption=digest.caption(data))
     await message.reply_document(book, filename=f"giao-ban-{data.day:%Y-%m-%d}.xlsx")
 

@@ -34,6 +34,8 @@ from storage.models import Official, Task
 
 logger = logging.getLogger(__name__)
 
+DRAW_TRIES = 3  # ticks that try to draw the digest's chart and workbook before it goes without them
+
 
 class ReminderTick:
     """One tick decides and enqueues; `_seen` only spares repeated work within a day (not truth)."""
@@ -42,6 +44,7 @@ class ReminderTick:
         self.services, self.calendar, self.policy = services, calendar, policy
         self._seen: set[str] = set()
         self._seen_day: dt.date | None = None
+        self._draw_failures: dict[str, int] = {}  # the digest's failed drawings, by its key
 
     async def __call__(self, now: dt.datetime) -> int:
         local = now.astimezone(self.services.settings.tz)
@@ -102,25 +105,34 @@ class ReminderTick:
         settings = self.services.settings
         programme = settings.current_programme()
         left = self.calendar.working_days_between(today, programme.deadline) if programme.deadline else None
-        try:
-            async with DigestFiles() as files:  # drawn in processes of their own: the bot's memory stays low
-                async with self.services.db() as session:
-                    data = await digest_data.build_digest(
-                        session,
-                        day=today,
-                        zone=settings.tz,
-                        programme=programme,
-                        working_days_left=left,
-                        calendar=self.calendar,  # the office's DAYS_OFF count in the overdue ages too
-                    )
-                chart, book = await files.draw(data)
-        except DrawError:  # a drawing process killed or stuck: the next tick draws the digest again
-            logger.exception("the digest of %s was not drawn; trying again at the next tick", today)
-            self._seen.discard(key)  # (the outbox's dedupe keys still send it once)
-            return 0
+        files: dict[Path, bytes] = {}
         folder = settings.data_dir / "digests" / today.isoformat()
         chart_path, book_path = folder / "bieu-do.png", folder / f"giao-ban-{today.isoformat()}.xlsx"
-        await asyncio.to_thread(_write_files, folder, {chart_path: chart, book_path: book})
+        async with DigestFiles() as drawing:  # drawn in processes of their own: the bot's memory stays low
+            async with self.services.db() as session:
+                data = await digest_data.build_digest(
+                    session,
+                    day=today,
+                    zone=settings.tz,
+                    programme=programme,
+                    working_days_left=left,
+                    calendar=self.calendar,  # the office's DAYS_OFF count in the overdue ages too
+                )
+            try:
+                files[chart_path], files[book_path] = await drawing.draw(data)
+            except DrawError:  # a drawing process killed or stuck
+                failures = self._draw_failures[key] = self._draw_failures.get(key, 0) + 1
+                if failures < DRAW_TRIES:  # the next tick draws the digest again
+                    logger.warning(
+                        "the digest of %s was not drawn (try %d); again at the next tick", today, failures
+                    )
+                    self._seen.discard(key)  # (the outbox's dedupe keys still send it once)
+                    return 0
+                # The leaders' numbers do not wait for a chart: the text goes, saying what is missing.
+                logger.exception(
+                    "the digest of %s was not drawn %d times; sent without its files", today, failures
+                )
+        await asyncio.to_thread(_write_files, folder, files)
         count = 0
         async with self.services.db.begin() as session:
             targets: list[tuple[str, int, int | None, str]] = [
@@ -133,10 +145,13 @@ class ReminderTick:
                 if leader.telegram_user_id is not None
             ]
             for suffix, chat_id, official_id, detail in targets:
-                parts = [{"text": text} for text in digest.compose(data, detail=detail)]
-                parts.append({"photo_path": str(chart_path), "caption": digest.caption(data)})
-                if detail == digest.FULL:
-                    parts.append({"document_path": str(book_path), "filename": book_path.name})
+                parts: list[dict[str, str]] = [{"text": text} for text in digest.compose(data, detail=detail)]
+                if not files:
+                    parts.append({"text": digest.files_missing()})
+                else:
+                    parts.append({"photo_path": str(chart_path), "caption": digest.caption(data)})
+                    if detail == digest.FULL:
+                        parts.append({"document_path": str(book_path), "filename": book_path.name})
                 for index, payload in enumerate(parts):
                     count += await outbox.enqueue(
                         session,
