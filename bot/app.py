@@ -14,6 +14,7 @@ import scheduler
 from bot.config import Settings
 from bot.context import BotContext, BotData, Clock, Services
 from bot.errors import on_error
+from bot.persistence import StoredConversations
 from bot.transport import AnswerLimiter
 from scheduler.lease import Lease
 
@@ -46,7 +47,12 @@ def build_application(
     # reply behind each other at the busiest moment (issue 13.2). A passing 5xx or time-out on an
     # answer is retried (bot.transport), never turned into the user's apology.
     builder = builder.rate_limiter(AnswerLimiter(group_limit=settings.outgoing_limiter))
-    app = builder.build()
+    # /assign's and a directive review's step and draft live in the database: a restart goes on
+    # from them, and with several instances (webhook mode) each update reads them afresh.
+    stored = StoredConversations(
+        db, clock, timeouts=handlers.CONVERSATION_TIMEOUTS, shared=settings.webhook_url is not None
+    )
+    app = builder.persistence(stored).build()
     app.bot_data.services = Services(settings=settings, db=db, clock=clock)
     handlers.register(app)
     app.add_error_handler(on_error)

@@ -25,6 +25,7 @@ from bot import logs
 from bot.app import NhacviecApp
 from bot.backoff import Backoff, log_failure, sleep_unless
 from bot.errors import Attempt, current_attempt, describe
+from bot.persistence import AroundUpdates
 from storage import inbox
 from storage.transient import is_transient
 from storage.update_claims import UpdateClaims
@@ -77,6 +78,7 @@ class InboxPoller:
         self._deferred = True  # a deferred update may wait (true at start: a previous life's)
         self._claim_backoff = Backoff(first=0.5, cap=30.0)
         self._claims = UpdateClaims(self.services.db.kw["bind"])  # across instances
+        self._conversations = AroundUpdates(app)  # /assign's and a review's steps, in the database
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -203,6 +205,7 @@ class InboxPoller:
         log_token = logs.bind_update(update_id=update_id, user_id=_user_id(row.payload))
         try:
             update = Update.de_json(row.payload, self.app.bot)
+            await self._conversations.prepare(update)
             await self.app.process_update(update)
         except Exception as exc:  # process_update reports handler errors itself; this is the rest
             if is_transient(exc) and not attempt.last:
@@ -214,6 +217,7 @@ class InboxPoller:
         finally:
             current_attempt.reset(token)
             logs.unbind(log_token)
+        await self._conversations.store()  # the step it reached, before the update counts as done
         await self._close(update_id, attempt)
         return attempt
 

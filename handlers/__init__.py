@@ -56,6 +56,10 @@ def ADMIN_PRIVATE(handler: access.Handler) -> access.Handler:  # noqa: N802 - re
     return ADMIN(access.private_only(handler))
 
 
+# How long each multi-step conversation waits for its next answer (bot.persistence ends it then).
+CONVERSATION_TIMEOUTS = {"assign": assign.TIMEOUT, "directive": directive_intake.TIMEOUT}
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register every handler. Order matters: access control runs first, in group -1."""
     # Group -2: a button press whose data does not decode (forged, damaged) stops here, with a toast.

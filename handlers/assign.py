@@ -216,6 +216,9 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+TIMEOUT = dt.timedelta(minutes=15)  # unanswered this long, /assign is over
+
+
 def conversation() -> ConversationHandler[BotContext]:
     """The /assign steps as data."""
     typed = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
@@ -249,8 +252,9 @@ def conversation() -> ConversationHandler[BotContext]:
                 **assign_review.states(typed, step),
             },
             fallbacks=[CommandHandler(["cancel", "huy"], cancel)],
-            conversation_timeout=dt.timedelta(minutes=15),
             name="assign",
+            persistent=True,  # the step and the draft survive a restart (bot.persistence), which
+            # also ends them after TIMEOUT: a step reached longer ago is not answered
         )
 
 

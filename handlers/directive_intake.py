@@ -46,6 +46,7 @@ ACTION = "dv"
 REVIEW, UNIT, DUE = range(20, 23)
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
 EXTENSIONS = ("docx", "pdf", "txt")
+TIMEOUT = dt.timedelta(minutes=30)  # a review left this long is over
 
 
 def _button(text: str, op: str, index: int = 0) -> InlineKeyboardButton:
@@ -297,6 +298,6 @@ def conversation() -> ConversationHandler[BotContext]:
                 DUE: [MessageHandler(typed, due_typed)],
             },
             fallbacks=[CommandHandler(["cancel", "huy"], cancel)],
-            conversation_timeout=dt.timedelta(minutes=30),
             name="directive",
+            persistent=True,  # the review survives a restart (bot.persistence), ended after TIMEOUT
         )

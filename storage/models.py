@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, MetaData, UniqueConstraint, func, text
+from sqlalchemy import JSON, BigInteger, Index, LargeBinary, MetaData, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -407,3 +407,25 @@ class JobLease(SQLModel, table=True):
     holder: str = Field(max_length=200)
     acquired_at: dt.datetime = Field(sa_type=UTCDateTime)
     expires_at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
+class ConversationState(SQLModel, table=True):
+    """Where a person stands in a multi-step conversation (/assign, a directive's review), so that
+    a restart, or the next message reaching another instance, goes on from the same step."""
+
+    __tablename__ = "conversation_state"
+    name: str = Field(max_length=50, primary_key=True)  # the ConversationHandler's name
+    chat_id: int = Field(sa_type=BigInteger, primary_key=True)
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    state: int
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime)
+
+
+class UserState(SQLModel, table=True):
+    """A person's working drafts (python-telegram-bot's user_data: the task being assigned, the
+    directive under review), pickled; no row while there is nothing in hand."""
+
+    __tablename__ = "user_state"
+    user_id: int = Field(sa_type=BigInteger, primary_key=True)
+    data: bytes = Field(sa_type=LargeBinary)
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime)
