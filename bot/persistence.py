@@ -57,12 +57,13 @@ class StoredConversations(BasePersistence[Data, Data, Data]):
 
     # --- what the inbox calls around an update --------------------------------------------------
 
-    async def prepare(self, update: Update, handlers: list[ConversationHandler[Any]]) -> None:
+    async def prepare(self, update: Update, handlers: list[ConversationHandler[Any]]) -> list[str]:
         """Before a private chat's update: its steps as the database has them (several instances),
-        and none past its conversation's timeout."""
+        and none past its conversation's timeout; the names of the conversations that ended so."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or chat.type != chat.PRIVATE:
-            return
+            return []
+        ended: list[str] = []
         key, now = (chat.id, user.id), self.clock.now()
         if self.shared:  # the chat's last update may have run in another instance: the database's
             async with self.db() as session:
@@ -80,6 +81,8 @@ class StoredConversations(BasePersistence[Data, Data, Data]):
                 logger.info("conversation %s of chat %s ended: no answer within its timeout", name, chat.id)
                 steps.pop(key)  # written as ended by the next update_persistence
                 self._reached.pop((name, key), None)
+                ended.append(name)
+        return ended
 
     # --- python-telegram-bot's persistence -------------------------------------------------------
 
@@ -200,8 +203,13 @@ class AroundUpdates:
         return self._handlers
 
     async def prepare(self, update: Update) -> None:
-        if isinstance(self.app.persistence, StoredConversations):
-            await self.app.persistence.prepare(update, self.handlers)
+        if not isinstance(self.app.persistence, StoredConversations):
+            return
+        ended = await self.app.persistence.prepare(update, self.handlers)
+        if ended and update.effective_user is not None:  # each keeps its draft under its own name
+            drafts = self.app.user_data[update.effective_user.id]
+            for name in ended:
+                drafts.pop(name, None)  # stored as gone with the update's other changes
 
     async def store(self) -> None:
         """Write the steps and drafts the update changed; a failure is logged, not the update's

@@ -76,6 +76,7 @@ async def test_an_answer_after_the_timeout_is_not_taken_as_the_step(
     await wait_processed(bot_db, sent["update_id"])  # its effects are stored before it counts as done
     async with bot_db() as session:
         assert (await session.exec(select(ConversationState))).all() == []
+        assert (await session.exec(select(UserState))).all() == []  # the abandoned draft is gone too
 
 
 async def test_the_timeout_also_holds_across_a_restart(
