@@ -53,3 +53,25 @@ def accent_free_key(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     lowered = _NON_KEY_RE.sub(" ", stripped.lower())
     return _SPACE_RE.sub(" ", lowered).strip()
+
+
+# "None" as officials type it to a question with a «Bỏ qua» / «Không có hạn» button.
+_NONE_KEYS = frozenset(
+    {
+        "khong",
+        "ko",
+        "k",
+        "khong co",
+        "khong can",
+        "bo qua",
+        "bo",
+        "khong co han",
+        "khong han",
+        "khong phoi hop",
+    }
+)
+
+
+def means_none(text: str) -> bool:
+    """True for 'không', 'khong co', 'bỏ qua', '-' and the like: the answer that there is none."""
+    return accent_free_key(text) in _NONE_KEYS or not accent_free_key(text)

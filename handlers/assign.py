@@ -25,6 +25,7 @@ from bot.context import BotContext
 from domain import assign_texts
 from domain.dates import DateError, parse_due
 from domain.statuses import Role
+from domain.vntext import means_none
 from handlers import assign_review
 from handlers.access import private_only, requires
 from handlers.assign_review import ACTION, CONFIRM, button, draft_of, picked
@@ -151,8 +152,12 @@ def _add_cooperating(draft: dict[str, Any], unit_id: int) -> None:
 
 async def cooperating_typed(update: Update, context: BotContext) -> int:
     """Names separated by commas; a retyped name replaces the unclear one, the rest are kept."""
-    names = [n.strip() for n in (update.effective_message.text or "").split(",") if n.strip()]  # type: ignore[union-attr]
+    typed = update.effective_message.text or ""  # type: ignore[union-attr]
     draft = draft_of(context)
+    if means_none(typed):  # "không", "bo qua": the same as the «Bỏ qua» button
+        draft["queue"] = []
+        return await _ask_due(update, context)
+    names = [n.strip() for n in typed.split(",") if n.strip()]
     draft["queue"] = names + draft["queue"][1:]
     return await _next_cooperating(update, context)
 
@@ -194,6 +199,9 @@ async def _ask_due(update: Update, context: BotContext) -> int:
 async def due_typed(update: Update, context: BotContext) -> int:
     message = update.effective_message
     assert message is not None
+    if means_none(message.text or ""):  # "không có hạn": the same as its button
+        draft_of(context)["due"] = None
+        return await assign_review.show(update, context)
     try:
         due = parse_due(message.text or "", today=context.services.today())
     except DateError as exc:

@@ -103,3 +103,17 @@ async def test_a_directive_typed_at_the_first_step_is_taken(
     assert "Bước 2/5" in answer["message"]["text"]
     answer = (await say(client, ADMIN, "/huy"))[0]
     assert "Đã hủy" in answer["message"]["text"]
+
+
+async def test_none_typed_as_officials_type_it(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    """'khong' to the cooperating units and 'khong co han' to the deadline do what the buttons do."""
+    await world(bot_db, client)
+    await _to_title(client, "15/TB-UBND; 20/11/2026; Kết luận giao ban")
+    await say(client, ADMIN, "Rà soát hộ cận nghèo")
+    await say(client, ADMIN, "long hiep")
+    asked = (await say(client, ADMIN, "khong"))[0]["message"]["text"]
+    assert asked.startswith("Bước 5/5")  # not "Không tìm thấy đơn vị «khong»"
+    review = (await say(client, ADMIN, "Không có hạn"))[0]["message"]["text"]
+    assert "Hạn: không có hạn cụ thể" in review and "Phối hợp" not in review

@@ -10,7 +10,7 @@ from vietnam_provinces import Province, Ward
 from domain.sheets import SheetRow
 from domain.statuses import UnitKind
 from domain.units import FORMER_PROVINCES, UnitName, kind_from_text, lookup_key, match_unit
-from domain.vntext import accent_free_key, normalize_name
+from domain.vntext import accent_free_key, means_none, normalize_name
 from storage import units
 
 NOW = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
@@ -169,3 +169,8 @@ async def test_import_units_keeps_good_rows_and_names_bad_ones(db) -> None:
     async with db.begin() as session:  # importing the same file again updates, never duplicates
         again = await units.import_units(session, rows=rows, now=NOW)
     assert again.created == 0 and again.updated == 3
+
+
+def test_none_as_officials_type_it() -> None:
+    assert all(means_none(t) for t in ("không", "Khong", "KO", "bỏ qua", "Không có hạn", "-", "k"))
+    assert not any(means_none(t) for t in ("long khanh", "Không Hiệp", "khong gian xanh", "30/12"))
