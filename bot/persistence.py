@@ -113,12 +113,27 @@ class StoredConversations(BasePersistence[Data, Data, Data]):
             self._reached[(name, key)] = now
 
     async def get_user_data(self) -> dict[int, Data]:
+        """The drafts at start-up, without those of conversations abandoned meanwhile (each keeps
+        its draft under its own name; the row is rewritten at the person's next update)."""
+        now = self.clock.now()
         async with self.db() as session:
             stored = await conversations.drafts(session)
-        loaded = {
-            user_id: data for user_id, blob in stored.items() if (data := self._unpickle(user_id, blob))
-        }
-        self._written = {user_id: stored[user_id] for user_id in loaded}
+            live = {
+                name: {
+                    user_id
+                    for _, user_id in await conversations.states(session, name=name, since=now - timeout)
+                }
+                for name, timeout in self.timeouts.items()
+            }
+        loaded: dict[int, Data] = {}
+        for user_id, blob in stored.items():
+            data = self._unpickle(user_id, blob)
+            for name in self.timeouts:
+                if user_id not in live[name]:
+                    data.pop(name, None)
+            if data:
+                loaded[user_id] = data
+        self._written = dict(stored)
         return loaded
 
     async def update_user_data(self, user_id: int, data: Data) -> None:

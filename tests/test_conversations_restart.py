@@ -11,6 +11,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from sqlmodel import select
 from telegram import Chat, Message, Update, User
 from telegram.ext import ConversationHandler
@@ -63,36 +64,28 @@ async def test_assign_goes_on_after_a_restart(
         assert (await session.exec(select(UserState))).all() == []  # and its draft went with it
 
 
+@pytest.mark.parametrize("restart", [False, True], ids=["running", "restarted"])
 async def test_an_answer_after_the_timeout_is_not_taken_as_the_step(
-    running_bot: RunningBot, bot_db, client: EmulatorClient
+    running_bot: RunningBot, bot_db, client: EmulatorClient, restart: bool
 ) -> None:
     running_bot.clock.set(NOW)
     await world(bot_db, client)
     await _to_lead(client)
+    if restart:
+        await running_bot.shutdown()
     running_bot.clock.set(running_bot.clock.now() + assign.TIMEOUT + dt.timedelta(minutes=1))
-    sent = await client.send(ADMIN, "long hiep")
-    late = (await client.wait(ADMIN, after=sent["seq"]))[0]["message"]["text"]
+    again = await start_bot(running_bot.settings, running_bot.clock) if restart else None
+    try:
+        sent = await client.send(ADMIN, "long hiep")
+        late = (await client.wait(ADMIN, after=sent["seq"]))[0]["message"]["text"]
+        await wait_processed(bot_db, sent["update_id"])  # its effects are stored before it is done
+    finally:
+        if again is not None:
+            await again.shutdown()
     assert late == texts.free_text_hint()  # not "Bước 4/5"
-    await wait_processed(bot_db, sent["update_id"])  # its effects are stored before it counts as done
     async with bot_db() as session:
         assert (await session.exec(select(ConversationState))).all() == []
         assert (await session.exec(select(UserState))).all() == []  # the abandoned draft is gone too
-
-
-async def test_the_timeout_also_holds_across_a_restart(
-    running_bot: RunningBot, bot_db, client: EmulatorClient
-) -> None:
-    running_bot.clock.set(NOW)
-    await world(bot_db, client)
-    await _to_lead(client)
-    await running_bot.shutdown()
-    running_bot.clock.set(running_bot.clock.now() + assign.TIMEOUT + dt.timedelta(minutes=1))
-    again = await start_bot(running_bot.settings, running_bot.clock)
-    try:
-        late = (await say(client, ADMIN, "long hiep"))[0]["message"]["text"]
-    finally:
-        await again.shutdown()
-    assert late == texts.free_text_hint()
 
 
 def _message(chat_id: int, user_id: int) -> Update:
