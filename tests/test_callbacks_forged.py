@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from telegram.ext import Application, CallbackQueryHandler, ConversationHandler
+from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, DictPersistence
 
 from domain import texts
 from domain.callbacks import ID, NUM, PAGE, SCHEMAS, WORD, Callback, decode
@@ -35,7 +35,7 @@ GLOBAL_FORGERIES = [
 
 def _routed_actions() -> set[str]:
     """Every action a CallbackQueryHandler of the routing table listens to, conversations included."""
-    app = Application.builder().token(TEST_TOKEN).build()
+    app = Application.builder().token(TEST_TOKEN).persistence(DictPersistence()).build()  # (conversations)
     register(app)
     found: set[str] = set()
 
