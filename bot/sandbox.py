@@ -202,6 +202,7 @@ async def _run(
             lines = _line_reader(stdin or sys.stdin)
             memory = settings.data_dir / "sandbox-console.json"
             chat = Console(sandbox.emulator, out, sandbox.files_dir, sandbox.processed, memory, db=sandbox.db)
+            chat.tty = _is_terminal(stdin or sys.stdin)
             await _until(chat.run(lambda: _next_line(lines, quit_now)), quit_now)
         else:
             print(texts.RUNNING, file=out, flush=True)
@@ -220,6 +221,13 @@ async def _until(work: Coroutine[Any, Any, None], quit_now: asyncio.Event) -> No
     await asyncio.gather(task, stopper, return_exceptions=True)
     if not task.cancelled() and task.exception() is not None:  # a console bug: say it, stop cleanly
         logger.error("the sandbox console stopped", exc_info=task.exception())
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (ValueError, OSError):
+        return False
 
 
 def _line_reader(stream: TextIO) -> asyncio.Queue[str | None]:

@@ -20,6 +20,7 @@ from bot.sandbox_seed import GROUP_ID, GROUP_TITLE, PERSONAS, SAMPLES_DIR, Perso
 from bot.sandbox_shown import image_suffix, keyboard_button
 
 REPLY_WAIT = 30.0  # seconds the console waits for the bot to finish one update
+TTY_LINE_LIMIT = 4095  # bytes a Linux terminal keeps of one typed line (N_TTY_BUF_SIZE less the newline)
 
 
 class EmulatorLike(Protocol):
@@ -64,6 +65,7 @@ class Console:
         # While you act (or switch), what the bot shows is the answer: :bam and :tl aim at it.
         # A push arriving at another moment does not move their aim (use :bam #ID N for it).
         self.answering = False
+        self.tty = False  # typed at a terminal, whose lines are cut at TTY_LINE_LIMIT bytes
 
     @property
     def chat_id(self) -> int:
@@ -106,13 +108,27 @@ class Console:
                 line = await next_line()
                 if line is None or line.strip() in (":thoat", ":quit", ":q"):
                     return
-                if line.strip():
+                if problem := self._unusable(line):
+                    self.say(problem)
+                elif line.strip():
                     await self.handle(line.strip())
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watcher
             self._remember()
+
+    def _unusable(self, line: str) -> str | None:
+        """Why a typed line must not be sent: a terminal cuts a line at 4,095 bytes, often inside
+        a letter (the lost bytes arrive as lone surrogates), and the rest of the text is gone."""
+        try:
+            raw = line.rstrip("\r\n").encode("utf-8", "surrogateescape")
+            raw.decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return texts.LINE_CUT.format(limit=TTY_LINE_LIMIT) if self.tty else texts.LINE_BROKEN
+        if self.tty and len(raw) >= TTY_LINE_LIMIT:
+            return texts.LINE_CUT.format(limit=TTY_LINE_LIMIT)
+        return None
 
     def _recall(self) -> None:
         if self.memory is not None and self.memory.exists():

@@ -53,6 +53,11 @@ NO_MESSAGE = "Không có tin #{id} trong cuộc trò chuyện này."
 NOTHING_TO_REPLY = "Bot chưa gửi tin nào để trả lời."
 NO_PERSONA = "Không có nhân vật số {number}; gõ :ds để xem danh sách."
 NO_FILE = "Không tìm thấy tệp «{path}»."
+LINE_CUT = (
+    "⚠️ Dòng vừa gõ dài quá giới hạn của cửa sổ dòng lệnh ({limit} byte) nên đã bị cắt; chưa gửi "
+    "gì. Để gửi văn bản dài, lưu vào một tệp rồi dùng :dan TỆP (hoặc :tl rồi dán phần ngắn hơn)."
+)
+LINE_BROKEN = "⚠️ Dòng vừa gõ có ký tự hỏng (không phải UTF-8), nên chưa gửi gì. Gõ lại giúp."
 UNREADABLE = "Không đọc được tệp «{path}»: {reason}."
 BAD_COMMAND = "Không hiểu lệnh «{line}»; gõ :? để xem các lệnh của bảng điều khiển."
 REFUSED = "Telegram giả lập từ chối: {reason}"

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.state import bad_request
+from emulator.state import bad_request, check_utf8
 
 
 @dataclass
@@ -29,7 +29,10 @@ class Params:
 
     def str(self, name: str, default: str | None = None) -> str | None:
         value = self.values.get(name, default)
-        return None if value is None else str(value)
+        if value is None:
+            return None
+        check_utf8(value, "strings")  # Telegram: "strings must be encoded in UTF-8"
+        return str(value)
 
     def require_str(self, name: str) -> str:
         value = self.str(name)

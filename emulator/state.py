@@ -27,6 +27,15 @@ def bad_request(detail: str) -> ApiError:
     return ApiError(400, f"Bad Request: {detail}")
 
 
+def check_utf8(value: object, name: str) -> None:
+    """Telegram refuses a string that is not valid UTF-8 (a lone surrogate once decoded)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise bad_request(f"{name} must be encoded in UTF-8") from None
+
+
 @dataclass
 class StoredFile:
     file_id: str

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from emulator.botapi import media_json
-from emulator.state import State, bad_request
+from emulator.state import State, bad_request, check_utf8
 
 _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?")
 
@@ -29,6 +29,8 @@ class UserActions:
         return user, chat
 
     async def _post(self, spec: dict[str, Any], **content: Any) -> dict[str, Any]:
+        for name in ("text", "caption"):  # a Telegram client sends only valid UTF-8
+            check_utf8(content.get(name), name)
         user, chat = self._chat_for(spec)
         reply_id = spec.get("reply_to_message_id")
         if reply_id is not None:

@@ -191,3 +191,22 @@ async def test_a_pasted_directive_keeps_its_lines(typist: Typist) -> None:
     said = await typist.expect(f":dan /vanban {sample}", "📄 45-TB/HU")
     assert "Bot đọc được 5 nhiệm vụ" in said
     await typist.expect(":dan khong-co.txt", "Không tìm thấy tệp «khong-co.txt».")
+
+
+async def test_a_line_cut_by_the_terminal_is_not_sent_and_breaks_nothing(typist: Typist) -> None:
+    """A terminal keeps 4,095 bytes of a typed line and may cut inside a letter (the rest arrives
+    as lone surrogates); nothing of it is sent, the console says why, and the next line works."""
+    typist.console.tty = True
+    cut = ("Ghi chú rất dài về tiến độ. " * 200).encode()[:4095].decode("utf-8", "surrogateescape")
+    said = await typist.type(cut)
+    assert "dài quá giới hạn của cửa sổ dòng lệnh" in said and "Không hiểu lệnh" not in said
+    await typist.expect("/help", "/tasks")  # the bot still answers
+    typist.console.tty = False
+    assert "ký tự hỏng" in await typist.type("xin chao \udce1")
+
+
+async def test_the_emulator_refuses_text_that_is_not_utf8(typist: Typist) -> None:
+    """As Telegram does: a lone surrogate never reaches the emulator's state (which it broke)."""
+    with pytest.raises(Exception, match="must be encoded in UTF-8"):
+        await typist.sandbox.emulator.users.text({"user_id": HUNG, "text": "xin chao \udce1"})
+    await typist.expect("/help", "/tasks")
