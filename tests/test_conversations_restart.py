@@ -148,7 +148,9 @@ async def test_a_directive_review_goes_on_after_a_restart(
         pressed = await client.press(
             OFFICE, overview["message"]["message_id"], data=buttons(overview)["🚀 Tạo 5 nhiệm vụ"]
         )
-        await said(client, OFFICE, after=pressed["seq"], starting="✅ Đã tạo 5 nhiệm vụ từ văn bản 45-TB/HU")
+        await said(
+            client, OFFICE, after=pressed["seq"], containing="✅ Đã tạo 5 nhiệm vụ từ văn bản 45-TB/HU"
+        )
     finally:
         await again.shutdown()
     async with bot_db() as session:

@@ -34,20 +34,20 @@ async def district(bot_db, client: EmulatorClient) -> None:
         await say(client, user, "/start")
 
 
-async def said(client: EmulatorClient, chat_id: int, *, after: int, starting: str) -> dict[str, Any]:
-    """The bot's message (sent or edited) in the chat after seq `after` that starts with `starting`:
-    pushes through the outbox may reach the chat before or after it."""
+async def said(client: EmulatorClient, chat_id: int, *, after: int, containing: str) -> dict[str, Any]:
+    """The bot's first message (sent or edited) in the chat after seq `after` that contains
+    `containing`: pushes through the outbox may reach the chat before or after it."""
     found: list[dict[str, Any]] = []
 
     async def arrived() -> bool:
         found[:] = [
             r
             for r in await client.records(chat_id, after=after)
-            if r["kind"] in ("send", "edit") and (r["message"].get("text") or "").startswith(starting)
+            if r["kind"] in ("send", "edit") and containing in (r["message"].get("text") or "")
         ]
         return bool(found)
 
-    await wait_until(arrived, limit=20, what=f"«{starting}» in chat {chat_id}")
+    await wait_until(arrived, limit=20, what=f"«{containing}» in chat {chat_id}")
     return found[0]
 
 
@@ -77,7 +77,7 @@ async def test_forward_accept_and_the_units_receive(
     pressed = await client.press(
         OFFICE, overview["message"]["message_id"], data=buttons(overview)["🚀 Tạo 5 nhiệm vụ"]
     )
-    await said(client, OFFICE, after=pressed["seq"], starting="✅ Đã tạo 5 nhiệm vụ từ văn bản 45-TB/HU")
+    await said(client, OFFICE, after=pressed["seq"], containing="✅ Đã tạo 5 nhiệm vụ từ văn bản 45-TB/HU")
 
     async with bot_db() as session:
         created = (await session.exec(select(Task).order_by(Task.id))).all()
