@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 Command = Callable[["Console", str, dict[str, Any]], Awaitable[int | None]]
 _MESSAGE_ID = re.compile(r"^#(\d+)\s*(.*)$", re.S)
+_BOT_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?")  # as Telegram reads one
+# Buttons that undo or refuse: pressed by their own words only, never by words they contain.
+_UNDOING = ("↩", "✖", "❌")
 
 
 def _message_id(rest: str) -> tuple[int | None, str]:
@@ -91,6 +94,8 @@ def _button_number(which: str, labels: list[str]) -> int:
     keys = [accent_free_key(label) for label in labels]
     for fits in (str.__eq__, str.startswith, str.__contains__):  # the closest fit decides
         found = [i for i, key in enumerate(keys, 1) if fits(key, wanted)]
+        if fits is str.__contains__:  # 'hoan thanh' must not press '↩️ Rút báo hoàn thành'
+            found = [i for i in found if not labels[i - 1].startswith(_UNDOING)]
         if found:
             return found[0] if len(found) == 1 else 0
     return 0
@@ -152,7 +157,8 @@ async def document(console: Console, rest: str, spec: dict[str, Any]) -> int | N
 async def paste(console: Console, rest: str, spec: dict[str, Any]) -> int | None:
     """':dan FILE' sends a text file as one message, its line breaks kept, as a paste on a phone;
     ':dan /vanban FILE' puts the command before it."""
-    command, name = ("", rest) if not rest.startswith("/") else rest.partition(" ")[::2]
+    first, _, after = rest.partition(" ")
+    command, name = (first, after) if _BOT_COMMAND.fullmatch(first) else ("", rest)  # /tmp/vb.txt: a file
     if not name.strip():
         raise ValueError("no file named")
     path = name.strip()

@@ -15,7 +15,7 @@ from PIL import Image
 
 from bot.config import Settings
 from bot.sandbox import SANDBOX_TOKEN, Sandbox, running_sandbox
-from bot.sandbox_commands import COMMANDS
+from bot.sandbox_commands import COMMANDS, _button_number
 from bot.sandbox_console import Console
 from bot.sandbox_texts import HELP
 from tests.factories import TestClock
@@ -210,3 +210,19 @@ async def test_the_emulator_refuses_text_that_is_not_utf8(typist: Typist) -> Non
     with pytest.raises(Exception, match="must be encoded in UTF-8"):
         await typist.sandbox.emulator.users.text({"user_id": HUNG, "text": "xin chao \udce1"})
     await typist.expect("/help", "/tasks")
+
+
+async def test_paste_a_file_named_by_its_full_path(typist: Typist, tmp_path: Path) -> None:
+    note = tmp_path / "ghi-chu.txt"
+    note.write_text("Xin chào", encoding="utf-8")
+    said = await typist.type(f":dan {note}")  # '/tmp/…' is a path, not a bot command
+    assert "Không hiểu lệnh" not in said and "Bot chưa hiểu tin nhắn này" in said
+
+
+def test_words_never_press_an_undo_button_they_only_contain() -> None:
+    """After ✅ Hoàn thành the card offers ↩️ Rút báo hoàn thành: ':bam hoan thanh' typed twice
+    must not withdraw the report it has just made."""
+    assert _button_number("hoan thanh", ["✅ Hoàn thành", "↩️ Rút báo hoàn thành"]) == 1
+    assert _button_number("hoan thanh", ["↩️ Rút báo hoàn thành", "📅 Xin gia hạn"]) == 0
+    assert _button_number("gia han", ["✅ Hoàn thành", "📅 Xin gia hạn"]) == 2
+    assert _button_number("rut bao", ["↩️ Rút báo hoàn thành"]) == 1  # its own words press it
