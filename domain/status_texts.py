@@ -122,8 +122,8 @@ def _task(line: Line, extra: str = "") -> str:
     return f"• #{line.task_id} {escape(line.title[:100])}{extra}"
 
 
-def unit_status(status: UnitStatus, today: dt.date) -> list[str]:
-    """The lines of /status <xã>, split into messages by the caller."""
+def unit_status(status: UnitStatus, today: dt.date, *, zone: dt.tzinfo) -> list[str]:
+    """The lines of /status <xã>, split into messages by the caller; times shown in `zone`."""
     lines = [f"📋 <b>{escape(status.name)}</b> — {fmt(today)}"]
     if status.via_alias:  # the name typed was a former one: say what it is part of now
         lines.append(f"{escape(status.via_alias)} (cũ) nay thuộc {escape(status.name)}.")
@@ -166,7 +166,7 @@ def unit_status(status: UnitStatus, today: dt.date) -> list[str]:
             lambda x: _task(
                 x,
                 f" — {escape(x.who or '')}"
-                + (f", {x.at:%d/%m}" if x.at else "")
+                + (f", {x.at.astimezone(zone):%d/%m}" if x.at else "")
                 + (f": {escape((x.note or '')[:80])}" if x.note else "")
                 + (f" 📷{x.photos}" if x.photos else ""),
             ),

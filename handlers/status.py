@@ -160,7 +160,7 @@ async def unit_status_lines(
         *(x.task_id for x in due.lines),
         *(x.task_id for x in blocked.lines),
     ]
-    return status_texts.unit_status(status, today), task_ids
+    return status_texts.unit_status(status, today, zone=zone), task_ids
 
 
 async def preview_digest(update: Update, context: BotContext) -> None:

@@ -142,7 +142,7 @@ async def _whole_lists(services: Services, unit_id: int) -> tuple[list[str], lis
         [],
     )
     ids = [x.task_id for x in (*extensions, *overdue, *due, *blocked)]
-    return status_texts.unit_status(status, today), ids
+    return status_texts.unit_status(status, today, zone=zone), ids
 
 
 async def _every_report(session, unit_id: int) -> list[reports.TaskLine]:  # type: ignore[no-untyped-def]
