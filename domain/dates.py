@@ -130,6 +130,9 @@ def _read(
     )
 
 
+_NEXT_MONTH = ("thang sau", "cuoi thang sau", "trong thang sau", "thang toi", "cuoi thang toi")
+
+
 def _parse(key: str, wording: str, today: dt.date) -> dt.date:
     numeric = _NUMERIC.match(wording.replace(" ", "")) or _NUMERIC.match(key.replace(" ", "/"))
     words = _WORDS.match(key)
@@ -140,12 +143,19 @@ def _parse(key: str, wording: str, today: dt.date) -> dt.date:
         year = _year(match.group(3), today)
         if not 1 <= month <= 12:
             raise DateError(f"Tháng {month} không hợp lệ.")
-        if year is None:
+        if year is None:  # this year's, or next year's when it fell more than six months ago
             year = today.year
-            candidate = _make(year, month, day)
-            if (today - candidate).days > 183:
-                return _make(year + 1, month, day)
-            return candidate
+            if not 1 <= day <= 31:
+                raise DateError(f"Ngày {day:02d}/{month:02d} không tồn tại.")
+            near = dt.date(year, month, 1) + dt.timedelta(days=day - 1)  # 31/2 stands for 3/3
+            if (today - near).days > 183:
+                year += 1
+            if day == 29 and month == 2 and not calendar.isleap(year):
+                raise DateError(f"Năm {year} không có ngày 29/02; gõ 28/02 hoặc 01/03.")
+            try:
+                return _make(year, month, day)
+            except DateError:  # 31/2 exists in no year: the message names none
+                raise DateError(f"Ngày {day:02d}/{month:02d} không tồn tại.") from None
         return _make(year, month, day)
     month_match = _MONTH.match(key)
     if month_match:
@@ -158,11 +168,18 @@ def _parse(key: str, wording: str, today: dt.date) -> dt.date:
         return end_of_month(year, month)
     if key in ("cuoi thang", "trong thang", "trong thang nay", "cuoi thang nay"):
         return end_of_month(today.year, today.month)
+    if key in _NEXT_MONTH:  # the end of next month, as "tuần sau" is the Friday of next week
+        return end_of_month(today.year + today.month // 12, today.month % 12 + 1)
     if key in ("cuoi nam", "trong nam", "cuoi nam nay"):
         return dt.date(today.year, 12, 31)
+    if key in ("nam sau", "cuoi nam sau", "trong nam sau", "nam toi", "cuoi nam toi"):
+        return dt.date(today.year + 1, 12, 31)
     if key in ("cuoi quy", "trong quy", "cuoi quy nay"):
         quarter_end = ((today.month - 1) // 3 + 1) * 3
         return end_of_month(today.year, quarter_end)
+    if key in ("quy sau", "cuoi quy sau", "trong quy sau", "quy toi", "cuoi quy toi"):
+        quarter_end = ((today.month - 1) // 3 + 2) * 3
+        return end_of_month(today.year + (quarter_end > 12), (quarter_end - 1) % 12 + 1)
     if key in ("hom nay", "trong ngay"):
         return today
     if key in ("ngay mai", "mai"):

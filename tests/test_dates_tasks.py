@@ -79,3 +79,18 @@ def test_callback_codec_is_short_and_versioned() -> None:
     assert decode("v0:t:1") is None  # a button from another version is recognised as stale
     with pytest.raises(ValueError, match="over 64 bytes"):
         Callback("t", ("x" * 70,)).encode()
+
+
+def test_next_month_quarter_and_year_and_impossible_days_without_a_year() -> None:
+    """'tháng sau' reads like 'tuần sau' (its last day); a day that exists in no year is refused
+    without naming a year the user never typed, and 29/02 names the year it would fall in."""
+    today = dt.date(2026, 11, 26)
+    assert parse_due("tháng sau", today=today).on == dt.date(2026, 12, 31)
+    assert parse_due("cuoi thang sau", today=dt.date(2026, 12, 3)).on == dt.date(2027, 1, 31)
+    assert parse_due("quý sau", today=today).on == dt.date(2027, 3, 31)
+    assert parse_due("năm sau", today=today).on == dt.date(2027, 12, 31)
+    with pytest.raises(DateError, match=r"^Ngày 31/02 không tồn tại\.$"):
+        parse_due("31/2", today=today)
+    with pytest.raises(DateError, match=r"^Năm 2027 không có ngày 29/02"):  # in November: next February
+        parse_due("29/2", today=today)
+    assert parse_due("29/2", today=dt.date(2028, 1, 5)).on == dt.date(2028, 2, 29)
