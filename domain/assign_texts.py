@@ -146,6 +146,14 @@ def officials_unclear(typed: Sequence[str]) -> str:
     )
 
 
+def officials_ambiguous(typed: str, names: Sequence[str]) -> str:
+    return (
+        f"Có {len(names)} cán bộ tên «{escape(typed)}»: "
+        + ", ".join(escape(n) for n in names)
+        + ". Gõ họ và tên đầy đủ của người được giao:"
+    )
+
+
 def ask_target() -> str:
     return "Gõ chỉ tiêu: số lượng và đơn vị tính, ví dụ <code>12 căn</code>."
 

@@ -117,10 +117,17 @@ async def officials_typed(update: Update, context: BotContext) -> int:
         best = process.extractOne(
             accent_free_key(name), keys, scorer=fuzz.token_sort_ratio, score_cutoff=_NAME_SCORE
         )
-        if best is None:
+        # Officials call each other by the given name: 'hung' is Nguyễn Văn Hùng when he is the only Hùng.
+        given = _by_given_name(accent_free_key(name), keys) if best is None else [best[2]]
+        if len(given) > 1:
+            names = [dict(people)[pid] for pid in given]
+            await update.effective_message.reply_html(assign_texts.officials_ambiguous(name, names))  # type: ignore[union-attr]
+            draft["officials"] = chosen
+            return OFFICIALS
+        if not given:
             missing.append(name)
             continue
-        pid = best[2]
+        pid = given[0]
         if all(pid != known for known, _name in chosen):
             chosen.append((pid, dict(people)[pid]))
     draft["officials"] = chosen
@@ -128,6 +135,12 @@ async def officials_typed(update: Update, context: BotContext) -> int:
         await update.effective_message.reply_html(assign_texts.officials_unclear(missing))  # type: ignore[union-attr]
         return OFFICIALS
     return await show(update, context)
+
+
+def _by_given_name(typed: str, keys: dict[int, str]) -> list[int]:
+    """The officials whose name ends with the words typed ('hung', 'van hung')."""
+    words = typed.split()
+    return [pid for pid, key in keys.items() if words and key.split()[-len(words) :] == words]
 
 
 async def target_typed(update: Update, context: BotContext) -> int:

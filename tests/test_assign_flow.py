@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from emulator.client import EmulatorClient
-from storage.models import Directive, Task, TaskOfficial, TaskUnit
+from storage.models import Directive, Task, TaskOfficial, TaskUnit, Unit
 from tests.conftest import RunningBot
-from tests.factories import say
+from tests.factories import add_official, say
 from tests.test_tasks_e2e import ADMIN, buttons, press, world
 
 
@@ -117,3 +117,32 @@ async def test_none_typed_as_officials_type_it(
     assert asked.startswith("Bước 5/5")  # not "Không tìm thấy đơn vị «khong»"
     review = (await say(client, ADMIN, "Không có hạn"))[0]["message"]["text"]
     assert "Hạn: không có hạn cụ thể" in review and "Phối hợp" not in review
+
+
+async def test_an_official_named_by_the_given_name(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    """'hung' is Nguyễn Văn Hùng while he is the only Hùng of the task's units; with two, the bot
+    names both and asks for the full name."""
+    await world(bot_db, client)
+    async with bot_db() as session:
+        huu = (await session.exec(select(Unit).where(Unit.name == "Xã Long Hựu"))).one()
+    await add_official(bot_db, "Trần Văn Hùng", unit=huu)
+    await _to_title(client, "15/TB-UBND; 20/11/2026; Kết luận giao ban")
+    await say(client, ADMIN, "Rà soát hộ cận nghèo")
+    await say(client, ADMIN, "long hiep")
+    await say(client, ADMIN, "khong")
+    review = (await say(client, ADMIN, "30/12"))[0]
+    await press(client, ADMIN, review, "⚙️ Cán bộ")
+    review_text = (await say(client, ADMIN, "hung"))[0]["message"]["text"]
+    assert "Cán bộ được giao: Nguyễn Văn Hùng" in review_text, review_text
+    await press(client, ADMIN, (await client.records(ADMIN))[-1], "✖️ Hủy")
+
+    await _to_title(client, "15/TB-UBND; 20/11/2026; Kết luận giao ban")
+    await say(client, ADMIN, "Rà soát hộ cận nghèo")
+    await say(client, ADMIN, "long hiep")
+    await say(client, ADMIN, "long huu")
+    review = (await say(client, ADMIN, "30/12"))[0]
+    await press(client, ADMIN, review, "⚙️ Cán bộ")
+    asked = (await say(client, ADMIN, "hung"))[0]["message"]["text"]
+    assert asked.startswith("Có 2 cán bộ tên «hung»: Nguyễn Văn Hùng, Trần Văn Hùng")
