@@ -17,6 +17,7 @@ from handlers.task_cards import (
     REPORTING,
     answer_change,
     change_by_button,
+    current_version,
     progress_question,
     refresh_card,
     send_task_card,
@@ -135,6 +136,7 @@ async def _progress_menu(
     query = update.callback_query
     assert query is not None
     view = await view_for(context, task)
+    version = await current_version(context, task, version)
     if view.version != version or not can_report(view.status):
         outcome = Change.STALE if view.version != version else Change.NOT_NOW
         await answer_change(update, context, ChangeResult(outcome, task), "", view)
@@ -178,6 +180,7 @@ async def record_progress(
     """Record a reading from a button; one below the last report is asked about first."""
     query = update.callback_query
     assert query is not None and query.message is not None
+    version = version if asked else await current_version(context, task, version)
     if not asked and task.version == version:
         question = progress_question(task, value, at=context.services.clock.now())
         if question is not None:

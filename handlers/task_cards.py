@@ -82,24 +82,59 @@ async def change_by_button(
     then: AfterChange | None = None,
     **change: Any,
 ) -> ChangeResult:
-    """A button's change, only over the version its card showed; `then` adds what follows from it
-    (notices) to the same transaction, and the sender is woken once it is committed."""
+    """A button's change, only over the version its card showed, or over the caller's own later
+    changes (a reply, another card) when it still applies to the task as it is now; `then` adds
+    what follows from it (notices) to the same transaction, and the sender is woken once it is
+    committed."""
+    official_id = context.official.id if context.official else None
     async with context.services.db.begin() as session:
-        result = await tasks.change_task(
-            session,
-            task_id=task.id or 0,
-            known=task,
-            official_id=context.official.id if context.official else None,
-            at=context.services.clock.now(),
-            update_id=update.update_id,
-            expected_version=version,
-            **change,
-        )
+
+        async def attempt(over: Task, expected: int) -> ChangeResult:
+            return await tasks.change_task(
+                session,
+                task_id=task.id or 0,
+                known=over,
+                official_id=official_id,
+                at=context.services.clock.now(),
+                update_id=update.update_id,
+                expected_version=expected,
+                **change,
+            )
+
+        result = await attempt(task, version)
+        if result.outcome == Change.STALE and result.task is not None:
+            now = result.task
+            if await tasks.changed_only_by(
+                session,
+                task_id=now.id or 0,
+                since_version=version,
+                version=now.version,
+                official_id=official_id,
+            ):
+                again = await attempt(now, now.version)
+                # Refused on the task as it is now: the card tells what the caller changed meanwhile.
+                result = result if again.outcome == Change.NOT_NOW else again
         if then is not None and result.outcome == Change.APPLIED:
             await then(session, result.task)  # type: ignore[arg-type]
     if then is not None:
         context.services.wake_sender.set()
     return result
+
+
+async def current_version(context: BotContext, task: Task, version: int) -> int:
+    """The version a press acts on: the task's own when every change since its card was drawn
+    was the caller's (their reply must not spoil their next press); else the card's."""
+    if version == task.version:
+        return version
+    async with context.services.read() as session:
+        mine = await tasks.changed_only_by(
+            session,
+            task_id=task.id or 0,
+            since_version=version,
+            version=task.version,
+            official_id=context.official.id if context.official else None,
+        )
+    return task.version if mine else version
 
 
 async def edit_quietly(update: Update, text: str, buttons: task_texts.Buttons | None) -> None:

@@ -181,3 +181,22 @@ async def history(session: AsyncSession, *, task_id: int) -> list[TaskUpdate]:
         select(TaskUpdate).where(TaskUpdate.task_id == task_id).order_by(col(TaskUpdate.id))
     )
     return list(result.all())
+
+
+async def changed_only_by(
+    session: AsyncSession, *, task_id: int, since_version: int, version: int, official_id: int | None
+) -> bool:
+    """Whether every change after `since_version` (up to `version`) was made by `official_id`:
+    each change bumps the version by one and writes one history line, so they are the newest lines."""
+    count = version - since_version
+    if official_id is None or count <= 0 or count > 50:
+        return False
+    authors = (
+        await session.exec(
+            select(TaskUpdate.official_id)
+            .where(TaskUpdate.task_id == task_id)
+            .order_by(col(TaskUpdate.id).desc())
+            .limit(count)
+        )
+    ).all()
+    return len(authors) == count and all(author == official_id for author in authors)

@@ -20,6 +20,7 @@ from storage.audit import add_audit
 from storage.models import Directive, Task, TaskAck, TaskOfficial, TaskUnit, TaskUpdate
 from storage.task_views import (  # noqa: F401  (the public surface of tasks, read side)
     assignees_of,
+    changed_only_by,
     history,
     is_assignee,
     last_update,

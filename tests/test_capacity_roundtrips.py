@@ -89,24 +89,25 @@ async def test_a_progress_reply_and_presses_cost_a_few_statements(
         reply = await client.send(HUNG, "3/12", reply_to=card["message"]["message_id"])
         await client.wait(HUNG, after=reply["seq"])
         await handled(bot_db, done_before + 1)
-        # The card still shows the version before the reply: the press finds it stale and the
-        # bot sends the card anew.
-        stale = await client.press(HUNG, card["message"]["message_id"], data=buttons(card)[PROGRESS])
-        answered = await client.wait(HUNG, after=stale["seq"], count=2)
-        new_card = next(r for r in answered if r["kind"] == "send")
+        # The card still shows the version before the reply, but the reply was the caller's own:
+        # the press opens the menu on that card all the same (issue: a reply spoiled the next press).
+        own = await client.press(HUNG, card["message"]["message_id"], data=buttons(card)[PROGRESS])
+        await client.wait(HUNG, after=own["seq"])
         await handled(bot_db, done_before + 2)
+        new_card = (await say(client, HUNG, "/task 1"))[0]
+        await handled(bot_db, done_before + 3)
         menu = await client.press(HUNG, new_card["message"]["message_id"], data=buttons(new_card)[PROGRESS])
         await client.wait(HUNG, after=menu["seq"])
-        await handled(bot_db, done_before + 3)
-    progress, stale_press, press = (len([s for s in u if s != "COMMIT"]) for u in updates)
+        await handled(bot_db, done_before + 4)
+    progress, own_press, _card, press = (len([s for s in u if s != "COMMIT"]) for u in updates)
     commits = [u.count("COMMIT") for u in updates]
-    # A reply: who, which card, the task, seen before?, the change and its history line; a stale
-    # press: who, the task, its card (lead, cooperating, received, reported), who changed it last,
-    # the new card recorded; a fresh press: who, the task, its card. Plus the claim and the close.
-    assert (progress, stale_press, press) == (8, 10, 8), "\n".join(updates[0])
+    # A reply: who, which card, the task, seen before?, the change and its history line; a press
+    # over one's own change: who, the task, its card (lead, cooperating, received, reported), who
+    # changed it since; a fresh press: who, the task, its card. Plus the claim and the close.
+    assert (progress, own_press, press) == (8, 9, 8), "\n".join(updates[1])
     # The inbox's claim and close are single statements in autocommit: only the handler's own
-    # writes commit (the change and its history line; the new card's record; nothing).
-    assert commits == [1, 1, 0], updates
+    # writes commit (the change and its history line; nothing; the new card's record; nothing).
+    assert (commits[0], commits[1], commits[3]) == (1, 0, 0), updates
 
 
 async def test_a_read_on_postgresql_sends_no_begin_and_no_rollback(engine: Any) -> None:
