@@ -99,7 +99,7 @@ def compose(data: DigestData, *, detail: str = FULL) -> list[str]:
         lines += ["", f"🏠 <b>Xóa nhà tạm</b>: đã bàn giao {handed}/{planned} {data.house_unit}"]
         lines.extend(
             f"• {escape(h.unit)}: {h.handed_over}/{h.planned} (khởi công {h.started}, hoàn thành "
-            f"{h.finished})" + (f", cần {h.pace}/ngày" if h.pace else "")
+            f"{h.finished})" + (f", cần {h.pace}" if h.pace else "")
             for h in data.houses
         )
     if data.silent:

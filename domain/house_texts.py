@@ -165,9 +165,10 @@ def progress_lines(programme: Programme, unit: str, result: Progress, flagged: i
         f"({percent(result.transferred, result.pledged)})"
     )
     if result.per_day_needed is not None and programme.deadline is not None:
+        pace = pace_text(result.per_day_needed, programme.unit_label)
         lines.append(
-            f"Để kịp hạn {fmt(programme.deadline)}: cần {pace_text(result.per_day_needed)} "
-            f"{programme.unit_label}/ngày làm việc ({result.working_days_left} ngày làm việc còn lại)."
+            f"Để kịp hạn {fmt(programme.deadline)}: cần {pace} làm việc "
+            f"({result.working_days_left} ngày làm việc còn lại)."
         )
     elif result.planned and result.reached(stages[-1]) == result.planned:
         lines.append("✅ Đã bàn giao toàn bộ.")
@@ -184,7 +185,7 @@ def _unrecorded(what: str, planned: int, groups: dict[str, dict[str, int]], firs
 
 def overview_line(unit: str, result: Progress, programme: Programme) -> str:
     done = result.reached(programme.last_stage)
-    pace = f", cần {pace_text(result.per_day_needed)}/ngày" if result.per_day_needed else ""
+    pace = f", cần {pace_text(result.per_day_needed, programme.unit_label)}" if result.per_day_needed else ""
     return f"• {escape(unit)}: {done}/{result.planned} đã bàn giao ({percent(done, result.planned)}){pace}"
 
 

@@ -262,10 +262,13 @@ def stage_headers(programme: Programme) -> list[str]:
     return [label for _, label in programme.stages] + [label for _, label in programme.cumulative]
 
 
-def pace_text(per_day: float) -> str:
-    """'cần 1,5 căn/ngày' style figure, rounded up to a tenth."""
+def pace_text(per_day: float, unit: str) -> str:
+    """What must be done each (working) day: '1,5 căn/ngày', rounded up to a tenth; under one a
+    day, '1 căn mỗi 8 ngày' (rounded down, the safe side), not 0,12 rounded up to '0,2 căn/ngày'."""
+    if per_day < 1:
+        return f"1 {unit} mỗi {max(1, math.floor(1 / per_day))} ngày"
     value = math.ceil(per_day * 10) / 10
-    return (f"{value:.1f}".replace(".", ",")).removesuffix(",0")
+    return (f"{value:.1f}".replace(".", ",")).removesuffix(",0") + f" {unit}/ngày"
 
 
 def choices_text(options: Sequence[str]) -> str:

@@ -80,7 +80,7 @@ async def _house_rows(
                 reached(at, 1) if len(order) > 1 else 0,
                 reached(at, len(order) - 2) if len(order) > 2 else 0,
                 handed_over,
-                pace_text(pace) if pace else None,
+                pace_text(pace, programme.unit_label) if pace else None,
             )
         )
     rows.sort(key=lambda h: (h.handed_over / h.planned if h.planned else 1, h.unit))

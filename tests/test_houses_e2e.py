@@ -243,7 +243,8 @@ async def test_progress_and_export(running_bot: RunningBot, bot_db, client: Emul
     assert "Đã khởi công (lũy kế): 2 (66,67%)" in detail
     assert "Đã bàn giao: 0 (0%)" in detail
     assert "cam kết 180.000.000 đ, đã giải ngân 90.000.000 đ (50%)" in detail
-    assert "cần 0,2 căn/ngày làm việc (27 ngày" in detail  # 3 houses in 27 working days, rounded up
+    # 3 houses in 27 working days: one every 9, not "0,2 căn/ngày" (0,11 rounded up)
+    assert "cần 1 căn mỗi 9 ngày làm việc (27 ngày" in detail
     refused = (await say(client, HUNG, "/houses long huu"))[0]["message"]["text"]
     assert refused == "Đồng chí chỉ xem được dữ liệu của đơn vị mình."
     overview = (await say(client, LEADER, "/houses"))[0]["message"]["text"]

@@ -122,3 +122,13 @@ def test_the_digest_workbook_labels_its_running_totals() -> None:
     rows = [r for r in sheet.iter_rows(values_only=True) if "Xã/phường" in r]
     assert rows and "Đã khởi công (lũy kế)" in rows[0] and "Đã hoàn thành (lũy kế)" in rows[0]
     assert "Hoàn thành" not in rows[0] and "Đang thi công" not in rows[0]
+
+
+def test_the_pace_a_leader_reads() -> None:
+    """Under one house a day the pace is 'one every N days' (N rounded down: the safe side), not
+    a tenth rounded up that overstates it (3 in 25 days was '0,2 căn/ngày')."""
+    from domain.programmes import pace_text
+
+    assert pace_text(3 / 25, "căn") == "1 căn mỗi 8 ngày"
+    assert pace_text(1.04, "căn") == "1,1 căn/ngày"
+    assert pace_text(2.0, "hộ") == "2 hộ/ngày"
