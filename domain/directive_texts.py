@@ -110,17 +110,28 @@ def unnumbered(day: dt.date) -> str:
     return f"Văn bản ngày {fmt(day)}"
 
 
-def overview(info: dict, rows: list[dict], planned: tuple[int, Sequence[tuple[str, int]]] = (0, ())) -> str:
+def overview(
+    info: dict,
+    rows: list[dict],
+    planned: tuple[int, Sequence[tuple[str, int]]] = (0, ()),
+    *,
+    today: dt.date | None = None,
+) -> str:
+    """The review's head: what was read, what still needs the office (pending rows only: an
+    accepted or skipped row needs nothing more), what was accepted or skipped."""
     from html import escape
 
     head = escape(info["number"] or "Văn bản không rõ số hiệu")
     if info["date"]:
         head += f", ngày {fmt(dt.date.fromisoformat(info['date']))}"
     counts = {state: sum(1 for r in rows if r["state"] == state) for state in ("accepted", "skipped")}
-    missing = sum(1 for r in rows if r["unit_id"] is None or r["due"] is None)
+    pending = [r for r in rows if r["state"] == "pending"]
+    past = sum(1 for r in pending if r["due"] and today and dt.date.fromisoformat(r["due"]) < today)
+    missing = sum(1 for r in pending if r["unit_id"] is None or r["due"] is None) + past
     lines = [
         f"📄 <b>{head}</b>" + (f" — {escape(info['issuer'])}" if info["issuer"] else ""),
-        f"Bot đọc được {len(rows)} nhiệm vụ; {missing} nhiệm vụ cần Văn phòng chọn đơn vị hoặc hạn.",
+        f"Bot đọc được {len(rows)} nhiệm vụ; {missing} nhiệm vụ cần Văn phòng chọn đơn vị hoặc hạn"
+        + (f" (trong đó {past} nhiệm vụ có hạn đã qua, cần hạn mới)." if past else "."),
         f"Đã nhận: {counts['accepted']}"
         + (f", sẽ tạo {tasks_made(*planned)}" if planned[1] else "")
         + f"; bỏ qua: {counts['skipped']}.",
@@ -140,7 +151,7 @@ def task_card(row: dict, *, position: int, total: int, today: dt.date | None = N
     )
     due = fmt(dt.date.fromisoformat(row["due"])) if row["due"] else "chưa rõ"
     if row["due"] and today is not None and dt.date.fromisoformat(row["due"]) < today:
-        due += " ⚠️ đã qua — bấm 📅 Hạn để đặt hạn mới"
+        due += " ⚠️ đã qua — bấm ✅ Nhận hoặc 📅 Hạn để đặt hạn mới"
     if row["recurrence"]:
         due += f", {recurrence_words(row['recurrence'])}"
     text = row["text"] if len(row["text"]) <= 600 else row["text"][:600].rsplit(" ", 1)[0] + "…"
@@ -171,6 +182,15 @@ def group_lines(rows: list[dict]) -> list[str]:
             written = ", ".join(row["lead_units"])
             lines.append(f"[{row['ref']}] «{written}»{_no_units(row)}; giữ nguyên như văn bản.")
     return ["", "Nhóm đơn vị:", *lines] if lines else []
+
+
+def ask_new_due(ref: str, due: str) -> str:
+    """✅ Nhận on a task whose deadline has passed: it is not created overdue, a new one is asked."""
+    on = fmt(dt.date.fromisoformat(due))
+    return (
+        f"Hạn {on} của nhiệm vụ [{ref}] đã qua: nhận như vậy thì nhiệm vụ quá hạn ngay khi tạo. "
+        "Gõ hạn mới để nhận nhiệm vụ, ví dụ 30/12, cuối tháng, quý I/2027 (/huy để hủy cả văn bản):"
+    )
 
 
 def ask(what: str, ref: str) -> str:

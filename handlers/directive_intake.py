@@ -109,7 +109,8 @@ async def _document_text(update: Update) -> str:
 async def _overview(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     rows = draft["tasks"]
-    ready = sum(1 for r in rows if directive_import.ready(r) and r["state"] == "pending")
+    today = context.services.today()
+    ready = sum(1 for r in rows if directive_import.ready(r, today=today) and r["state"] == "pending")
     keyboard = []
     if ready:
         keyboard.append([_button(texts.accept_ready(ready), "all")])
@@ -119,7 +120,7 @@ async def _overview(update: Update, context: BotContext) -> int:
         keyboard.append([_button(giaoban_texts.meetings_button(dated, on=draft["meetings_on"]), "mtg")])
     planned = directive_import.planned(rows)  # a group's row: one task for each of its units
     keyboard.append([_button(texts.make_button(planned[0]), "make"), _button("✖️ Hủy", "cancel")])
-    lines = [texts.overview(draft["info"], rows, planned)]
+    lines = [texts.overview(draft["info"], rows, planned, today=today)]
     if concludes := ConcludedMeeting.from_json(draft["concludes"]):
         lines.append(giaoban_texts.concluded_html(concludes))
     lines += giaoban_texts.overview_meetings(draft["meetings"], on=draft["meetings_on"])
@@ -176,16 +177,21 @@ async def on_button(update: Update, context: BotContext) -> int:
         context.user_data.pop("directive", None)  # type: ignore[union-attr]
         await query.edit_message_text(texts.CANCELLED)
         return ConversationHandler.END
-    if op == "all":
+    if op == "all":  # a deadline already past is not taken as it is: it needs the office
         for row in rows:
-            if row["state"] == "pending" and directive_import.ready(row):
+            if row["state"] == "pending" and directive_import.ready(row, today=context.services.today()):
                 row["state"] = "accepted"
         return await _overview(update, context)
+    if op == "ok" and directive_import.past_due(rows[index], today=context.services.today()):
+        draft["asking"], draft["accepting"] = index, True  # accepted once its new deadline is typed
+        text = texts.ask_new_due(rows[index]["ref"], rows[index]["due"])
+        await context.bot.send_message(query.message.chat.id, text)  # type: ignore[union-attr]
+        return DUE
     if op in ("ok", "skip"):
         rows[index]["state"] = "accepted" if op == "ok" else "skipped"
         return await _show(update, context, index + 1)
     if op in ("unit", "due"):
-        draft["asking"] = index
+        draft["asking"], draft["accepting"] = index, False
         await context.bot.send_message(query.message.chat.id, texts.ask(op, rows[index]["ref"]))  # type: ignore[union-attr]
         return UNIT if op == "unit" else DUE
     if op == "show":
@@ -226,11 +232,15 @@ async def due_typed(update: Update, context: BotContext) -> int:
     except DateError as exc:
         await update.effective_message.reply_html(f"{exc}\n{texts.ask('due', '')}")  # type: ignore[union-attr]
         return DUE
-    row = draft["tasks"][draft.pop("asking")]
+    index = draft.pop("asking")
+    row = draft["tasks"][index]
     row["due"], row["due_text"] = due.on.isoformat(), due.wording
     if due.recurrence:
         row["recurrence"] = due.recurrence
-    return await _show(update, context, draft["tasks"].index(row))
+    if draft.pop("accepting", False):  # ✅ Nhận asked for this new deadline: the task is taken now
+        row["state"] = "accepted"
+        index += 1
+    return await _show(update, context, index)
 
 
 async def _make(update: Update, context: BotContext) -> int:

@@ -91,9 +91,16 @@ def planned(rows: Sequence[dict[str, Any]]) -> tuple[int, list[tuple[str, int]]]
     return sum(n for _, n in made), [(", ".join(row["lead_units"]), n) for row, n in made if n > 1]
 
 
-def ready(row: dict[str, Any]) -> bool:
-    """A proposed task that can be created as it is: its unit is known and it has a deadline."""
-    return row["unit_id"] is not None and row["due"] is not None
+def ready(row: dict[str, Any], *, today: dt.date | None = None) -> bool:
+    """A proposed task that can be created as it is: its unit is known and it has a deadline (one
+    not yet past on `today`, when given: an old document's deadline needs a new one first)."""
+    return row["unit_id"] is not None and row["due"] is not None and not past_due(row, today=today)
+
+
+def past_due(row: dict[str, Any], *, today: dt.date | None) -> bool:
+    """Whether the row's deadline fell before `today`: accepted as it is, the task would be born
+    overdue (and top /status, the digest and /baocao)."""
+    return today is not None and row["due"] is not None and dt.date.fromisoformat(row["due"]) < today
 
 
 async def create_accepted(

@@ -60,18 +60,24 @@ async def test_forward_accept_and_the_units_receive(
     text = overview["message"]["text"]
     assert "45-TB/HU, ngày 15/09/2023" in text and "Bot đọc được 5 nhiệm vụ" in text
     # II.1, II.3.-1, II.3.-2 and II.2 have a known unit and a deadline; II.4 names a group, "Các
-    # xã, thị trấn": the tree's one commune.
-    assert "✅ Nhận 5 nhiệm vụ đã có đơn vị và hạn" in buttons(overview)
+    # xã, thị trấn": the tree's one commune. Every deadline is of 2023, read in 2026: none is taken
+    # in bulk, each ✅ Nhận asks for a new one (a task is not born "quá hạn 780 ngày").
+    assert "5 nhiệm vụ có hạn đã qua" in text
+    assert not any(label.startswith("✅ Nhận") for label in buttons(overview))
     card = (await press(client, OFFICE, overview, "📋 Xem từng nhiệm vụ"))[0]
-    for _ in range(4):  # II.1 to II.3.-2, one by one
-        card = (await press(client, OFFICE, card, "✅ Nhận"))[0]
+    new_dues = ["31/12/2026", "quý I/2027", "ngày 25 hằng tháng", "thứ Hai hằng tuần"]
+    for new_due in new_dues:  # II.1 to II.3.-2, one by one
+        asked = (await press(client, OFFICE, card, "✅ Nhận"))[0]["message"]["text"]
+        assert "đã qua" in asked and "Gõ hạn mới" in asked
+        card = (await say(client, OFFICE, new_due))[0]
     assert "[II.4]" in card["message"]["text"]
     assert "Chủ trì: Các xã, thị trấn (1 đơn vị)" in card["message"]["text"]
     assert "⚠️ đã qua" in card["message"]["text"]  # a 2023 deadline, read in 2026
     await press(client, OFFICE, card, "🏢 Đơn vị")  # the office gives it to one unit instead
     card = (await say(client, OFFICE, "van phong huyen uy"))[0]
     assert "Chủ trì: Văn phòng Huyện ủy" in card["message"]["text"]
-    overview = (await press(client, OFFICE, card, "✅ Nhận"))[0]
+    await press(client, OFFICE, card, "✅ Nhận")
+    overview = (await say(client, OFFICE, "15/12/2026"))[0]
     clerk_mark = (await client.records(CLERK))[-1]["seq"]
     # The office leads one of the tasks: its own new-task notice, through the outbox, may land first.
     pressed = await client.press(
@@ -83,12 +89,12 @@ async def test_forward_accept_and_the_units_receive(
         created = (await session.exec(select(Task).order_by(Task.id))).all()
         directive = (await session.exec(select(Directive))).one()
     assert directive.number == "45-TB/HU"
-    assert [t.due_on.isoformat() for t in created] == [
-        "2023-09-30",
-        "2023-12-31",
-        "2023-09-25",
-        "2023-09-18",
-        "2023-10-15",
+    assert [t.due_on.isoformat() for t in created] == [  # the new deadlines, none already past
+        "2026-12-31",
+        "2027-03-31",
+        "2026-11-25",
+        "2026-11-23",  # today, a Monday
+        "2026-12-15",
     ]
     assert [t.recurrence for t in created][2:4] == ["monthly", "weekly"]
     # The office's clerk is told of the office's three tasks, through the outbox.

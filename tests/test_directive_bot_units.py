@@ -7,6 +7,7 @@ sentences and the trees, not from the reader's output."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 
 from sqlmodel import select
@@ -115,6 +116,8 @@ async def test_the_office_s_district_counts_its_communes(
     running_bot: RunningBot, bot_db, client: EmulatorClient
 ) -> None:
     ids = await office_of(bot_db, client, LEGACY, "Văn phòng Huyện ủy Bến Lức")
+    # Read the day it was issued: its deadlines are still ahead, none needs a new one.
+    running_bot.clock.set(dt.datetime(2023, 9, 15, 2, 0, tzinfo=dt.UTC))
     sent = await client.document(OFFICE, SAMPLE.read_bytes(), "45-TB-HU.txt", mime_type="text/plain")
     overview = (await client.wait(OFFICE, after=sent["seq"]))[0]
     # "Thường trực Huyện ủy" of two districts: the office's, Bến Lức, and its one commune.
