@@ -28,6 +28,32 @@ def stranger_refused() -> str:
     return "Đồng chí chưa được cấp quyền sử dụng bot.\n\n" + _STRANGER_TAIL
 
 
+def stranger_toast() -> str:
+    """A button pressed by someone who is not a registered official (a toast: plain, short)."""
+    return "Đồng chí chưa được cấp quyền sử dụng bot. Nhắn riêng cho bot /start để được hướng dẫn."
+
+
+def group_not_registered() -> str:
+    """A command (or a press) in a group the office has not registered: what to do, once."""
+    return (
+        "Nhóm này chưa được đăng ký với bot, nên bot chưa làm việc ở đây. Văn phòng (quản trị) "
+        "gõ /registergroup trong nhóm để đăng ký; trong lúc chờ, đồng chí nhắn riêng cho bot."
+    )
+
+
+def register_group_admins_only() -> str:
+    """/registergroup from someone who is not the office."""
+    return "Chỉ Văn phòng (quản trị) mới đăng ký được nhóm: nhờ Văn phòng gõ /registergroup trong nhóm này."
+
+
+def deciders_only() -> str:
+    """Confirm, return, reopen or decide an extension, pressed by one who is neither leader nor office."""
+    return (
+        "Chỉ lãnh đạo hoặc Văn phòng mới xác nhận, trả lại, mở lại nhiệm vụ hay duyệt gia hạn; "
+        "đồng chí báo cáo tiến độ bằng các nút dưới nhiệm vụ."
+    )
+
+
 def account_locked() -> str:
     return "Tài khoản của đồng chí đang bị tạm khóa. Vui lòng liên hệ <b>Văn phòng</b> nếu cần mở lại."
 
@@ -159,6 +185,14 @@ def official_not_found(ref: str) -> str:
 
 def usage(command: str, example: str) -> str:
     return f"Cách dùng: <code>/{command} {escape(example)}</code>"
+
+
+def usage_by_number(command: str, example: str) -> str:
+    """A command that names an official by number: say where the number is found."""
+    return (
+        f"{usage(command, example)}\nSố là mã cán bộ ở đầu mỗi dòng trong danh sách "
+        "<code>/officials tên đơn vị</code>, ví dụ «#12 Nguyễn Văn A» → <code>12</code>."
+    )
 
 
 def official_added(official_id: int, full_name: str, unit_name: str | None) -> str:

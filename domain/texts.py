@@ -37,7 +37,8 @@ LEADER_COMMANDS: Sequence[tuple[str, str]] = (
 )
 ADMIN_COMMANDS: Sequence[tuple[str, str]] = (
     *LEADER_COMMANDS,
-    ("invite", "Cấp đường link mời cho cán bộ: /invite số"),
+    ("vanban", "Đọc văn bản chỉ đạo: /vanban rồi dán nội dung, hoặc gửi tệp"),
+    ("invite", "Cấp đường link mời cho cán bộ: /invite số (số ở /officials)"),
     ("addofficial", "Thêm cán bộ: họ tên; đơn vị; vai trò; SĐT; chức vụ"),
     ("editofficial", "Sửa cán bộ: /editofficial số donvi=...; sdt=..."),
     ("deactivate", "Khóa tài khoản cán bộ"),
@@ -80,12 +81,22 @@ def welcome_official(full_name: str, unit_name: str | None) -> str:
     )
 
 
-def help_text(commands: Sequence[tuple[str, str]] = COMMANDS) -> str:
-    """/help: the commands the caller can use, one per line."""
+# What a command line cannot say: how the office hands the bot a directive.
+DIRECTIVE_HELP = (
+    "Văn bản chỉ đạo: gửi tệp <b>.docx</b>, <b>.pdf</b> hoặc <b>.txt</b> vào tin nhắn riêng với bot "
+    "(hoặc gõ /vanban rồi dán nội dung); bot đọc, đề xuất các nhiệm vụ để Văn phòng duyệt rồi giao."
+)
+
+
+def help_text(commands: Sequence[tuple[str, str]] = COMMANDS, *, role: str | None = None) -> str:
+    """/help: the commands the caller can use, one per line (the office also learns how to send a
+    directive)."""
     lines = [f"/{name} — {escape(description)}" for name, description in commands]
+    directive = f"\n\n{DIRECTIVE_HELP}" if role == "admin" else ""
     return (
         f"<b>Hướng dẫn sử dụng {BOT_NAME}</b>\n\n"
         + "\n".join(lines)
+        + directive
         + "\n\nNgày tháng ghi theo dạng ngày/tháng/năm, ví dụ 30/09/2026. "
         "Có thể gõ không dấu, ví dụ <code>long hiep</code>."
     )

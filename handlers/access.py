@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import Update
+from telegram import KeyboardButton, ReplyKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
@@ -60,17 +60,55 @@ async def load_caller(update: Update, context: BotContext) -> None:
         await _reachable_again(context, official, chat_id=chat.id)
     command = command_of(update)
     if not private:
-        setup = command == GROUP_SETUP_COMMAND and official is not None and official.role == Role.ADMIN
-        if (not registered and not setup) or official is None:
-            logger.debug("ignoring update %s in group %s", update.update_id, chat.id)
-            raise ApplicationHandlerStop
-        return
+        if official is None:  # a stranger's press still gets its toast, or the button spins
+            await _answer_press(update, people_texts.stranger_toast())
+        elif not registered and not (command == GROUP_SETUP_COMMAND and official.role == Role.ADMIN):
+            await _hint_unregistered(update, context, command, official)
+        else:
+            return
+        logger.debug("ignoring update %s in group %s", update.update_id, chat.id)
+        raise ApplicationHandlerStop
     if official is None:
         message = update.effective_message
         if command in PUBLIC_COMMANDS or (message is not None and message.contact is not None):
             return
-        await _refuse(update, people_texts.stranger_refused())
+        if update.callback_query is not None:
+            await _answer_press(update, people_texts.stranger_toast())
+        elif message is not None:  # the text names the phone button: the button comes with it
+            await message.reply_html(people_texts.stranger_refused(), reply_markup=share_phone_keyboard())
         raise ApplicationHandlerStop
+
+
+def share_phone_keyboard() -> ReplyKeyboardMarkup:
+    """The one button that shares the caller's own number, to be linked by it."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(people_texts.SHARE_PHONE_BUTTON, request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+async def _hint_unregistered(
+    update: Update, context: BotContext, command: str | None, official: Official
+) -> None:
+    """A known official's command (or press) in a group the office has not registered: one short
+    hint, so it is not mistaken for a broken bot; chatter and other bots' commands stay unanswered."""
+    if update.callback_query is not None:
+        await _answer_press(update, people_texts.group_not_registered())
+        return
+    message = update.effective_message
+    if command is None or message is None or not _addressed_to_me(message.text or "", context):
+        return
+    if command == GROUP_SETUP_COMMAND:  # only an admin gets past load_caller with it
+        await message.reply_html(people_texts.register_group_admins_only())
+    else:
+        await message.reply_html(people_texts.group_not_registered())
+
+
+def _addressed_to_me(text: str, context: BotContext) -> bool:
+    """'/status' or '/status@this_bot', not '/status@another_bot' (groups often have several bots)."""
+    _, at, name = text.split()[0].partition("@")
+    return not at or name.lower() == (context.bot.username or "").lower()
 
 
 async def _reachable_again(context: BotContext, official: Official, *, chat_id: int) -> None:
@@ -132,6 +170,12 @@ def can_see_unit(official: Official, unit_id: int | None) -> bool:
 
 async def _refuse(update: Update, text: str) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(text[:200], show_alert=True)
+        await _answer_press(update, text)
     elif update.effective_message is not None:
         await update.effective_message.reply_html(text)
+
+
+async def _answer_press(update: Update, text: str) -> None:
+    """Answer a button press with an alert (Telegram shows at most 200 characters)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)

@@ -38,7 +38,7 @@ async def _target(update: Update, context: BotContext, command: str, example: st
     message = update.effective_message
     ref = (context.args or [""])[0].lstrip("#")
     if not (ref.isascii() and ref.isdigit()):
-        await message.reply_html(people_texts.usage(command, example))  # type: ignore[union-attr]
+        await message.reply_html(people_texts.usage_by_number(command, example))  # type: ignore[union-attr]
         return None
     official = None
     if ID(ref):  # a number past any id names nobody (and would overflow the database)

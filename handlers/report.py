@@ -7,7 +7,7 @@ import asyncio
 from telegram import Update
 
 from bot.context import BotContext
-from domain.report import parse_month, texts
+from domain.report import month_out_of_range, parse_month, texts
 from domain.report.document import monthly_report
 from handlers.access import sees_all_units
 from storage import report_data
@@ -18,9 +18,11 @@ async def monthly(update: Update, context: BotContext) -> None:
     official, message = context.official, update.effective_message
     assert official is not None and message is not None
     services = context.services
-    month = parse_month(" ".join(context.args or []), today=services.today())
+    typed = " ".join(context.args or [])
+    month = parse_month(typed, today=services.today())
     if month is None:
-        await message.reply_text(texts.USAGE)
+        wrong = month_out_of_range(typed)
+        await message.reply_text(texts.USAGE if wrong is None else texts.no_such_month(wrong))
         return
     async with services.db() as session:
         data = await report_data.monthly_report_data(

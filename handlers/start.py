@@ -6,32 +6,18 @@ import datetime as dt
 import logging
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import (
-    BotCommand,
-    BotCommandScopeChat,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
+from telegram import BotCommand, BotCommandScopeChat, ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
 
 from bot.context import BotContext
 from domain import office_texts, people_texts, texts
 from domain.people import normalize_phone
+from handlers.access import share_phone_keyboard
 from storage import invitations, outbox, task_notices, units
 from storage.invitations import Redeem, RedeemResult
 from storage.models import Official
 
 logger = logging.getLogger(__name__)
-
-
-def _share_phone_keyboard() -> ReplyKeyboardMarkup:
-    return ReplyKeyboardMarkup(
-        [[KeyboardButton(people_texts.SHARE_PHONE_BUTTON, request_contact=True)]],
-        resize_keyboard=True,
-        one_time_keyboard=True,
-    )
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -52,9 +38,7 @@ async def start(update: Update, context: BotContext) -> None:
         return
     official = context.official
     if official is None:
-        await message.reply_html(
-            texts.welcome_stranger(user.first_name), reply_markup=_share_phone_keyboard()
-        )
+        await message.reply_html(texts.welcome_stranger(user.first_name), reply_markup=share_phone_keyboard())
         return
     async with context.services.db() as session:
         unit = await units.get_unit(session, unit_id=official.unit_id)
@@ -65,7 +49,7 @@ async def show_help(update: Update, context: BotContext) -> None:
     """List the commands the caller's role can use, with how dates and names may be typed."""
     if update.effective_message is not None:
         role = context.official.role if context.official else None
-        await update.effective_message.reply_html(texts.help_text(texts.commands_for(role)))
+        await update.effective_message.reply_html(texts.help_text(texts.commands_for(role), role=role))
 
 
 async def contact_shared(update: Update, context: BotContext) -> None:
@@ -75,7 +59,7 @@ async def contact_shared(update: Update, context: BotContext) -> None:
         return
     contact = message.contact
     if contact.user_id != user.id:
-        await message.reply_html(people_texts.contact_not_own())
+        await message.reply_html(people_texts.contact_not_own(), reply_markup=share_phone_keyboard())
         return
     phone = normalize_phone(contact.phone_number or "")
     if phone is None:

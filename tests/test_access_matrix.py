@@ -26,6 +26,8 @@ REFUSED_STRANGER = "Đồng chí chưa được cấp quyền sử dụng bot."
 ADMINS_ONLY = "Lệnh này chỉ dành cho Văn phòng"
 OTHER_UNIT = "Đồng chí chỉ xem được dữ liệu của đơn vị mình."
 PRIVATE_ONLY = "Lệnh này chỉ dùng trong tin nhắn riêng với bot"
+NOT_REGISTERED = "Nhóm này chưa được đăng ký với bot"
+OFFICE_REGISTERS = "Chỉ Văn phòng (quản trị) mới đăng ký được nhóm"
 IGNORED = None
 
 
@@ -200,7 +202,7 @@ COMMANDS: list[tuple[str, dict[int, str | None]]] = [
     ("xin chào, báo cáo tiến độ", members("Bot chưa hiểu tin nhắn này")),
     # Last: its answer is three messages (text, chart, workbook); nothing may follow it in the chat.
     ("/digest", leaders_and_admins("📊 Tổng hợp giao ban")),
-    ("/baocao 13/2026", leaders_and_admins("Cách dùng: /baocao [tháng]")),
+    ("/baocao 13/2026", leaders_and_admins("Không có tháng 13")),
 ]
 
 # In the registered group: strangers are ignored, chatter is ignored, commands answer as in
@@ -303,11 +305,17 @@ async def test_help_lists_only_what_the_role_may_use(world: World, client: Emula
 
 async def test_groups(world: World, bot_db, client: EmulatorClient) -> None:
     problems = []
-    for persona in PRIVATE:  # an unregistered group hears nothing but an admin registering it
+    # An unregistered group: a known official's command gets one hint (the office registers it),
+    # strangers and chatter get nothing; only an admin's /registergroup is carried out.
+    for persona in PRIVATE:
         for text in ("/help", "/officials", "/start", "xin chào"):
-            problems.append(await _expect(client, bot_db, persona, text, IGNORED, UNREGISTERED_GROUP))
-    for persona in (STRANGER, OFFICIAL_A, LEADER):
-        problems.append(await _expect(client, bot_db, persona, "/registergroup", IGNORED, UNREGISTERED_GROUP))
+            expected = IGNORED if persona == STRANGER or not text.startswith("/") else NOT_REGISTERED
+            problems.append(await _expect(client, bot_db, persona, text, expected, UNREGISTERED_GROUP))
+    not_office = {STRANGER: IGNORED, OFFICIAL_A: OFFICE_REGISTERS, LEADER: OFFICE_REGISTERS}
+    for persona, expected in not_office.items():
+        problems.append(
+            await _expect(client, bot_db, persona, "/registergroup", expected, UNREGISTERED_GROUP)
+        )
     for command, expectations in GROUP_COMMANDS:
         for persona in PRIVATE:
             text = command.format(t=world.target_id, task=world.task_a)
@@ -325,7 +333,8 @@ async def test_groups(world: World, bot_db, client: EmulatorClient) -> None:
     problems.append(
         await _expect(client, bot_db, ADMIN, "/unregistergroup", "Đã hủy đăng ký nhóm", UNREGISTERED_GROUP)
     )
-    problems.append(await _expect(client, bot_db, OFFICIAL_A, "/help", IGNORED, UNREGISTERED_GROUP))
+    problems.append(await _expect(client, bot_db, OFFICIAL_A, "/help", NOT_REGISTERED, UNREGISTERED_GROUP))
+    problems.append(await _expect(client, bot_db, OFFICIAL_A, "xin chào", IGNORED, UNREGISTERED_GROUP))
     assert [p for p in problems if p] == []
 
 

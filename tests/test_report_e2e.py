@@ -43,7 +43,7 @@ async def test_leader_gets_the_monthly_report(
     refused = (await say(client, official, "/baocao"))[0]["message"]
     assert refused["text"] == people_texts.not_allowed() and "document" not in refused
     usage = (await say(client, LEADER, "/baocao 13/2026"))[0]["message"]
-    assert usage["text"] == texts.USAGE
+    assert usage["text"] == texts.no_such_month(13)
 
 
 async def _file(client: EmulatorClient, record: dict[str, Any]) -> bytes:

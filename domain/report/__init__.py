@@ -12,9 +12,12 @@ from importlib import resources
 from typing import Any
 
 from domain.statuses import Outcome
+from domain.vntext import accent_free_key
 
 TEMPLATE = "monthly.toml"
-_MONTH = re.compile(r"^\s*(?:tháng\s+)?(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\s*$", re.IGNORECASE)
+# Read on the accent-free key, where '/', '.' and '-' are spaces: 'tháng 10/2026', 'thang 10',
+# 'Tháng 10 năm 2026', '10' (NFC or NFD, any case).
+_MONTH = re.compile(r"^(?:thang ?)?(\d{1,2})(?: (?:nam )?(\d{4}))?$")
 OUTCOMES = (Outcome.DONE_ON_TIME, Outcome.DONE_LATE, Outcome.ON_TRACK, Outcome.OVERDUE)
 
 
@@ -36,14 +39,21 @@ class Month:
 
 
 def parse_month(text: str, *, today: dt.date) -> Month | None:
-    """'11/2026', '11', 'tháng 11' (this year) or '' (this month); None for anything else."""
+    """'11/2026', '11', 'tháng 11', 'thang 11' (this year) or '' (this month); None for anything else."""
     if not text.strip():
         return Month(today.year, today.month)
-    found = _MONTH.match(text)
+    found = _MONTH.match(accent_free_key(text))
     if found is None:
         return None
     month, year = int(found.group(1)), int(found.group(2) or today.year)
     return Month(year, month) if 1 <= month <= 12 and 2000 <= year <= 2100 else None
+
+
+def month_out_of_range(text: str) -> int | None:
+    """The month number of a month-shaped text that names no month ('13/2026' → 13), else None."""
+    found = _MONTH.match(accent_free_key(text))
+    month = int(found.group(1)) if found else None
+    return month if month is not None and not 1 <= month <= 12 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,13 @@ from __future__ import annotations
 from domain.report import Month
 
 USAGE = "Cách dùng: /baocao [tháng], ví dụ /baocao 11/2026 hoặc /baocao 11 (tháng này nếu bỏ trống)."
+
+
+def no_such_month(month: int) -> str:
+    """A month number past 12 (or 0): say so, then how to write one."""
+    return f"Không có tháng {month}: tháng ghi từ 1 đến 12.\n{USAGE}"
+
+
 CLI_BAD_MONTH = "tháng «{text}» không hợp lệ; viết dạng 11/2026"
 
 
