@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
@@ -106,3 +107,19 @@ def current(percent: float | None, quantity: float | None, target: float | None)
 def is_unstarted(percent: float | None) -> bool:
     """No progress reported yet (0/12): finishing now deserves a second look."""
     return not percent
+
+
+# 'xong', 'đã xong rồi ạ', 'Hoàn thành!', 'da hoan tat': a reply that means the task is done.
+_DONE = re.compile(r"^(?:da |em da |toi da )?(?:xong|hoan thanh|hoan tat)(?: roi)?(?: a| nhe)?$")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ('đ' → 'd'), words joined by one space, punctuation dropped."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
+
+
+def means_done(text: str) -> bool:
+    """A reply that says the work is finished, with or without accents."""
+    return bool(_DONE.match(fold(text)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from telegram import Update
 
@@ -11,8 +10,9 @@ from bot.context import BotContext
 from domain import progress as progress_rules
 from domain import task_texts, taskflow_texts
 from domain.statuses import TaskStatus
-from domain.tasks import can_report, completion_status
-from handlers.keyboards import ask, cancel_row, markup
+from domain.tasks import can_report
+from handlers import task_done
+from handlers.keyboards import ask, markup
 from handlers.task_cards import (
     REPORTING,
     answer_change,
@@ -23,12 +23,11 @@ from handlers.task_cards import (
     send_task_card,
     view_for,
 )
-from storage import outbox, task_completion, tasks, units
+from storage import tasks
 from storage.models import Task
 from storage.tasks import Change, ChangeResult
 
 Button = Callable[[Update, BotContext, Task, int, tuple[str, ...]], Awaitable[None]]
-CONFIRMED = "y"  # the extra argument of ✅ once 'Xác nhận hoàn thành?' was answered
 
 
 async def _open(
@@ -50,84 +49,6 @@ async def _ack(update: Update, context: BotContext, task: Task, version: int, ex
         )
     await update.callback_query.answer(taskflow_texts.acknowledged(task.id or 0))  # type: ignore[union-attr]
     await refresh_card(update, context, task.id or 0)  # the 📥 button goes away
-
-
-async def _ask_before_done(update: Update, task: Task, version: int) -> bool:
-    """✅ at 0/12: ask 'Xác nhận hoàn thành?' first; True when asked."""
-    if not task.target_quantity or not progress_rules.is_unstarted(task.progress_percent):
-        return False
-    query = update.callback_query
-    assert query is not None and query.message is not None
-    confirm = task_texts.button_data(task.id or 0, "done", version, CONFIRMED)
-    await query.answer()
-    await query.message.reply_html(  # type: ignore[union-attr]
-        taskflow_texts.confirm_done_question(task.id or 0, task.target_quantity, task.target_measure),
-        reply_markup=markup([[(taskflow_texts.CONFIRM_DONE_LABEL, confirm), *cancel_row()]]),
-    )
-    return True
-
-
-async def _done(
-    update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
-) -> None:
-    official = context.official
-    assert official is not None
-    if CONFIRMED not in extra and await _ask_before_done(update, task, version):
-        return
-    now = context.services.clock.now()
-    status = completion_status(task.needs_confirmation)
-    fields = {"reported_done_at": now, **({"completed_at": now} if status == TaskStatus.DONE else {})}
-
-    asked: list[int] = []
-
-    async def ask_to_confirm(session: Any, changed: Task) -> None:
-        if status == TaskStatus.AWAITING_CONFIRMATION:
-            unit = await units.get_unit(session, unit_id=official.unit_id)
-            asked.append(
-                await task_completion.ask_to_confirm(
-                    session, task=changed, reporter=official, unit_name=unit.name if unit else "", now=now
-                )
-            )
-
-    result = await change_by_button(
-        update,
-        context,
-        task,
-        version,
-        then=ask_to_confirm,
-        allowed_from=REPORTING,
-        new_status=status,
-        note="Báo hoàn thành",
-        **fields,
-    )
-    done = taskflow_texts.reported_done(
-        task.id or 0, needs_confirmation=task.needs_confirmation, confirmers=asked[0] if asked else None
-    )
-    if await answer_change(update, context, result, done) and asked == [0]:
-        await update.callback_query.message.reply_html(taskflow_texts.nobody_to_confirm(task.id or 0))  # type: ignore[union-attr]
-
-
-async def _withdraw(
-    update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
-) -> None:
-    """↩️ Rút báo hoàn thành: back to work while nobody has confirmed it yet."""
-
-    async def withdraw_request(session: Any, changed: Task) -> None:  # if not sent yet
-        now = context.services.clock.now()
-        await outbox.cancel_pending(session, key_prefix=f"task:{task.id}:v{version}:confirm", now=now)
-
-    result = await change_by_button(
-        update,
-        context,
-        task,
-        version,
-        then=withdraw_request,
-        allowed_from=(TaskStatus.AWAITING_CONFIRMATION,),
-        new_status=TaskStatus.IN_PROGRESS,
-        note="Rút báo cáo hoàn thành",
-        reported_done_at=None,
-    )
-    await answer_change(update, context, result, taskflow_texts.withdrawn(task.id or 0))
 
 
 async def _progress_menu(
@@ -225,8 +146,8 @@ def asker(kind: str) -> Button:
 BUTTONS: dict[str, Button] = {
     "open": _open,
     "ack": _ack,
-    "done": _done,
-    "wd": _withdraw,
+    "done": task_done.done_by_button,
+    "wd": task_done.withdraw,
     "prog": _progress_menu,
     "pct": _percent,
     "ovr": _exceeded,

@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot.context import BotContext
 from domain import people_texts, task_texts, taskflow_texts
-from domain.progress import read_progress
-from handlers import evidence, fallback, houses, questions
+from domain.progress import means_done, read_progress
+from handlers import evidence, fallback, houses, questions, task_done
 from handlers.task_answers import PROMPTS, report_progress, sent_at, tell_if_cut
 from handlers.tasks import refused
 from storage import messages, tasks
@@ -71,10 +71,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     if task is None:
         await message.reply_html(taskflow_texts.task_not_found(str(target.task_id)))
         return
-    if target.kind == "prompt":
-        op = target.prompt or ""  # rt, ro: deciders; note: viewers too; the rest: reports
-    else:  # a reply to a card: a number is progress, anything else a note
-        op = "num" if read_progress(message.text or "", target=task.target_quantity) else "note"
+    # A question's kind (rt, ro: deciders; note: viewers too; the rest: reports), or what a reply
+    # to a card does: a number is progress, 'xong' reports it done, anything else a note.
+    op = (target.prompt or "") if target.kind == "prompt" else _card_op(message.text or "", task)
     refusal = await _refusal(context, official, task, op)
     if refusal is not None:
         await message.reply_html(refusal)
@@ -85,11 +84,21 @@ async def on_text(update: Update, context: BotContext) -> None:
         await _report_on_card(update, context, task, message.text or "")
 
 
+def _card_op(text: str, task: Task) -> str:
+    """What a reply to a card does, named as the button that does the same."""
+    if read_progress(text, target=task.target_quantity) is not None:
+        return "num"
+    return "done" if means_done(text) else "note"
+
+
 async def _report_on_card(update: Update, context: BotContext, task: Task, text: str) -> None:
-    """A reply to a card: '5/12' or '60%' is progress, anything else a note."""
+    """A reply to a card: '5/12' or '60%' is progress, 'xong' reports it done, anything else a note."""
     reading = read_progress(text, target=task.target_quantity)
     if reading is not None:
         await report_progress(update, context, task, reading)
+        return
+    if means_done(text):
+        await task_done.done_by_reply(update, context, task)
         return
     note = await tell_if_cut(update, text)
     async with context.services.db.begin() as session:

@@ -1,0 +1,67 @@
+"""'xong' in reply to a card means done; a typed progress right after ⏳ is the answer; a countable
+target never gets a fraction (found in the sandbox trial)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from domain.progress import means_done
+from domain.statuses import TaskStatus
+from storage.models import Task
+from tests.conftest import RunningBot
+from tests.factories import say
+from tests.test_taskflow_cards import HUNG, taskflow_world, text_of
+from tests.test_tasks_e2e import buttons, press
+
+PROGRESS = "⏳ Đang thực hiện"
+
+
+async def _task(bot_db, task_id: int = 1) -> Task:
+    async with bot_db() as session:
+        return await session.get(Task, task_id)
+
+
+async def _reply(
+    client, running_bot: RunningBot, user: int, card: dict[str, Any], text: str
+) -> list[dict[str, Any]]:
+    """A reply sent at the bot's clock (Telegram's message.date), as a press after it is later."""
+    date = int(running_bot.clock.now().timestamp())
+    sent = await client.send(user, text, reply_to=card["message"]["message_id"], date=date)
+    return await client.wait(user, after=sent["seq"])
+
+
+@pytest.mark.parametrize(
+    ("text", "done"),
+    [
+        ("xong", True),
+        ("Đã xong rồi.", True),
+        ("da hoan thanh", True),
+        ("Hoàn thành!", True),
+        ("xong rồi ạ", True),
+        ("Đã hoàn tất", True),
+        ("chưa xong", False),
+        ("xong 5 căn, còn 7", False),
+        ("hoàn thành 3 hộ", False),
+    ],
+)
+def test_words_that_mean_done(text: str, done: bool) -> None:
+    assert means_done(text) is done
+
+
+async def test_xong_in_reply_to_a_card_reports_it_done(running_bot: RunningBot, bot_db, client) -> None:
+    await taskflow_world(bot_db, client)
+    card = (await say(client, HUNG, "/task 3"))[0]  # no target: no question first
+    told = text_of(await _reply(client, running_bot, HUNG, card, "Đã xong rồi."))
+    assert told.startswith("✅ Đã báo hoàn thành nhiệm vụ #3."), told
+    assert (await _task(bot_db, 3)).status == TaskStatus.AWAITING_CONFIRMATION
+    # At 0/12 the same question as the ✅ button comes first, and its button completes it.
+    card = (await say(client, HUNG, "/task 1"))[0]
+    question = (await _reply(client, running_bot, HUNG, card, "da hoan thanh"))[0]
+    assert question["message"]["text"].startswith("Nhiệm vụ #1"), question
+    assert "0/12" in question["message"]["text"]
+    assert (await _task(bot_db)).status == TaskStatus.NEW
+    label = next(label for label in buttons(question) if label != "✖️ Hủy")
+    await press(client, HUNG, question, label)
+    assert (await _task(bot_db)).status == TaskStatus.AWAITING_CONFIRMATION
