@@ -102,6 +102,10 @@ async def test_a_stranger_s_refusal_carries_the_phone_button_it_mentions(
         assert "📱 Gửi số điện thoại để xác minh" in reply["message"]["text"]
         keyboard = (reply.get("markup") or {}).get("keyboard", [])
         assert [[b.get("request_contact") for b in row] for row in keyboard] == [[True]], (text, reply)
+    someone_else = await client.contact(STRANGER, "0912345678", own=False)  # "send your own, with «📱…»"
+    reply = (await client.wait(STRANGER, after=someone_else["seq"]))[0]
+    assert "📱 Gửi số điện thoại để xác minh" in reply["message"]["text"]
+    assert reply["markup"]["keyboard"][0][0]["request_contact"] is True
 
 
 async def test_the_office_s_help_tells_how_to_send_a_directive(
