@@ -37,7 +37,8 @@ async def build_digest(
         counts=await reports.unit_counts(session, today=day, zone=zone, calendar=calendar),
         completed=await reports.completed_between(session, start=start, end=end),
         overdue=await reports.overdue_lines(session, today=day, calendar=calendar),
-        due_this_week=await reports.due_between(session, start=monday, end=monday + dt.timedelta(days=6)),
+        # From the day it is made: what fell due earlier this week is overdue, listed there once.
+        due_this_week=await reports.due_between(session, start=day, end=monday + dt.timedelta(days=6)),
         new_blockers=await reports.blockers(session, unit_id=None, since=start),
         extensions=await reports.pending_extensions(session, unit_id=None),
         houses=house_rows,

@@ -115,3 +115,25 @@ async def test_status_overview_lists_pending_extensions(
     assert "📅 Đang xin gia hạn (2)" in detail["message"]["text"]
     requested = [line.split()[1] for line in detail["message"]["text"].splitlines() if "chờ vốn" in line]
     assert list(buttons(detail))[:2] == requested  # the requests waiting on a decision come first
+
+
+async def test_a_digest_made_mid_week_lists_a_missed_deadline_once(db) -> None:  # type: ignore[no-untyped-def]
+    """/digest on Wednesday: a task due Monday and still open is overdue, not also 'due this week';
+    one due Friday is due this week."""
+    async with db.begin() as session:
+        unit = await units.add_unit(session, name="Xã Long Hiệp", kind=UnitKind.COMMUNE)
+        for title, due in (("Hạn thứ Hai", dt.date(2026, 11, 23)), ("Hạn thứ Sáu", dt.date(2026, 11, 27))):
+            await tasks.add_task(
+                session, title=title, lead_unit_id=unit.id or 0, now=at(1, 8), due=Due(due, "-")
+            )
+    async with db() as session:
+        data = await digest_data.build_digest(
+            session,
+            day=dt.date(2026, 11, 25),
+            zone=HCM,
+            programme=XOA_NHA_TAM,
+            working_days_left=None,
+            calendar=WorkCalendar(),
+        )
+    assert [line.title for line in data.overdue] == ["Hạn thứ Hai"]
+    assert [line.title for line in data.due_this_week] == ["Hạn thứ Sáu"]
