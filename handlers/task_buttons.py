@@ -18,8 +18,10 @@ from handlers.task_cards import (
     answer_change,
     change_by_button,
     current_version,
+    forget_menu,
     progress_question,
     refresh_card,
+    remember_menu,
     send_task_card,
     view_for,
 )
@@ -64,6 +66,7 @@ async def _progress_menu(
         return
     await query.answer()
     await query.edit_message_reply_markup(markup(task_texts.percent_buttons(view)))
+    remember_menu(context, task.id or 0)
 
 
 async def _percent(
@@ -130,6 +133,7 @@ def asker(kind: str) -> Button:
         query = update.callback_query
         assert query is not None and query.message is not None
         await query.answer()
+        forget_menu(context)
         await ask(
             context,
             chat_id=query.message.chat.id,

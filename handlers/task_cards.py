@@ -22,6 +22,8 @@ from storage.models import Official, Task
 from storage.tasks import Change, ChangeResult
 
 EXCEEDED = taskflow_texts.EXCEEDED_LABEL
+MENU = "progress_menu"  # chat_data: (task id, when) of the last ⏳ pressed, so a typed '60%' answers it
+MENU_OPEN_FOR = dt.timedelta(minutes=30)
 REPORTING = (TaskStatus.NEW, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 AfterChange = Callable[[Any, Task], Awaitable[object]]  # (session, changed task), in the transaction
 
@@ -211,3 +213,29 @@ def progress_question(
         return None
     confirm = task_texts.button_data(task_id, "ovr", task.version, encode(progress))
     return text, [[(label, confirm)], cancel_row()]
+
+
+def remember_menu(context: BotContext, task_id: int) -> None:
+    """⏳ was pressed: a progress typed next (without replying) is for this task. Kept in memory
+    only: after a restart the official replies to the card or presses «Nhập số khác»."""
+    if context.chat_data is not None:
+        context.chat_data[MENU] = (task_id, context.services.clock.now())
+
+
+def forget_menu(context: BotContext) -> None:
+    """A question asked after ⏳ is the one a typed answer goes to."""
+    if context.chat_data is not None:
+        context.chat_data.pop(MENU, None)
+
+
+def take_menu(context: BotContext, *, after: dt.datetime | None) -> int | None:
+    """The task whose ⏳ was pressed last in this chat, if within MENU_OPEN_FOR and after `after`
+    (a question asked later wins); forgotten once taken."""
+    entry = context.chat_data.get(MENU) if context.chat_data is not None else None
+    if entry is None:
+        return None
+    task_id, at = entry
+    if context.services.clock.now() - at > MENU_OPEN_FOR or (after is not None and at < after):
+        return None
+    del context.chat_data[MENU]  # type: ignore[union-attr]
+    return int(task_id)

@@ -9,6 +9,7 @@ from domain import people_texts, task_texts, taskflow_texts
 from domain.progress import means_done, read_progress
 from handlers import evidence, fallback, houses, questions, task_done
 from handlers.task_answers import PROMPTS, report_progress, sent_at, tell_if_cut
+from handlers.task_cards import take_menu
 from handlers.tasks import refused
 from storage import messages, tasks
 from storage.models import BotMessage, Official, Task
@@ -37,6 +38,20 @@ async def _target(update: Update, context: BotContext) -> BotMessage | None:
     return found
 
 
+async def _after_progress_button(
+    context: BotContext, text: str, target: BotMessage | None
+) -> BotMessage | None:
+    """Right after ⏳, a typed '60%' or '7/12' answers it, as a reply to the card would."""
+    menu_task = take_menu(context, after=target.at if target is not None else None)
+    if menu_task is None:
+        return target
+    async with context.services.read() as session:
+        task = await tasks.get_task(session, task_id=menu_task)
+    if task is None or read_progress(text, target=task.target_quantity) is None:
+        return target
+    return BotMessage(chat_id=0, message_id=0, kind="card", task_id=task.id, at=context.services.clock.now())
+
+
 async def _refusal(context: BotContext, official: Official, task: Task, op: str) -> str | None:
     """The same rule as the buttons (handlers.tasks.refused) for what is typed or sent."""
     async with context.services.read() as session:
@@ -49,6 +64,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     message, official = update.effective_message, context.official
     assert message is not None and official is not None
     target = await _target(update, context)
+    if message.reply_to_message is None:
+        target = await _after_progress_button(context, message.text or "", target)
     if (
         target is not None
         and target.kind == "prompt"

@@ -65,3 +65,21 @@ async def test_xong_in_reply_to_a_card_reports_it_done(running_bot: RunningBot, 
     label = next(label for label in buttons(question) if label != "✖️ Hủy")
     await press(client, HUNG, question, label)
     assert (await _task(bot_db)).status == TaskStatus.AWAITING_CONFIRMATION
+
+
+async def test_a_progress_typed_right_after_the_progress_button_is_the_answer(
+    running_bot: RunningBot, bot_db, client
+) -> None:
+    await taskflow_world(bot_db, client)
+    card = (await say(client, HUNG, "/task 1"))[0]
+    await press(client, HUNG, card, "📝 Ghi chú")  # a question asked before ⏳: ⏳ is the later one
+    await press(client, HUNG, card, PROGRESS)
+    told = text_of(await say(client, HUNG, "6/12"))
+    assert told.startswith("✅ Đã ghi nhận tiến độ 6/12 căn (50%) cho nhiệm vụ #1."), told
+    assert (await _task(bot_db)).progress_quantity == 6
+    # A question asked after ⏳ is the one answered.
+    await press(client, HUNG, (await say(client, HUNG, "/task 1"))[0], PROGRESS)
+    await press(client, HUNG, (await say(client, HUNG, "/task 1"))[0], "📝 Ghi chú")
+    told = text_of(await say(client, HUNG, "8/12"))
+    assert told == "✅ Đã ghi nhận ghi chú cho nhiệm vụ #1.", told
+    assert (await _task(bot_db)).progress_quantity == 6
