@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _FRACTION = re.compile(rf"^\s*{_NUMBER}\s*/\s*{_NUMBER}\s*$")
@@ -48,11 +48,49 @@ class Reading:
     progress: Progress
     new_target: bool = False  # '5/12' on a task without a target: 12 becomes its target
     rescaled: bool = False  # '5/10' on a target of 12: read as 50%, that is 6/12
+    rounded_from: float | None = None  # '60%' of 12 căn is 7,2: houses are counted whole, so 7
 
 
-def read_progress(text: str, *, target: float | None) -> Reading | None:
+# Units counted one by one (accent-free, as `fold` gives them): a count of them is never a fraction.
+COUNTABLE = frozenset(
+    {
+        *("can", "ho", "nha", "nguoi", "truong", "lop", "cai", "chiec", "con", "buoi", "luot"),
+        *("cuoc", "diem", "xa", "thon", "ap", "phong", "ban", "ho so", "hoc sinh", "cong trinh"),
+        *("co so", "don vi", "mo hinh", "doi tuong", "ho gia dinh"),
+    }
+)
+
+
+def is_countable(measure: str | None) -> bool:
+    """'căn', 'hộ', 'căn nhà', 'hộ nghèo' are counted whole; 'km', 'ha', 'tỷ đồng' are not."""
+    words = fold(measure or "")
+    return bool(words) and (words in COUNTABLE or words.split()[0] in COUNTABLE)
+
+
+def whole_units(reading: Reading, measure: str | None) -> Reading:
+    """A fractional count of a countable unit, rounded to the nearest whole one (said to the user):
+    never up to the whole target below 100%, nor down to nothing above 0%."""
+    progress = reading.progress
+    quantity, target = progress.quantity, progress.target
+    if quantity is None or not target or quantity == int(quantity) or not is_countable(measure):
+        return reading
+    whole = float(int(quantity + 0.5))
+    if progress.percent < 100 and whole >= target:
+        whole = float(int(quantity))
+    if progress.percent > 0 and whole == 0:
+        whole = 1.0
+    return replace(reading, progress=from_quantity(whole, target), rounded_from=quantity)
+
+
+def read_progress(text: str, *, target: float | None, measure: str | None = None) -> Reading | None:
     """'5/12', '60%', '12,5%' or a bare count toward the task's target; None when it is not progress.
-    A reading over 100% is returned too: the caller asks whether the target was exceeded."""
+    A reading over 100% is returned too: the caller asks whether the target was exceeded. A count
+    of a countable `measure` (căn, hộ…) comes out whole."""
+    reading = _read(text, target=target)
+    return whole_units(reading, measure) if reading is not None else None
+
+
+def _read(text: str, *, target: float | None) -> Reading | None:
     fraction = _FRACTION.match(text)
     if fraction:
         done, total = (_float(g) for g in fraction.groups())

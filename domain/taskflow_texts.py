@@ -59,6 +59,12 @@ def progress_recorded(reading: Reading, task_id: int, measure: str | None = None
         )
     if reading.rescaled:
         text += "\nSố tổng khác chỉ tiêu của nhiệm vụ, nên bot quy ra phần trăm như trên."
+    if reading.rounded_from is not None:
+        counted = escape(measure or "")
+        text += (
+            f"\nSố {counted} phải là số nguyên, nên bot làm tròn {number(reading.rounded_from)} "
+            f"thành {number(reading.progress.quantity or 0)} {counted}."
+        )
     return text
 
 

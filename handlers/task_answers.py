@@ -131,7 +131,7 @@ async def _note(update: Update, context: BotContext, prompt: BotMessage, task: T
 
 
 async def _number(update: Update, context: BotContext, prompt: BotMessage, task: Task, text: str) -> None:
-    reading = read_progress(text, target=task.target_quantity)
+    reading = read_progress(text, target=task.target_quantity, measure=task.target_measure)
     if reading is None:
         await reply(update, taskflow_texts.bad_progress())
         await _ask_again(context, prompt)

@@ -75,11 +75,13 @@ async def _percent(
     """A quick percentage (25/50/75%); never over 100 (that is asked first, then recorded by ovr)."""
     wanted = extra[0] if extra else ""
     quick = wanted if wanted.isdigit() and len(wanted) <= 3 and int(wanted) <= 100 else None  # 25/50/75%
-    value = progress_rules.from_percent(int(quick), task.target_quantity) if quick else None
-    if value is None:
+    if quick is None:
         await update.callback_query.answer()  # type: ignore[union-attr]
         return
-    await record_progress(update, context, task, version, value)
+    reading = progress_rules.Reading(progress_rules.from_percent(int(quick), task.target_quantity))
+    await record_progress(
+        update, context, task, version, progress_rules.whole_units(reading, task.target_measure)
+    )
 
 
 async def _exceeded(
@@ -97,13 +99,15 @@ async def record_progress(
     context: BotContext,
     task: Task,
     version: int,
-    value: progress_rules.Progress,
+    value: progress_rules.Progress | progress_rules.Reading,
     *,
     asked: bool = False,
 ) -> None:
     """Record a reading from a button; one below the last report is asked about first."""
     query = update.callback_query
     assert query is not None and query.message is not None
+    reading = value if isinstance(value, progress_rules.Reading) else progress_rules.Reading(value)
+    value = reading.progress
     version = version if asked else await current_version(context, task, version)
     if not asked and task.version == version:
         question = progress_question(task, value, at=context.services.clock.now())
@@ -120,7 +124,6 @@ async def record_progress(
         new_status=TaskStatus.IN_PROGRESS,
         progress=value,
     )
-    reading = progress_rules.Reading(value)
     await answer_change(
         update, context, result, taskflow_texts.progress_recorded(reading, task.id or 0, task.target_measure)
     )

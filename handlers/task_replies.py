@@ -47,7 +47,7 @@ async def _after_progress_button(
         return target
     async with context.services.read() as session:
         task = await tasks.get_task(session, task_id=menu_task)
-    if task is None or read_progress(text, target=task.target_quantity) is None:
+    if task is None or read_progress(text, target=task.target_quantity, measure=task.target_measure) is None:
         return target
     return BotMessage(chat_id=0, message_id=0, kind="card", task_id=task.id, at=context.services.clock.now())
 
@@ -103,14 +103,14 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 def _card_op(text: str, task: Task) -> str:
     """What a reply to a card does, named as the button that does the same."""
-    if read_progress(text, target=task.target_quantity) is not None:
+    if read_progress(text, target=task.target_quantity, measure=task.target_measure) is not None:
         return "num"
     return "done" if means_done(text) else "note"
 
 
 async def _report_on_card(update: Update, context: BotContext, task: Task, text: str) -> None:
     """A reply to a card: '5/12' or '60%' is progress, 'xong' reports it done, anything else a note."""
-    reading = read_progress(text, target=task.target_quantity)
+    reading = read_progress(text, target=task.target_quantity, measure=task.target_measure)
     if reading is not None:
         await report_progress(update, context, task, reading)
         return

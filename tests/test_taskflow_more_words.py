@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from domain.progress import means_done
+from domain.progress import means_done, read_progress
 from domain.statuses import TaskStatus
 from storage.models import Task
 from tests.conftest import RunningBot
@@ -83,3 +83,31 @@ async def test_a_progress_typed_right_after_the_progress_button_is_the_answer(
     told = text_of(await say(client, HUNG, "8/12"))
     assert told == "✅ Đã ghi nhận ghi chú cho nhiệm vụ #1.", told
     assert (await _task(bot_db)).progress_quantity == 6
+
+
+async def test_houses_are_counted_whole(running_bot: RunningBot, bot_db, client) -> None:
+    await taskflow_world(bot_db, client)
+    card = (await say(client, HUNG, "/task 1"))[0]
+    told = text_of(await _reply(client, running_bot, HUNG, card, "60%"))
+    assert told == (
+        "✅ Đã ghi nhận tiến độ 7/12 căn (58,3%) cho nhiệm vụ #1.\n"
+        "Số căn phải là số nguyên, nên bot làm tròn 7,2 thành 7 căn."
+    ), told
+    task = await _task(bot_db)
+    assert task.progress_quantity == 7
+    assert "Tiến độ: 7/12 căn (58,3%)" in text_of(await say(client, HUNG, "/task 1"))
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "quantity"),
+    [
+        ("60%", "căn", 7),
+        ("97%", "hộ", 11),  # not up to the whole target below 100%
+        ("2%", "can nha", 1),  # not down to nothing above 0%
+        ("7,5/12", "hộ nghèo", 8),
+        ("60%", "km", 7.2),  # a length may be a fraction
+    ],
+)
+def test_a_countable_unit_is_counted_whole(text: str, measure: str, quantity: float) -> None:
+    reading = read_progress(text, target=12, measure=measure)
+    assert reading is not None and reading.progress.quantity == quantity

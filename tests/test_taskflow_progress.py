@@ -39,15 +39,15 @@ async def test_a_percentage_and_a_count_show_the_same_progress(
     task = await _task(bot_db)
     assert (task.progress_quantity, task.progress_percent) == (6, 50)
 
-    sent = await client.send(HUNG, "12,5%", reply_to=card["message"]["message_id"])
+    sent = await client.send(HUNG, "25%", reply_to=card["message"]["message_id"])
     question = (await client.wait(HUNG, after=sent["seq"]))[0]  # lower than 6/12: asked first
-    assert question["message"]["text"].startswith("Tiến độ mới 1,5/12 căn (12,5%) thấp hơn lần báo trước")
+    assert question["message"]["text"].startswith("Tiến độ mới 3/12 căn (25%) thấp hơn lần báo trước")
     assert (await _task(bot_db)).progress_percent == 50
     redrawn = (await press(client, HUNG, question, LOWER_LABEL))[0]
-    assert "Tiến độ: 1,5/12 căn (12,5%)" in redrawn["message"]["text"]
+    assert "Tiến độ: 3/12 căn (25%)" in redrawn["message"]["text"]
     task = await _task(bot_db)
-    assert (task.progress_quantity, task.progress_percent) == (1.5, 12.5)
-    assert "Tiến độ: 1,5/12 căn (12,5%)" in text_of(await say(client, HUNG, "/task 1"))
+    assert (task.progress_quantity, task.progress_percent) == (3, 25)
+    assert "Tiến độ: 3/12 căn (25%)" in text_of(await say(client, HUNG, "/task 1"))
 
 
 async def test_an_older_report_arriving_late_never_overwrites_newer_progress(
