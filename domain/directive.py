@@ -24,7 +24,15 @@ _BULLET = re.compile(r"^[-+•]\s+(.*)$")
 _INLINE_SUB = re.compile(r"\((\d{1,2})\)\s+(?=[A-ZĐÀ-Ỹ])")
 _NUMBER = re.compile(r"\b\d{1,5}-[A-ZĐ]{1,5}/[A-ZĐ]{1,5}\b|\b\d{1,5}/(?:\d{4}/)?[A-ZĐ]{1,6}-[A-ZĐ]{1,8}\b")
 _HEADER_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
-_OWN_NUMBER = re.compile(r"^Số[:\s]+(\d\S*)")
+# "Tam Kỳ, ngày 03/5/2024" as the place-and-date line (not "Công văn số … ngày 03/5/2024" in a sentence)
+_PLACE_DATE = re.compile(r"^[A-ZĐÀ-Ỹ][^\d,;:]{1,40},\s*ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+# The header's "Số 3022-CV/TU", at a line's start or after the issuer's capitals (a PDF's two columns
+# side by side); extraction may leave "Số: 3022 - CV/TU", "Số 3022" / "-CV/TU", "Số 3022-" / "CV/TU".
+_OWN_NUMBER = re.compile(
+    r"(?:^|(?<=[A-ZĐÀ-Ỹ*]\s))Số\s*[:.]?\s*(\d{1,5}(?:\s*-\s*[A-ZĐ][A-Za-zĐđ]{0,5}(?:/[A-ZĐ]{1,6})+)?)"
+)
+_KINDS = ("Công văn", "Thông báo", "Kế hoạch", "Chương trình", "Chỉ thị", "Nghị quyết", "Kết luận", "Báo cáo")
+_HEADER_END = re.compile(r"^(?:-\s*)?Kính gửi")
 _DEADLINE = re.compile(
     r"(?:trước|vào)\s+(?:ngày\s+)?\d{1,2}\s+(?:hằng|hàng)\s+tháng|"
     r"(?:(?:xong|hoàn thành|báo cáo)\s+)?"
@@ -148,10 +156,43 @@ def _body(paras: list[str]) -> tuple[list[str], list[str]]:
     return paras[start:end], paras[:start]
 
 
+def _header(paras: list[str]) -> list[str]:
+    """The lines above the addressees ("Kính gửi") or the first item: issuer, number, place and
+    date, kind and summary. Without them (a text pasted from the body) the header is empty."""
+    end = next((i for i, p in enumerate(paras) if _HEADER_END.match(p) or _ITEM.match(p)), len(paras))
+    return paras[: min(end, 12)]
+
+
+def _own_number(header: list[str]) -> str | None:
+    for line in header:
+        if match := _OWN_NUMBER.search(line):
+            return re.sub(r"\s+", "", match.group(1))
+    return None
+
+
+def _header_date(header: list[str]) -> re.Match[str] | None:
+    joined = " ".join(header)
+    return _HEADER_DATE.search(joined) or next(
+        (m for line in header if (m := _PLACE_DATE.search(line))), None
+    )
+
+
+def document_kind(text: str) -> str | None:
+    """'Công văn', 'Thông báo', …: from the header's heading (CÔNG VĂN, THÔNG BÁO), else from the
+    document naming itself ("theo tinh thần Công văn này"); None when it says neither."""
+    paras = paragraphs(text)
+    for line in _header(paras):
+        first = line.split(" ", 2)
+        if len(first) >= 2 and (kind := " ".join(first[:2]).capitalize()) in _KINDS and line.isupper():
+            return kind
+    mentions = re.findall(r"\b(" + "|".join(_KINDS) + r") này\b", " ".join(paras))
+    return mentions[-1] if mentions else None
+
+
 def _info(paras: list[str], preamble: list[str]) -> DirectiveInfo:
-    head = " ".join(paras[:6])
-    date = _HEADER_DATE.search(head)
-    number = next((m.group(1) for p in paras[:6] if (m := _OWN_NUMBER.match(p))), None)
+    header = _header(paras)
+    date = _header_date(header)
+    number = _own_number(header)
     cites = list(dict.fromkeys(n for p in paras for n in _NUMBER.findall(p) if n != number))
     issuer = next((u for p in preamble for u in du.issuer_of(p)), None)
     summary = next((m.group(1).strip() for p in paras[:8] if (m := re.match(r"^V/v\s+(.+)$", p))), None)

@@ -38,10 +38,31 @@ def _docx(data: bytes) -> str:
         document = Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for a file that is no .docx
         raise UnreadableFileError("docx") from exc
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        lines += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(lines)
+    return "\n".join(_docx_lines(document))
+
+
+def _docx_lines(document: object) -> list[str]:
+    """Paragraphs and table cells in the order they stand. A directive's header (issuer and
+    "Số 3022-CV/TU" on the left, the place and date on the right) is usually a table above the
+    text: read after the body, its number and date were not where the reader looks for them."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[str] = []
+    body = document.element.body  # type: ignore[attr-defined]
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)  # type: ignore[arg-type]
+        elif tag == "tbl":
+            table = Table(child, document)  # type: ignore[arg-type]
+            seen: set[int] = set()
+            for row in table.rows:
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # a merged cell is listed once for each column
+                        seen.add(id(cell._tc))
+                        lines.append(cell.text)
+    return lines
 
 
 def _pdf(data: bytes) -> str:

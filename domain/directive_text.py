@@ -15,6 +15,8 @@ import unicodedata
 _OPENER = re.compile(r"^(?:\d+(?:\.\d+)*\.\s|[IVX]+\s*[-.]\s|\(\d+\)\.?\s|[-+•]\s|Nơi nhận|\(.*chuẩn bị)")
 # Header lines that stand alone: the number, the summary, the place and date.
 _SINGLE = re.compile(r"^(?:Số\s|V/v\s|.*ngày \d{1,2} tháng \d{1,2} năm \d{4}$)")
+_NUMBER_CUT = re.compile(r"^Số\s*[:.]?\s*\d{1,5}\s*-?$")
+_SYMBOL_REST = re.compile(r"^-?\s*[A-ZĐ][A-Za-zĐđ]{0,5}/[A-ZĐ]{1,6}\b")
 _FOOTNOTES = re.compile(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+|⁽[⁰-⁹]+⁾|\[\d+\](?=\s|$)")
 _STAMP_WORDS = {"MAT", "TOIMAT", "TUYETMAT"}
 _STAMP_PREFIX = re.compile(r"^(?:DO\s*MAT|MUC\s*DO\s*MAT)\s*[:\-]?\s*", re.IGNORECASE)
@@ -51,6 +53,9 @@ def paragraphs(text: str) -> list[str]:
         line = " ".join(raw.split())
         if not line:
             continue
+        if result and _NUMBER_CUT.match(result[-1]) and _SYMBOL_REST.match(line):
+            result[-1] += line if line.startswith("-") or result[-1].endswith("-") else f"-{line}"
+            continue  # the header's "Số 3022" / "-CV/TU" (or "Số 3022-" / "CV/TU") broken by layout
         if not result or _OPENER.match(line) or _SINGLE.match(line) or _is_heading(line):
             result.append(line)
             continue

@@ -106,8 +106,24 @@ def tasks_made(count: int, groups: Sequence[tuple[str, int]]) -> str:
     return f"{count} nhiệm vụ" + (f" ({each})" if each else "")
 
 
+NAME_LIMIT = 50  # what Directive.number holds
+
+
 def unnumbered(day: dt.date) -> str:
-    return f"Văn bản ngày {fmt(day)}"
+    """A name for a document whose text gives no number (the CLI's): the day it was received,
+    said as such, never passed off as the document's own date."""
+    return f"Không rõ số, nhận {fmt(day)}"  # "… từ văn bản Không rõ số, nhận 23/11/2026"
+
+
+def unnumbered_name(info: dict, kind: str | None) -> str:
+    """A document without a number in its text: 'Công văn (không rõ số) ngày 03/05/2024', or of
+    its issuer when it has no date either ('… của Ban Thường vụ Tỉnh ủy'); never today's date."""
+    name = f"{kind or 'Văn bản'} (không rõ số)"
+    if info.get("date"):
+        tail = f" ngày {fmt(dt.date.fromisoformat(info['date']))}"
+    else:
+        tail = f" của {info['issuer']}" if info.get("issuer") else ""
+    return name + tail if len(name + tail) <= NAME_LIMIT else name
 
 
 def overview(
@@ -206,12 +222,15 @@ def unit_not_found(typed: str, choices: str) -> str:
     return f"Chưa rõ đơn vị «{escape(typed)}».{hint} Gõ lại tên đơn vị:"
 
 
-def created(number: str, ids: list, groups: Sequence[tuple[str, int]] = ()) -> str:
+def created(number: str, ids: list, groups: Sequence[tuple[str, int]] = (), *, numbered: bool = True) -> str:
+    """'… từ văn bản 45-TB/HU'; a name without a number says its own kind ('từ Công văn (không rõ
+    số) …'), so 'văn bản' is not said twice."""
     from html import escape
 
     listed = ", ".join(f"#{i}" for i in ids)
     made = tasks_made(len(ids), groups)
-    return f"✅ Đã tạo {made} từ văn bản {escape(number)} ({listed}) và gửi tới các đơn vị."
+    source = f"văn bản {escape(number)}" if numbered else escape(number)
+    return f"✅ Đã tạo {made} từ {source} ({listed}) và gửi tới các đơn vị."
 
 
 NOTHING_CREATED = "Chưa tạo nhiệm vụ nào."

@@ -32,7 +32,7 @@ from domain import directive_texts as texts
 from domain import giaoban_texts
 from domain.callbacks import Callback, decode
 from domain.dates import DateError, parse_due
-from domain.directive import EmptyDocumentError, parse_directive
+from domain.directive import EmptyDocumentError, document_kind, parse_directive
 from domain.directive_files import UnreadableFileError, text_of
 from domain.directive_text import SecretDocumentError
 from domain.giaoban import ConcludedMeeting, concluded_meeting
@@ -87,6 +87,7 @@ async def receive(update: Update, context: BotContext) -> int:
         "meetings": meetings,
         "meetings_on": True,
         "concludes": concludes.as_json() if concludes else None,
+        "kind": document_kind(text),  # names a document whose text gives no number
     }
     return await _overview(update, context)
 
@@ -256,7 +257,7 @@ async def _make(update: Update, context: BotContext) -> int:
             session,
             info=draft["info"],
             rows=draft["tasks"],
-            fallback_number=texts.unnumbered(today),
+            fallback_number=texts.unnumbered_name(draft["info"], draft.get("kind")),
             created_by_id=official.id,
             today=today,
             now=now,
@@ -267,7 +268,8 @@ async def _make(update: Update, context: BotContext) -> int:
         )
     context.services.wake_sender.set()
     context.user_data.pop("directive", None)  # type: ignore[union-attr]
-    made = texts.created(done.number, done.task_ids, groups) if done.task_ids else None
+    numbered = bool(draft["info"]["number"])
+    made = texts.created(done.number, done.task_ids, groups, numbered=numbered) if done.task_ids else None
     lines = [
         made or giaoban_texts.saved(done.number),
         giaoban_texts.kept_tasks(done.tasks_kept),

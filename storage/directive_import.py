@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.date_phrases import base_recurrence
@@ -21,10 +21,11 @@ from domain.dates import Due, fmt
 from domain.directive import Proposal
 from domain.giaoban import ConcludedMeeting
 from storage import addressee_units, meetings, task_notices, tasks, units
-from storage.models import Task
+from storage.models import Directive, Task
 
 MEETING_AT = dt.time(8, 0)  # a programme gives a meeting's day, rarely its hour
 NEW, UNDATED, RECURRING = "new", "undated", "recurring"
+NAME_LIMIT = 50  # what Directive.number holds
 
 
 @dataclass
@@ -122,10 +123,12 @@ async def create_accepted(
     the caller's transaction does."""
     issued = dt.date.fromisoformat(info["date"]) if info.get("date") else None
     accepted = [row for row in rows if row["state"] == "accepted"]
+    summary = info.get("summary") or (accepted[0]["title"] if accepted else fallback_number)
+    number = info.get("number") or await _free_name(session, fallback_number, summary=summary)
     directive = await tasks.add_directive(
         session,
-        number=info.get("number") or fallback_number,
-        summary=info.get("summary") or (accepted[0]["title"] if accepted else fallback_number),
+        number=number,
+        summary=summary,
         issued_on=issued,
         issuer=info.get("issuer"),
     )
@@ -173,6 +176,21 @@ async def create_accepted(
         done.task_ids.append(task.id or 0)
     await _meetings(session, meeting_rows, done=done, zone=zone, now=now, actor_id=created_by_id)
     return done
+
+
+async def _free_name(session: AsyncSession, name: str, *, summary: str) -> str:
+    """A name for a document without a number: the same document again (same summary) finds its
+    directive; another one of the same name gets ' (2)', ' (3)', … rather than its tasks."""
+    for n in range(1, 100):
+        suffix = "" if n == 1 else f" ({n})"
+        fits = name if len(name + suffix) <= NAME_LIMIT else name[: NAME_LIMIT - len(suffix) - 1]
+        candidate = (fits if fits == name else fits.rsplit(" ", 1)[0] + "…") + suffix
+        found = (
+            await session.exec(select(Directive).where(func.lower(Directive.number) == candidate.lower()))
+        ).first()
+        if found is None or found.summary == summary:
+            return candidate
+    return name
 
 
 async def _meetings(
