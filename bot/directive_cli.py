@@ -88,7 +88,7 @@ async def _import(
         if concludes is not None:
             print("\n" + giaoban_texts.concluded_line(concludes))
         for row in rows:
-            row["state"] = "accepted" if directive_import.ready(row) else "skipped"
+            row["state"] = "accepted" if directive_import.ready(row, today=today) else "skipped"
         left = [row["ref"] for row in rows if row["state"] == "skipped"]
         count, _ = directive_import.planned(rows)
         dated = sum(1 for m in meetings if m["state"] == directive_import.NEW)

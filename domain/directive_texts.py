@@ -240,7 +240,8 @@ def import_plan(count: int, left: list[str]) -> str:
     lines = [f"\nSẽ tạo {count} nhiệm vụ đã rõ đơn vị chủ trì và hạn."]
     if left:
         lines.append(
-            "Chưa tạo (thiếu đơn vị hoặc hạn, bổ sung trong bot bằng cách gửi văn bản): " + ", ".join(left)
+            "Chưa tạo (thiếu đơn vị hoặc hạn, hoặc hạn đã qua; bổ sung trong bot bằng cách gửi văn bản): "
+            + ", ".join(left)
         )
     return "\n".join(lines)
 

@@ -82,9 +82,15 @@ async def test_import_creates_what_is_ready_and_lists_the_rest(
     for name in ("Ban Tổ chức Huyện ủy", "Ủy ban Kiểm tra Huyện ủy", "Ủy ban nhân dân huyện"):
         await add_unit(db, name, kind=UnitKind.BOARD, parent_id=province.id)
 
-    assert await asyncio.to_thread(main, ["directive", "import", str(SAMPLE)]) == 0  # no --yes, no stdin
+    issued = ["--today", "15/09/2023"]  # read the day it was issued: its deadlines are ahead
+    assert await asyncio.to_thread(main, ["directive", "import", str(SAMPLE), *issued]) == 0  # no --yes
     assert "Chưa tạo nhiệm vụ nào" in capsys.readouterr().out
-    assert await asyncio.to_thread(main, ["directive", "import", str(SAMPLE), "--yes"]) == 0
+    # Read in 2026, every 2023 deadline has passed: nothing is created overdue, the office is told.
+    late = ["directive", "import", str(SAMPLE), "--today", "01/12/2026", "--yes"]
+    assert await asyncio.to_thread(main, late) == 0
+    out = capsys.readouterr().out
+    assert "Sẽ tạo 0 nhiệm vụ" in out and "hạn đã qua" in out
+    assert await asyncio.to_thread(main, ["directive", "import", str(SAMPLE), *issued, "--yes"]) == 0
     out = capsys.readouterr().out
     assert "Sẽ tạo 2 nhiệm vụ" in out and "II.3.-1, II.3.-2, II.4" in out
     async with db() as session:
