@@ -73,9 +73,10 @@ def created_meetings(created: int, kept: int) -> str:
     return text + (f", đã có từ trước {kept}." if kept else ".")
 
 
-def saved(number: str) -> str:
-    """The import created meetings (or kept what was there) but no new task."""
-    return f"✅ Đã lưu văn bản {escape(number)}."
+def saved(number: str, *, numbered: bool = True) -> str:
+    """The import created meetings (or kept what was there) but no new task; a name without a
+    number says its own kind ('Công văn (không rõ số)'), so 'văn bản' is not said twice."""
+    return f"✅ Đã lưu {'văn bản ' if numbered else ''}{escape(number)}."
 
 
 def kept_tasks(kept: int) -> str:

@@ -271,7 +271,7 @@ async def _make(update: Update, context: BotContext) -> int:
     numbered = bool(draft["info"]["number"])
     made = texts.created(done.number, done.task_ids, groups, numbered=numbered) if done.task_ids else None
     lines = [
-        made or giaoban_texts.saved(done.number),
+        made or giaoban_texts.saved(done.number, numbered=numbered),
         giaoban_texts.kept_tasks(done.tasks_kept),
         giaoban_texts.created_meetings(len(done.meetings_created), done.meetings_kept),
     ]

@@ -40,3 +40,10 @@ def test_a_past_deadline_is_not_ready_to_accept_as_it_is() -> None:
     assert not directive_import.ready(row("pending", due="2026-11-22"), today=TODAY)
     assert directive_import.past_due(row("pending", due="2023-10-15"), today=TODAY)
     assert not directive_import.past_due(row("pending", due=None), today=TODAY)
+
+
+def test_meetings_saved_from_a_document_without_a_number_say_văn_bản_once() -> None:
+    from domain import giaoban_texts
+
+    assert giaoban_texts.saved("45-TB/HU") == "✅ Đã lưu văn bản 45-TB/HU."
+    assert giaoban_texts.saved("Văn bản (không rõ số)", numbered=False) == "✅ Đã lưu Văn bản (không rõ số)."
