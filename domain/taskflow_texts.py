@@ -103,6 +103,14 @@ def withdrawn(task_id: int) -> str:
     return f"↩️ Đã rút báo cáo hoàn thành nhiệm vụ #{task_id}; nhiệm vụ trở lại «Đang thực hiện»."
 
 
+def withdrawn_for_office(task_id: int, who: str, when: str) -> str:
+    """Under the office's request to confirm, once the reporter took the report back."""
+    return (
+        f"↩️ {escape(who)} đã rút báo hoàn thành nhiệm vụ #{task_id} lúc {when}; "
+        "không cần xác nhận. Khi báo lại, Văn phòng sẽ nhận tin mới."
+    )
+
+
 # --- commands and decisions ---------------------------------------------------------------------
 
 

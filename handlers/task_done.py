@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.context import BotContext
 from domain import progress as progress_rules
@@ -15,9 +17,10 @@ from domain.tasks import completion_status
 from handlers.keyboards import cancel_row, markup
 from handlers.task_cards import REPORTING, AfterChange, answer_change, change_by_button, view_for
 from storage import outbox, task_completion, tasks, units
-from storage.models import Official, Task
+from storage.models import Notification, Official, Task
 from storage.tasks import Change, ChangeResult
 
+logger = logging.getLogger(__name__)
 CONFIRMED = "y"  # the extra argument of ✅ once 'Xác nhận hoàn thành?' was answered
 
 
@@ -116,21 +119,61 @@ async def done_by_reply(update: Update, context: BotContext, task: Task) -> None
 async def withdraw(
     update: Update, context: BotContext, task: Task, version: int, extra: tuple[str, ...]
 ) -> None:
-    """↩️ Rút báo hoàn thành: back to work while nobody has confirmed it yet."""
+    """↩️ Rút báo hoàn thành: back to work while nobody has confirmed it yet; the requests to
+    confirm it are withdrawn (not sent: cancelled; sent: edited to say so, buttons removed)."""
+    official = context.official
+    assert official is not None
+    now = context.services.clock.now()
+    shown: list[Notification] = []
 
-    async def withdraw_request(session: Any, changed: Task) -> None:  # if not sent yet
-        now = context.services.clock.now()
-        await outbox.cancel_pending(session, key_prefix=f"task:{task.id}:v{version}:confirm", now=now)
+    async def withdraw_requests(session: Any, changed: Task) -> None:
+        shown.extend(
+            await task_completion.withdraw_requests(
+                session, task_id=task.id or 0, reported_at=task.reported_done_at, now=now
+            )
+        )
 
     result: ChangeResult = await change_by_button(
         update,
         context,
         task,
         version,
-        then=withdraw_request,
+        then=withdraw_requests,
         allowed_from=(TaskStatus.AWAITING_CONFIRMATION,),
         new_status=TaskStatus.IN_PROGRESS,
         note="Rút báo cáo hoàn thành",
         reported_done_at=None,
     )
     await answer_change(update, context, result, taskflow_texts.withdrawn(task.id or 0))
+    when = now.astimezone(context.services.settings.tz).strftime("%H:%M %d/%m/%Y")
+    said = taskflow_texts.withdrawn_for_office(task.id or 0, official.full_name, when)
+    for notice in shown:
+        await _say_withdrawn(context, notice, said)
+
+
+async def _say_withdrawn(context: BotContext, notice: Notification, said: str) -> None:
+    """Edit one request to confirm; a message that cannot be edited (deleted, too old, the chat's
+    limit met) gets the news as a short message through the outbox instead."""
+    try:
+        await context.bot.edit_message_text(
+            f"{notice.payload.get('text', '')}\n\n{said}",
+            chat_id=notice.chat_id,
+            message_id=notice.telegram_message_id,
+            reply_markup=None,
+        )
+        return
+    except TelegramError as exc:
+        if "not modified" in str(exc).lower():
+            return
+        logger.warning("withdrawn request %s not edited: %s", notice.id, exc)
+    async with context.services.db.begin() as session:
+        await outbox.enqueue(
+            session,
+            chat_id=notice.chat_id,
+            kind="task.withdrawn",
+            dedupe_key=f"{notice.dedupe_key}:withdrawn",
+            payload={"text": said},
+            due_at=context.services.clock.now(),
+            official_id=notice.official_id,
+        )
+    context.services.wake_sender.set()

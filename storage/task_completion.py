@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain import task_texts, taskflow_texts
 from domain.statuses import Role, TaskStatus
 from storage import officials, task_notices, task_views
-from storage.models import Official, Task, TaskUpdate
+from storage.models import Notification, Official, Task, TaskUpdate
 
 
 async def reporter_of(session: AsyncSession, *, task_id: int) -> int | None:
@@ -60,3 +61,32 @@ async def ask_to_confirm(
         now=now,
     )
     return len(people)
+
+
+async def withdraw_requests(
+    session: AsyncSession, *, task_id: int, reported_at: dt.datetime | None, now: dt.datetime
+) -> list[Notification]:
+    """The report made at `reported_at` withdrawn: its requests to confirm not sent yet are
+    cancelled, and those sent (returned, for their messages to say so) are marked, so no request
+    stands twice. An earlier report's requests (returned since) are left as they are."""
+    standing = list(
+        (
+            await session.exec(
+                select(Notification).where(
+                    col(Notification.dedupe_key).startswith(f"task:{task_id}:v"),
+                    Notification.kind == "task.confirm",
+                    col(Notification.cancelled_at).is_(None),
+                    col(Notification.due_at) >= (reported_at or now),  # asked when it was reported
+                )
+            )
+        ).all()
+    )
+    if standing:
+        await session.exec(
+            update(Notification)
+            .where(
+                col(Notification.id).in_([n.id for n in standing]), col(Notification.cancelled_at).is_(None)
+            )
+            .values(cancelled_at=now, last_error="withdrawn")
+        )
+    return [n for n in standing if n.sent_at is not None and n.telegram_message_id is not None]
