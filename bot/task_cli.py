@@ -52,7 +52,7 @@ def add_parsers(commands: Any) -> None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "template":
-        data = template_xlsx("Nhiem vu", task_import.HEADERS, task_import.EXAMPLES)
+        data = template_xlsx("Nhiệm vụ", task_import.HEADERS, task_import.EXAMPLES)
         write_template(args.file, data, force=args.force)
         return 0
     if args.action == "add" and not args.title.strip():

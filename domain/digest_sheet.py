@@ -94,7 +94,7 @@ def sheets(data: DigestData) -> list[Sheet]:
 
     return [
         Sheet(
-            "Tong hop",
+            "Tổng hợp",
             "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO ĐƠN VỊ",
             [
                 stt,
@@ -110,7 +110,7 @@ def sheets(data: DigestData) -> list[Sheet]:
             summary_total,
         ),
         Sheet(
-            "Qua han",
+            "Quá hạn",
             "NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH",
             [
                 stt,
@@ -123,13 +123,13 @@ def sheets(data: DigestData) -> list[Sheet]:
             _numbered([[i.task_id, i.title, i.unit, i.due_on, i.days_overdue] for i in data.overdue]),
         ),
         Sheet(
-            "Den han tuan nay",
+            "Đến hạn tuần này",
             "NHIỆM VỤ ĐẾN HẠN TRONG TUẦN",
             [stt, task_no, named(text, "Nhiệm vụ"), unit_col, named(date, "Hạn")],
             _numbered([[i.task_id, i.title, i.unit, i.due_on] for i in data.due_this_week]),
         ),
         Sheet(
-            "Vuong mac, gia han",
+            "Vướng mắc, gia hạn",
             "VƯỚNG MẮC MỚI VÀ ĐỀ NGHỊ GIA HẠN CHỜ QUYẾT ĐỊNH",
             [
                 stt,
@@ -150,7 +150,7 @@ def sheets(data: DigestData) -> list[Sheet]:
             ),
         ),
         Sheet(
-            "Nha o",
+            "Nhà ở",
             f"XÓA NHÀ TẠM: TIẾN ĐỘ THEO XÃ/PHƯỜNG ({data.house_unit})",
             [
                 stt,
@@ -165,7 +165,7 @@ def sheets(data: DigestData) -> list[Sheet]:
             ["", "Tổng cộng", *house_sums, _ratio(house_sums[3], house_sums[0])] if houses else None,
         ),
         Sheet(
-            "Chua bao cao",
+            "Chưa báo cáo",
             "CÁN BỘ CHƯA BÁO CÁO CUỐI TUẦN",
             [stt, Column("Đơn vị", 28), Column("Cán bộ", 28)],
             _numbered([list(s) for s in data.silent]),

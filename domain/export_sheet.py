@@ -88,10 +88,10 @@ def export_sheets(
     photos: Sequence[Sequence[object]],
 ) -> list[Sheet]:
     return [
-        Sheet("Nhiem vu", "DANH SÁCH NHIỆM VỤ", TASK_COLUMNS, _numbered(tasks)),
-        Sheet("Cap nhat", "CẬP NHẬT CỦA CÁN BỘ", UPDATE_COLUMNS, _numbered(updates)),
-        Sheet("Ho gia dinh", "HỘ GIA ĐÌNH (XÓA NHÀ TẠM, NHÀ DỘT NÁT)", HOUSE_COLUMNS, _numbered(households)),
-        Sheet("Anh", "ẢNH ĐÃ NHẬN (HỒ SƠ)", PHOTO_COLUMNS, _numbered(photos)),
+        Sheet("Nhiệm vụ", "DANH SÁCH NHIỆM VỤ", TASK_COLUMNS, _numbered(tasks)),
+        Sheet("Cập nhật", "CẬP NHẬT CỦA CÁN BỘ", UPDATE_COLUMNS, _numbered(updates)),
+        Sheet("Hộ gia đình", "HỘ GIA ĐÌNH (XÓA NHÀ TẠM, NHÀ DỘT NÁT)", HOUSE_COLUMNS, _numbered(households)),
+        Sheet("Ảnh", "ẢNH ĐÃ NHẬN (HỒ SƠ)", PHOTO_COLUMNS, _numbered(photos)),
     ]
 
 

@@ -228,7 +228,7 @@ def export_workbook(
             ["Tổng cộng", *(sum(column) for column in zip(*(r[1:] for r in summary), strict=True))]
         )
     headers = ["Xã/phường", "Kế hoạch", *stage_headers(programme)]
-    return workbook_xlsx([("Ho gia dinh", EXPORT_HEADERS, rows), ("Tong hop", headers, summary)])
+    return workbook_xlsx([("Hộ gia đình", EXPORT_HEADERS, rows), ("Tổng hợp", headers, summary)])
 
 
 def progress_table(programme: Programme, per_unit: Sequence[tuple[str, Progress]]) -> list[str]:

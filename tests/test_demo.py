@@ -56,6 +56,6 @@ def test_the_demo_week_plays_in_order_and_its_files_open(tmp_path: Path) -> None
     with Image.open(out / CHART) as chart:
         assert chart.format == "PNG" and chart.width > 400
     book = openpyxl.load_workbook(out / WORKBOOK, read_only=True)
-    assert "Tong hop" in book.sheetnames
+    assert "Tổng hợp" in book.sheetnames
     book.close()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("nhacviec-demo-")] == []

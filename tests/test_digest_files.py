@@ -82,7 +82,7 @@ def _book(data: DigestData):  # type: ignore[no-untyped-def]
 
 def test_workbook_is_a_printable_document() -> None:
     data = _data()
-    sheet = _book(data)["Tong hop"]
+    sheet = _book(data)["Tổng hợp"]
     assert sheet["A1"].value == "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ THEO ĐƠN VỊ"
     assert sheet["A2"].value == (
         "Tỉnh Demo — kỳ báo cáo: tuần 16/11/2026–22/11/2026, số liệu đến ngày 23/11/2026"
@@ -120,7 +120,7 @@ def test_workbook_is_a_printable_document() -> None:
 
 def test_workbook_dates_are_date_cells() -> None:
     book = _book(_data())
-    overdue = book["Qua han"]
+    overdue = book["Quá hạn"]
     assert [c.value for c in overdue[4]] == [
         "STT",
         "Số NV",
@@ -136,13 +136,13 @@ def test_workbook_dates_are_date_cells() -> None:
     )
     assert row[5].value == 6 and row[5].data_type == "n"
     assert overdue.freeze_panes == "C5" and overdue.auto_filter.ref == "A4:F7"
-    issues = book["Vuong mac, gia han"]
+    issues = book["Vướng mắc, gia hạn"]
     found = {r[2].value: [c.value for c in r] for r in issues.iter_rows(min_row=5)}
     assert found["Vướng mắc"][1] == 300 and found["Vướng mắc"][7] == dt.datetime(2026, 11, 23)
     assert found["Xin gia hạn"][6] == "xin đến 13/12/2026: chờ vốn"
     assert found["Xin gia hạn"][7] == dt.datetime(2026, 11, 23)  # the local day, not UTC's
     assert issues.cell(5, 8).is_date and issues.cell(5, 6).is_date
-    houses = book["Nha o"]
+    houses = book["Nhà ở"]
     assert [c.value for c in houses[9]][1:6] == ["Tổng cộng", 160, 120, 80, 46]
     assert abs(houses.cell(9, 7).value - 46 / 160) < 1e-9
 

@@ -71,9 +71,9 @@ async def test_houses_and_the_workbook_show_each_stage_now(
     document = (await say(client, HUNG, "/exporthouses"))[0]["message"]["document"]
     data = await client.call("file", file_id=document["file_id"])
     book = load_workbook(io.BytesIO(base64.b64decode(data["data_b64"])))
-    stages = [r[5] for r in book["Ho gia dinh"].iter_rows(min_row=2, values_only=True)]
+    stages = [r[5] for r in book["Hộ gia đình"].iter_rows(min_row=2, values_only=True)]
     assert stages.count("Đang thi công") == 5 and stages.count("Hoàn thành") == 3
-    summary = list(book["Tong hop"].iter_rows(values_only=True))
+    summary = list(book["Tổng hợp"].iter_rows(values_only=True))
     assert summary[0] == (
         "Xã/phường",
         "Kế hoạch",
@@ -109,7 +109,7 @@ def test_cli_progress_shows_each_stage_now(seeded_cli: Path, capsys: pytest.Capt
         "đã khởi công (lũy kế) 9; đã hoàn thành (lũy kế) 4"
     )
     assert main(["households", "export", "ra.xlsx"]) == 0
-    summary = list(load_workbook(seeded_cli / "ra.xlsx")["Tong hop"].iter_rows(values_only=True))
+    summary = list(load_workbook(seeded_cli / "ra.xlsx")["Tổng hợp"].iter_rows(values_only=True))
     assert summary[1] == ("Xã Long Chữ", 10, 1, 5, 3, 1, 9, 4)
 
 
@@ -118,7 +118,7 @@ def test_the_digest_workbook_labels_its_running_totals() -> None:
 
     day = dt.date(2026, 11, 23)
     data = DigestData(day, (day, day), [], [], [], [], [], [], houses=[HouseRow("Xã Long Hiệp", 10, 9, 4, 1)])
-    sheet = load_workbook(io.BytesIO(workbook(data)))["Nha o"]
+    sheet = load_workbook(io.BytesIO(workbook(data)))["Nhà ở"]
     rows = [r for r in sheet.iter_rows(values_only=True) if "Xã/phường" in r]
     assert rows and "Đã khởi công (lũy kế)" in rows[0] and "Đã hoàn thành (lũy kế)" in rows[0]
     assert "Hoàn thành" not in rows[0] and "Đang thi công" not in rows[0]

@@ -44,7 +44,7 @@ async def test_the_export_holds_every_record_of_the_four_tables(db) -> None:  # 
         scope="Tỉnh Demo",
     )
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Nhiem vu", "Cap nhat", "Ho gia dinh", "Anh"]
+    assert book.sheetnames == ["Nhiệm vụ", "Cập nhật", "Hộ gia đình", "Ảnh"]
     tasks, updates, houses, photos = (_records(book[name]) for name in book.sheetnames)
     assert all(counts.values())  # the seeded district has records of every kind
     assert [len(tasks), len(updates), len(houses), len(photos)] == [
@@ -61,8 +61,8 @@ async def test_the_export_holds_every_record_of_the_four_tables(db) -> None:  # 
     assert str(blocked["Đơn vị chủ trì"]).startswith(("Xã", "Phường"))
     assert all(isinstance(row["Thời điểm"], dt.datetime) for row in updates)
     assert {row["Giai đoạn"] for row in houses} <= {label for _, label in XOA_NHA_TAM.stages}
-    assert book["Nhiem vu"].freeze_panes == f"C{HEADER_ROW + 1}"  # the header stays in view
-    assert "Tỉnh Demo" in str(book["Nhiem vu"]["A2"].value)
+    assert book["Nhiệm vụ"].freeze_panes == f"C{HEADER_ROW + 1}"  # the header stays in view
+    assert "Tỉnh Demo" in str(book["Nhiệm vụ"]["A2"].value)
 
 
 def test_the_command_writes_the_file_and_never_overwrites_without_force(
@@ -72,7 +72,7 @@ def test_the_command_writes_the_file_and_never_overwrites_without_force(
     assert main(["export", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert str(out) in printed and "0 nhiệm vụ" in printed
-    assert openpyxl.load_workbook(out).sheetnames[0] == "Nhiem vu"
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Nhiệm vụ"
     assert main(["export", "--out", str(out)]) == 1
     assert "--force" in capsys.readouterr().err
     assert main(["export", "--out", str(out), "--force"]) == 0

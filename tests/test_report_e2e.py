@@ -98,7 +98,7 @@ async def test_report_numbers_are_those_of_status_and_the_digest(
     )
     by_digest = {
         row[1]: list(row[3:7])
-        for row in book["Tong hop"].iter_rows(min_row=5, values_only=True)
+        for row in book["Tổng hợp"].iter_rows(min_row=5, values_only=True)
         if isinstance(row[0], int)
     }
     sent = await client.send(LEADER, "/baocao")

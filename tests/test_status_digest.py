@@ -105,7 +105,7 @@ async def test_digest_preview_text_chart_and_workbook(
     # Title, period, date made, then the header on row 4; rows start with their STT.
     summary = {
         row[1]: row[3:7]
-        for row in book["Tong hop"].iter_rows(min_row=5, values_only=True)
+        for row in book["Tổng hợp"].iter_rows(min_row=5, values_only=True)
         if isinstance(row[0], int)
     }
     # Against the database, counted here independently.
@@ -121,7 +121,7 @@ async def test_digest_preview_text_chart_and_workbook(
             counts[3 if task.due_on < TODAY else 2] += 1
     names = {v: k for k, v in district.units.items()}
     assert {names[u]: tuple(c) for u, c in expected.items()} == {k: tuple(v[:4]) for k, v in summary.items()}
-    overdue_rows = list(book["Qua han"].iter_rows(min_row=5, values_only=True))
+    overdue_rows = list(book["Quá hạn"].iter_rows(min_row=5, values_only=True))
     assert len(overdue_rows) == sum(c[3] for c in expected.values())
 
 
