@@ -105,15 +105,15 @@ async def change_by_button(
 
         result = await attempt(task, version)
         if result.outcome == Change.STALE and result.task is not None:
-            now = result.task
+            latest = result.task
             if await tasks.changed_only_by(
                 session,
-                task_id=now.id or 0,
+                task_id=latest.id or 0,
                 since_version=version,
-                version=now.version,
+                version=latest.version,
                 official_id=official_id,
             ):
-                again = await attempt(now, now.version)
+                again = await attempt(latest, latest.version)
                 # Refused on the task as it is now: the card tells what the caller changed meanwhile.
                 result = result if again.outcome == Change.NOT_NOW else again
         if then is not None and result.outcome == Change.APPLIED:
