@@ -117,7 +117,7 @@ def refused(official: Official, task_id: int, op: str, *, works_on: bool) -> str
     """Why the caller may not do `op` on the task, or None: those who work on it report, leaders
     and the office decide (and may look and add a note), nobody else touches it."""
     if op in DECIDER_OPS:
-        return None if is_decider(official) else people_texts.other_unit_refused()
+        return None if is_decider(official) else people_texts.deciders_only()
     if works_on:
         return None
     if not sees_all_units(official):

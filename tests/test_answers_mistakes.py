@@ -8,8 +8,6 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-import pytest
-
 from domain.report import Month, parse_month
 from domain.statuses import Role, TaskStatus, UnitKind
 from emulator.client import EmulatorClient
@@ -61,10 +59,6 @@ async def _only_reply(client: EmulatorClient, bot_db, user: int, text: str, chat
     return [r["message"]["text"] for r in await client.records(chat_id, after=sent["seq"])]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs handlers/tasks.py refused(): DECIDER_OPS → people_texts.deciders_only() (not ours)",
-)
 async def test_an_official_pressing_reopen_hears_that_only_leaders_reopen(
     running_bot: RunningBot, bot_db, client: EmulatorClient
 ) -> None:
