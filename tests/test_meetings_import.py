@@ -152,7 +152,10 @@ async def test_cli_import_shows_and_creates_the_meetings_once(
     assert "Cuộc họp: tạo mới 1." in out
     assert await asyncio.to_thread(main, argv) == 0
     assert "Cuộc họp: tạo mới 0, đã có từ trước 1." in capsys.readouterr().out
-    assert await asyncio.to_thread(main, ["directive", "import", str(NOTICE), "--yes"]) == 0
+    assert (
+        await asyncio.to_thread(main, ["directive", "import", str(NOTICE), "--yes", "--today", "15/09/2023"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Văn bản kết luận giao ban ngày 11/09/2023" in out
     async with db() as session:
