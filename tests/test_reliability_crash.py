@@ -1,9 +1,10 @@
 """Reliability: kill -9 of a real `python -m bot run` at seeded random points of a fan-out.
 
-Every notification is delivered (none lost), and a message goes twice only in the window the
-README states: Telegram accepted it but the process died before the row was marked sent — at
-most one such message per crash. The fast version (60 notifications, 3 kills) runs with the
-suite; NHACVIEC_LONG_TESTS=1 runs the issue's size (500 notifications, 10 kills).
+Every notification is delivered (none lost), and a message goes again only in the window the
+README states: Telegram accepted it but the process died before the row was marked sent (up to 16
+in flight at a kill), once more for each kill that catches it in flight. The fast version (60
+notifications, 3 kills) runs with the suite; NHACVIEC_LONG_TESTS=1 runs the issue's size (500
+notifications, 10 kills).
 """
 
 from __future__ import annotations
@@ -147,7 +148,8 @@ async def _check(
     # Only messages in the window go twice; the sender has up to 16 sends in flight, so one
     # crash may leave several of them (not "one message per crash").
     assert duplicates <= window
-    assert max(sends.values()) <= 2
+    # A message in flight at a kill goes once more; a kill during that re-send may add one more.
+    assert max(sends.values()) <= 1 + kills
     assert (await client.stats())["too_many_requests"] == 0
 
 
