@@ -42,7 +42,7 @@ from domain.units import lookup_key
 from domain.vntext import accent_free_key
 from emulator import Emulator
 from emulator.limits import LimitConfig
-from emulator.state import Record
+from emulator.state import ApiError, Record
 from storage import migrate, tasks, units
 from storage.db import create_engine, session_factory
 from storage.models import Official
@@ -52,6 +52,7 @@ FIRST_USER, LEADER = 20_000_001, 20_999_999
 NOW = dt.datetime.now(dt.UTC)
 GOAL_SHARE, GOAL_RSS_MB, GOAL_P95_MS = 0.70, 150.0, 50.0
 PROGRESS_BUTTON = "⏳ Đang thực hiện"
+OTHER_NUMBER = "Nhập số khác (trả lời tin này)"
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test?search_path=nhacviec_bench_updates"
 
 
@@ -227,8 +228,17 @@ async def official(emulator: Emulator, watch: Watch, user: int, card_id: int, ro
         await settle(waiting, started, run)
         waiting = watch.expect(user, lambda r: r.kind == "answer")
         started = time.perf_counter()
-        await emulator.control("press", {"user_id": user, "message_id": card_id, "text": PROGRESS_BUTTON})
+        await press_progress(emulator, user, card_id)
         await settle(waiting, started, run)
+
+
+async def press_progress(emulator: Emulator, user: int, card_id: int) -> None:
+    """⏳ on the card; once a press has opened its quick choices (a press after one's own reply is
+    not stale any more), the choice 'Nhập số khác', which asks for the number."""
+    try:
+        await emulator.control("press", {"user_id": user, "message_id": card_id, "text": PROGRESS_BUTTON})
+    except ApiError:  # the card shows 25% / 50% / 75% / Nhập số khác since the last ⏳
+        await emulator.control("press", {"user_id": user, "message_id": card_id, "text": OTHER_NUMBER})
 
 
 async def paced(
@@ -249,7 +259,7 @@ async def paced(
         else:
             waiting = watch.expect(user, lambda r: r.kind == "answer")
             started = time.perf_counter()
-            await emulator.control("press", {"user_id": user, "message_id": card_id, "text": PROGRESS_BUTTON})
+            await press_progress(emulator, user, card_id)
         await settle(waiting, started, run)
 
     for n in range(count):
