@@ -16,8 +16,10 @@ from handlers.keyboards import ask, markup
 from handlers.task_cards import (
     REPORTING,
     answer_change,
+    card_text,
     change_by_button,
     current_version,
+    edit_quietly,
     forget_menu,
     progress_question,
     refresh_card,
@@ -59,13 +61,16 @@ async def _progress_menu(
     query = update.callback_query
     assert query is not None
     view = await view_for(context, task)
-    version = await current_version(context, task, version)
+    drawn, version = version, await current_version(context, task, version)
     if view.version != version or not can_report(view.status):
         outcome = Change.STALE if view.version != version else Change.NOT_NOW
         await answer_change(update, context, ChangeResult(outcome, task), "", view)
         return
     await query.answer()
-    await query.edit_message_reply_markup(markup(task_texts.percent_buttons(view)))
+    if drawn == view.version:
+        await query.edit_message_reply_markup(markup(task_texts.percent_buttons(view)))
+    else:  # the card was drawn before the caller's own change: its text is redrawn with the choices
+        await edit_quietly(update, card_text(context, view), task_texts.percent_buttons(view))
     remember_menu(context, task.id or 0)
 
 

@@ -39,6 +39,7 @@ async def test_my_own_reply_does_not_make_my_card_stale_but_someone_elses_does(
     menu = (await press(client, HUNG, card, PROGRESS))[0]
     assert not (menu["message"].get("text") or "").startswith("ℹ️"), menu
     assert "75%" in buttons(menu), menu
+    assert "Tiến độ: 5/12 căn" in menu["message"]["text"]  # the choices come under the card as it now is
     redrawn = (await press(client, HUNG, menu, "75%"))[0]
     assert "Tiến độ: 9/12 căn (75%)" in redrawn["message"]["text"]
     # The press answers the task as it is now: ✅ on the card drawn before both changes works too.
