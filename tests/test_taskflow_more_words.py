@@ -3,33 +3,15 @@ target never gets a fraction (found in the sandbox trial)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from domain.progress import means_done, read_progress
 from domain.statuses import TaskStatus
-from storage.models import Task
 from tests.conftest import RunningBot
 from tests.factories import say
 from tests.test_taskflow_cards import HUNG, taskflow_world, text_of
+from tests.test_taskflow_more_replies import PROGRESS, _reply, _task
 from tests.test_tasks_e2e import buttons, press
-
-PROGRESS = "⏳ Đang thực hiện"
-
-
-async def _task(bot_db, task_id: int = 1) -> Task:
-    async with bot_db() as session:
-        return await session.get(Task, task_id)
-
-
-async def _reply(
-    client, running_bot: RunningBot, user: int, card: dict[str, Any], text: str
-) -> list[dict[str, Any]]:
-    """A reply sent at the bot's clock (Telegram's message.date), as a press after it is later."""
-    date = int(running_bot.clock.now().timestamp())
-    sent = await client.send(user, text, reply_to=card["message"]["message_id"], date=date)
-    return await client.wait(user, after=sent["seq"])
 
 
 @pytest.mark.parametrize(
