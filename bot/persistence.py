@@ -151,8 +151,12 @@ class StoredConversations(BasePersistence[Data, Data, Data]):
             blob = (await conversations.drafts(session, user_ids=[user_id])).get(user_id)
         if blob == self._written.get(user_id):
             return
+        data = self._unpickle(user_id, blob) if blob else {}
+        for name in self.timeouts:  # a draft whose step prepare() found ended (or never saw) goes
+            if (name, (user_id, user_id)) not in self._reached:  # (a private chat's id is its user's)
+                data.pop(name, None)
         user_data.clear()
-        user_data.update(self._unpickle(user_id, blob) if blob else {})
+        user_data.update(data)
         self._written[user_id] = blob
 
     async def drop_user_data(self, user_id: int) -> None:

@@ -107,23 +107,27 @@ async def test_another_instance_goes_on_from_the_stored_step_and_draft(db) -> No
     first = StoredConversations(db, clock, timeouts={"assign": assign.TIMEOUT}, shared=True)
     second = StoredConversations(db, clock, timeouts={"assign": assign.TIMEOUT}, shared=True)
     handler = await _handler(second)  # the second instance started before anything was stored
-    await first.update_conversation("assign", (70, 71), 3)
+    await first.update_conversation("assign", (71, 71), 3)
     await first.update_user_data(71, {"assign": {"title": "Xóa nhà tạm"}})
 
-    await second.prepare(_message(70, 71), [handler])
-    assert handler._conversations == {(70, 71): 3}
+    await second.prepare(_message(71, 71), [handler])
+    assert handler._conversations == {(71, 71): 3}
     drafts: dict[str, Any] = {}
     await second.refresh_user_data(71, drafts)
     assert drafts == {"assign": {"title": "Xóa nhà tạm"}}
 
-    await first.update_conversation("assign", (70, 71), None)  # ended in the first instance
-    await second.prepare(_message(70, 71), [handler])
+    await first.update_conversation("assign", (71, 71), None)  # ended in the first instance
+    await second.prepare(_message(71, 71), [handler])
     assert handler._conversations == {}
 
-    await first.update_conversation("assign", (70, 71), 4)
+    await first.update_conversation("assign", (71, 71), 4)
+    await first.update_user_data(71, {"assign": {"title": "Rà soát hộ cận nghèo"}})
     clock.set(clock.now() + assign.TIMEOUT + dt.timedelta(seconds=1))
-    await second.prepare(_message(70, 71), [handler])
+    await second.prepare(_message(71, 71), [handler])
     assert handler._conversations == {}  # abandoned: not taken up again
+    drafts = {}
+    await second.refresh_user_data(71, drafts)
+    assert drafts == {}  # nor its draft
     assert await second.get_conversations("assign") == {}  # nor by an instance starting now
 
 
