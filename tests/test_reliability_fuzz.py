@@ -15,6 +15,7 @@ import asyncio
 import base64
 import io
 import logging
+import os
 import re
 import sqlite3
 from typing import Any
@@ -29,6 +30,9 @@ from emulator.client import EmulatorClient
 from tests.conftest import RunningBot
 from tests.factories import say, wait_until_sync
 from tests.test_taskflow_cards import ADMIN, HUNG, taskflow_world
+
+# The README's test command runs a fast sample; NHACVIEC_LONG_TESTS=1 the large one.
+EXAMPLES = 300 if os.environ.get("NHACVIEC_LONG_TESTS") == "1" else 30
 
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 APOLOGY = "Xin lỗi, bot gặp sự cố"
@@ -155,7 +159,7 @@ async def test_text_entry_points_never_fail_and_always_answer_in_vietnamese(
     player = Player(client_base(running_bot), db_path, card["message"]["message_id"])
 
     @settings(
-        max_examples=60,
+        max_examples=EXAMPLES,
         deadline=None,
         derandomize=True,
         database=None,
