@@ -222,9 +222,13 @@ def list_line(view: TaskView, today: dt.date) -> str:
     return f"• <b>#{view.id}</b> {escape(view.title[:120])} — hạn {due}{mark} ({status_label(view.status)})"
 
 
-def task_list(views: Sequence[TaskView], *, page: int, pages: int, total: int, today: dt.date) -> str:
+def task_list(
+    views: Sequence[TaskView], *, page: int, pages: int, total: int, today: dt.date, sees_all: bool = False
+) -> str:
     if not views:
-        return "Đơn vị của đồng chí hiện không có nhiệm vụ nào đang mở. 👍"
+        text = "Đơn vị của đồng chí hiện không có nhiệm vụ nào đang mở. 👍"
+        # A leader's or the office's own unit rarely leads a task: the units' tasks are in /status.
+        return text + ("\nNhiệm vụ giao cho các đơn vị: gõ /status." if sees_all else "")
     head = f"<b>Nhiệm vụ đang mở</b> ({total}), hạn gần nhất trước"
     if pages > 1:
         head += f" — trang {page}/{pages}"

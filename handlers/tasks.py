@@ -58,7 +58,14 @@ async def _send_page(update: Update, context: BotContext, page: int, *, edit: bo
         await update.effective_message.reply_html(taskflow_texts.page_beyond(page, pages, total))  # type: ignore[union-attr]
         return
     page = min(max(1, page), pages)
-    text = task_texts.task_list(views, page=page, pages=pages, total=total, today=context.services.today())
+    text = task_texts.task_list(
+        views,
+        page=page,
+        pages=pages,
+        total=total,
+        today=context.services.today(),
+        sees_all=sees_all_units(official),
+    )
     buttons = task_texts.list_buttons(views, page=page, pages=pages)
     if edit and update.callback_query is not None:
         await edit_quietly(update, text, buttons)

@@ -169,3 +169,17 @@ async def test_invite_without_a_number_says_where_numbers_come_from(
     for text in ("/invite", "/invite abc"):
         said = (await say(client, ADMIN, text))[0]["message"]["text"]
         assert said.startswith("Cách dùng: /invite 12") and "/officials" in said, said
+
+
+async def test_a_leader_with_no_task_of_his_own_unit_is_pointed_to_status(
+    running_bot: RunningBot, bot_db, client: EmulatorClient
+) -> None:
+    """The province's leader leads no task himself: /tasks says so and where the units' tasks are;
+    an official of a unit without open tasks is not sent to /status."""
+    from tests.test_tasks_e2e import HUNG, LEADER, world
+
+    await world(bot_db, client)
+    leader = (await say(client, LEADER, "/tasks"))[0]["message"]["text"]
+    assert leader.startswith("Đơn vị của đồng chí hiện không có nhiệm vụ nào đang mở") and "/status" in leader
+    official = (await say(client, HUNG, "/tasks"))[0]["message"]["text"]
+    assert "/status" not in official
