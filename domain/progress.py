@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
+
+from domain.vntext import accent_free_key
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _FRACTION = re.compile(rf"^\s*{_NUMBER}\s*/\s*{_NUMBER}\s*$")
@@ -51,7 +52,7 @@ class Reading:
     rounded_from: float | None = None  # '60%' of 12 căn is 7,2: houses are counted whole, so 7
 
 
-# Units counted one by one (accent-free, as `fold` gives them): a count of them is never a fraction.
+# Units counted one by one (as `accent_free_key` writes them): a count of them is never a fraction.
 COUNTABLE = frozenset(
     {
         *("can", "ho", "nha", "nguoi", "truong", "lop", "cai", "chiec", "con", "buoi", "luot"),
@@ -63,7 +64,7 @@ COUNTABLE = frozenset(
 
 def is_countable(measure: str | None) -> bool:
     """'căn', 'hộ', 'căn nhà', 'hộ nghèo' are counted whole; 'km', 'ha', 'tỷ đồng' are not."""
-    words = fold(measure or "")
+    words = accent_free_key(measure or "")
     return bool(words) and (words in COUNTABLE or words.split()[0] in COUNTABLE)
 
 
@@ -151,13 +152,6 @@ def is_unstarted(percent: float | None) -> bool:
 _DONE = re.compile(r"^(?:da |em da |toi da )?(?:xong|hoan thanh|hoan tat)(?: roi)?(?: a| nhe)?$")
 
 
-def fold(text: str) -> str:
-    """Lower case without accents ('đ' → 'd'), words joined by one space, punctuation dropped."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
-
-
 def means_done(text: str) -> bool:
     """A reply that says the work is finished, with or without accents."""
-    return bool(_DONE.match(fold(text)))
+    return bool(_DONE.match(accent_free_key(text)))

@@ -15,6 +15,7 @@ from domain import task_texts, taskflow_texts
 from domain.statuses import TaskStatus
 from domain.tasks import completion_status
 from handlers.keyboards import cancel_row, markup
+from handlers.task_answers import sent_at
 from handlers.task_cards import REPORTING, AfterChange, answer_change, change_by_button, view_for
 from storage import outbox, task_completion, tasks, units
 from storage.models import Notification, Official, Task
@@ -95,7 +96,7 @@ async def done_by_reply(update: Update, context: BotContext, task: Task) -> None
             task_id=task.id or 0,
             known=task,
             official_id=official.id,
-            at=message.date.astimezone(dt.UTC),
+            at=sent_at(update),  # when the official sent it, as every reply is recorded
             update_id=update.update_id,
             message_id=message.message_id,
             **change,
